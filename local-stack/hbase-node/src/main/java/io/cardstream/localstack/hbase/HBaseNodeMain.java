@@ -1,0 +1,170 @@
+package io.cardstream.localstack.hbase;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.HConstants;
+import org.apache.hadoop.hbase.LocalHBaseCluster;
+import org.apache.hadoop.hbase.NamespaceDescriptor;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.master.HMaster;
+import org.apache.hadoop.hbase.regionserver.HRegionServer;
+import org.apache.zookeeper.server.NIOServerCnxnFactory;
+import org.apache.zookeeper.server.ZooKeeperServer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs a standalone HBase (one HMaster and one RegionServer as threads, data on the local filesystem) with its
+ * own ZooKeeper server, everything bound to 127.0.0.1, in the JVM the local stack starts for it. It is ready when
+ * a client connection lists the namespaces (the master has finished initialising); it then writes the ready file
+ * the parent waits for, and it stops when the parent closes its standard input or sends SIGTERM.
+ */
+public final class HBaseNodeMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HBaseNodeMain.class);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final long READY_TIMEOUT_MS = 180_000;
+
+    private HBaseNodeMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable t) {
+            LOG.error("The local HBase failed to start; exiting.", t);
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
+        Path dataDir = Path.of(required("cardstream.node.dataDir")).toAbsolutePath();
+        Path readyFile = Path.of(required("cardstream.node.readyFile"));
+        int zkPort = Integer.parseInt(required("cardstream.hbase.zookeeperPort"));
+        Files.createDirectories(dataDir);
+
+        Configuration conf = configuration(dataDir, zkPort);
+        ZooKeeperServer zk = new ZooKeeperServer(dataDir.resolve("zookeeper").toFile(),
+                dataDir.resolve("zookeeper").toFile(), 2000);
+        NIOServerCnxnFactory zkFactory = new NIOServerCnxnFactory();
+        zkFactory.configure(new InetSocketAddress(LOOPBACK, zkPort), 300);
+        zkFactory.startup(zk);
+        LOG.info("ZooKeeper is listening on {}:{}.", LOOPBACK, zkPort);
+
+        LocalHBaseCluster cluster = new LocalHBaseCluster(conf, 1, 1, HMaster.class, HRegionServer.class);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(cluster, zkFactory, zk), "hbase-node-shutdown"));
+        stopWhenParentGoes();
+        cluster.startup();
+
+        awaitMaster(conf);
+        writeReadyFile(readyFile, HConstants.ZOOKEEPER_QUORUM + "=" + LOOPBACK + "\n"
+                + HConstants.ZOOKEEPER_CLIENT_PORT + "=" + zkPort + "\n");
+        LOG.info("The local HBase is ready; ZooKeeper quorum {}:{}.", LOOPBACK, zkPort);
+        cluster.join();
+    }
+
+    static Configuration configuration(Path dataDir, int zkPort) {
+        Configuration conf = HBaseConfiguration.create();
+        conf.setBoolean(HConstants.CLUSTER_DISTRIBUTED, false);
+        conf.set(HConstants.HBASE_DIR, dataDir.resolve("root").toUri().toString());
+        conf.set("hbase.tmp.dir", dataDir.resolve("tmp").toString());
+        conf.set("hbase.local.dir", dataDir.resolve("local").toString());
+        conf.set("hadoop.tmp.dir", dataDir.resolve("hadoop-tmp").toString());
+        conf.set(HConstants.ZOOKEEPER_QUORUM, LOOPBACK);
+        conf.setInt(HConstants.ZOOKEEPER_CLIENT_PORT, zkPort);
+        conf.set(HConstants.ZOOKEEPER_DATA_DIR, dataDir.resolve("zookeeper").toString());
+        // Local filesystem: there is no hflush/hsync capability to enforce.
+        conf.setBoolean("hbase.unsafe.stream.capability.enforce", false);
+        conf.set("hbase.master.hostname", LOOPBACK);
+        conf.set("hbase.regionserver.hostname", LOOPBACK);
+        conf.set("hbase.master.ipc.address", LOOPBACK);
+        conf.set("hbase.regionserver.ipc.address", LOOPBACK);
+        conf.setBoolean(LocalHBaseCluster.ASSIGN_RANDOM_PORTS, true);
+        conf.setInt(HConstants.MASTER_PORT, 0);
+        conf.setInt(HConstants.REGIONSERVER_PORT, 0);
+        conf.setInt(HConstants.MASTER_INFO_PORT, -1);
+        conf.setInt(HConstants.REGIONSERVER_INFO_PORT, -1);
+        // One RegionServer is all there will ever be: do not wait 4.5 s for more.
+        conf.setInt("hbase.master.wait.on.regionservers.mintostart", 1);
+        conf.setInt("hbase.master.wait.on.regionservers.maxtostart", 1);
+        // Extra settings from the caller, e.g. -Dcardstream.hbase.conf.hbase.regionserver.handler.count=60
+        String prefix = "cardstream.hbase.conf.";
+        System.getProperties().stringPropertyNames().stream()
+                .filter(k -> k.startsWith(prefix))
+                .forEach(k -> conf.set(k.substring(prefix.length()), System.getProperty(k)));
+        return conf;
+    }
+
+    private static void awaitMaster(Configuration serverConf) throws Exception {
+        Configuration client = new Configuration(serverConf);
+        client.setInt(HConstants.HBASE_CLIENT_RETRIES_NUMBER, 3);
+        long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
+        try (Connection connection = ConnectionFactory.createConnection(client);
+             Admin admin = connection.getAdmin()) {
+            while (true) {
+                try {
+                    NamespaceDescriptor[] namespaces = admin.listNamespaceDescriptors();
+                    if (namespaces.length >= 2) {
+                        return;
+                    }
+                } catch (IOException notYet) {
+                    if (System.currentTimeMillis() > deadline) {
+                        throw notYet;
+                    }
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    private static void stop(LocalHBaseCluster cluster, NIOServerCnxnFactory zkFactory, ZooKeeperServer zk) {
+        LOG.info("The local HBase is shutting down.");
+        long start = System.nanoTime();
+        cluster.shutdown();
+        cluster.join();
+        zkFactory.shutdown();
+        zk.shutdown();
+        LOG.info("The local HBase stopped in {} ms.", (System.nanoTime() - start) / 1_000_000);
+    }
+
+    private static void writeReadyFile(Path readyFile, String content) throws IOException {
+        Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The parent holds this JVM's stdin open; end of input means it is gone, so no HBase outlives it. */
+    private static void stopWhenParentGoes() {
+        Thread watchdog = new Thread(() -> {
+            try (InputStream in = System.in) {
+                while (in.read() >= 0) {
+                    // the parent never writes; any byte is ignored
+                }
+            } catch (IOException e) {
+                // a broken pipe means the same as end of input
+            }
+            LOG.info("The parent process has gone; stopping HBase.");
+            System.exit(0);
+        }, "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private static String required(String key) {
+        String value = System.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("The system property " + key + " must be set by the local stack.");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,159 @@
+package io.cardstream.localstack.kafka;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import kafka.server.KafkaConfig;
+import kafka.server.KafkaRaftServer;
+import kafka.tools.StorageTool;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one Kafka broker in KRaft mode (broker and controller in one node) bound to 127.0.0.1, in the JVM the
+ * local stack starts for it. It is ready when its own admin client gets an answer to a metadata request; it then
+ * writes the ready file the parent waits for, and it stops when the parent closes its standard input or sends
+ * SIGTERM.
+ */
+public final class KafkaNodeMain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaNodeMain.class);
+
+    private KafkaNodeMain() {
+    }
+
+    public static void main(String[] args) {
+        try {
+            run();
+        } catch (Throwable t) {
+            LOG.error("The local Kafka broker failed to start; exiting.", t);
+            System.exit(1);
+        }
+    }
+
+    private static void run() throws Exception {
+        Path dataDir = Path.of(required("cardstream.node.dataDir"));
+        Path readyFile = Path.of(required("cardstream.node.readyFile"));
+        int port = Integer.parseInt(required("cardstream.kafka.port"));
+        int controllerPort = Integer.parseInt(required("cardstream.kafka.controllerPort"));
+        int partitions = Integer.getInteger("cardstream.kafka.defaultPartitions", 4);
+
+        Properties props = brokerProperties(dataDir, port, controllerPort, partitions);
+        Path configFile = dataDir.resolve("server.properties");
+        Files.createDirectories(dataDir);
+        try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
+            props.store(out, "Written by the cardstream local stack at every start");
+        }
+        format(configFile, clusterId(dataDir));
+
+        KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("The local Kafka broker is shutting down.");
+            server.shutdown();
+            server.awaitShutdown();
+        }, "kafka-node-shutdown"));
+        stopWhenParentGoes();
+        server.startup();
+
+        String bootstrap = "127.0.0.1:" + port;
+        awaitMetadata(bootstrap);
+        writeReadyFile(readyFile, "bootstrap.servers=" + bootstrap + "\n");
+        LOG.info("The local Kafka broker is ready at {} (controller on port {}).", bootstrap, controllerPort);
+        server.awaitShutdown();
+    }
+
+    static Properties brokerProperties(Path dataDir, int port, int controllerPort, int partitions) {
+        Properties p = new Properties();
+        p.setProperty("process.roles", "broker,controller");
+        p.setProperty("node.id", "1");
+        p.setProperty("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port);
+        p.setProperty("controller.listener.names", "CONTROLLER");
+        p.setProperty("inter.broker.listener.name", "PLAINTEXT");
+        p.setProperty("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        p.setProperty("log.dirs", dataDir.resolve("data").toAbsolutePath().toString());
+        p.setProperty("num.partitions", Integer.toString(partitions));
+        p.setProperty("offsets.topic.replication.factor", "1");
+        p.setProperty("offsets.topic.num.partitions", "4");
+        p.setProperty("transaction.state.log.replication.factor", "1");
+        p.setProperty("transaction.state.log.min.isr", "1");
+        p.setProperty("group.initial.rebalance.delay.ms", "0");
+        p.setProperty("auto.create.topics.enable", "false");
+        return p;
+    }
+
+    /** The id the log directory was formatted with; a restart on the same directory must reuse it. */
+    private static String clusterId(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("cluster.id");
+        if (Files.exists(file)) {
+            return Files.readString(file, StandardCharsets.UTF_8).trim();
+        }
+        String id = Uuid.randomUuid().toString();
+        Files.writeString(file, id, StandardCharsets.UTF_8);
+        return id;
+    }
+
+    private static void format(Path configFile, String clusterId) throws IOException {
+        int rc = StorageTool.execute(new String[] {
+            "format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"
+        }, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        if (rc != 0) {
+            throw new IOException("Formatting the Kafka log directory failed with exit code " + rc + ".");
+        }
+    }
+
+    private static void awaitMetadata(String bootstrap) throws Exception {
+        Properties admin = new Properties();
+        admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        admin.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
+        try (Admin client = Admin.create(admin)) {
+            int nodes = client.describeCluster().nodes().get(60, TimeUnit.SECONDS).size();
+            if (nodes == 0) {
+                throw new IllegalStateException("The broker answered a metadata request with no nodes.");
+            }
+        }
+    }
+
+    private static void writeReadyFile(Path readyFile, String content) throws IOException {
+        Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
+        Files.writeString(tmp, content, StandardCharsets.UTF_8);
+        Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    /** The parent holds this JVM's stdin open; end of input means it is gone, so no broker outlives it. */
+    private static void stopWhenParentGoes() {
+        Thread watchdog = new Thread(() -> {
+            try (InputStream in = System.in) {
+                while (in.read() >= 0) {
+                    // the parent never writes; any byte is ignored
+                }
+            } catch (IOException e) {
+                // a broken pipe means the same as end of input
+            }
+            LOG.info("The parent process has gone; stopping the broker.");
+            System.exit(0);
+        }, "parent-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+    }
+
+    private static String required(String key) {
+        String value = System.getProperty(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("The system property " + key + " must be set by the local stack.");
+        }
+        return value;
+    }
+}

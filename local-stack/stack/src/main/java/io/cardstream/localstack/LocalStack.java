@@ -1,0 +1,321 @@
+package io.cardstream.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Apache Kafka broker (KRaft, one combined node) and a real Apache HBase (standalone, with its own
+ * ZooKeeper), each in a child JVM with its own classpath, bound to 127.0.0.1 on ports chosen at start. Both start
+ * in parallel and {@link #start} returns once each answers a client call. {@link #close()} stops both; so does the
+ * end of this JVM, and a child whose parent vanishes stops itself.
+ *
+ * <pre>{@code
+ * try (LocalStack stack = LocalStack.start(LocalStackConfig.defaults(Path.of("target/stack")))) {
+ *     String bootstrap = stack.bootstrapServers();
+ *     int zkPort = stack.zookeeperPort();
+ * }
+ * }</pre>
+ */
+public final class LocalStack implements AutoCloseable {
+
+    /** The service names used in logs and errors. */
+    public static final String KAFKA = "Kafka";
+    public static final String HBASE = "HBase";
+
+    private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
+    private static final String LOOPBACK = "127.0.0.1";
+    private static final int PORT_ATTEMPTS = 3;
+    /** HBase's own JDK 17 flags: without them it runs, but with its Unsafe fast paths off. */
+    private static final List<String> HBASE_JVM_FLAGS = List.of(
+            "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.util=ALL-UNNAMED",
+            "--add-opens=java.base/java.util.concurrent=ALL-UNNAMED",
+            "--add-opens=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED",
+            "--add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.dns=ALL-UNNAMED",
+            "--add-exports=java.base/sun.net.util=ALL-UNNAMED",
+            "-Dorg.apache.hbase.thirdparty.io.netty.tryReflectionSetAccessible=true");
+
+    private final LocalStackConfig config;
+    private final ChildNode kafka;
+    private final ChildNode hbase;
+    private final String bootstrapServers;
+    private final int zookeeperPort;
+    private final Thread shutdownHook;
+    private boolean closed;
+
+    private LocalStack(LocalStackConfig config, ChildNode kafka, String bootstrapServers, ChildNode hbase,
+                       int zookeeperPort) {
+        this.config = config;
+        this.kafka = kafka;
+        this.hbase = hbase;
+        this.bootstrapServers = bootstrapServers;
+        this.zookeeperPort = zookeeperPort;
+        this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /**
+     * Starts the configured services and waits until each is ready.
+     *
+     * @throws LocalStackException naming the service that did not start, with the tail of its log; any service
+     *                             already started is stopped again
+     */
+    public static LocalStack start(LocalStackConfig config) {
+        try {
+            Files.createDirectories(config.logDir());
+        } catch (IOException e) {
+            throw new UncheckedIOException("The local stack's data directory " + config.dataDir()
+                    + " could not be created.", e);
+        }
+        CompletableFuture<Started> kafkaStart = config.kafka()
+                ? CompletableFuture.supplyAsync(() -> startKafka(config)) : CompletableFuture.completedFuture(null);
+        CompletableFuture<Started> hbaseStart = config.hbase()
+                ? CompletableFuture.supplyAsync(() -> startHBase(config)) : CompletableFuture.completedFuture(null);
+        Started k = null;
+        Started h = null;
+        RuntimeException failure = null;
+        try {
+            k = kafkaStart.join();
+        } catch (CompletionException e) {
+            failure = unwrap(e);
+        }
+        try {
+            h = hbaseStart.join();
+        } catch (CompletionException e) {
+            failure = failure == null ? unwrap(e) : failure;
+        }
+        if (failure != null) {
+            if (k != null) {
+                k.node.close();
+            }
+            if (h != null) {
+                h.node.close();
+            }
+            throw failure;
+        }
+        LocalStack stack = new LocalStack(config, k == null ? null : k.node, k == null ? null : k.address,
+                h == null ? null : h.node, h == null ? -1 : Integer.parseInt(h.address));
+        stack.writeConnectionFile();
+        return stack;
+    }
+
+    /** The broker's {@code bootstrap.servers}, e.g. {@code 127.0.0.1:41234}. */
+    public String bootstrapServers() {
+        requireService(kafka, KAFKA);
+        return bootstrapServers;
+    }
+
+    /** HBase's ZooKeeper quorum ({@code hbase.zookeeper.quorum}): always {@code 127.0.0.1}. */
+    public String zookeeperQuorum() {
+        requireService(hbase, HBASE);
+        return LOOPBACK;
+    }
+
+    /** HBase's ZooKeeper client port ({@code hbase.zookeeper.property.clientPort}). */
+    public int zookeeperPort() {
+        requireService(hbase, HBASE);
+        return zookeeperPort;
+    }
+
+    /** The settings a client needs, as the properties the Kafka and HBase clients themselves use. */
+    public Map<String, String> connectionProperties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (kafka != null) {
+            props.put("bootstrap.servers", bootstrapServers);
+        }
+        if (hbase != null) {
+            props.put("hbase.zookeeper.quorum", LOOPBACK);
+            props.put("hbase.zookeeper.property.clientPort", Integer.toString(zookeeperPort));
+        }
+        return props;
+    }
+
+    /** The file holding {@link #connectionProperties()}, written at start: {@code <dataDir>/connection.properties}. */
+    public Path connectionFile() {
+        return config.dataDir().resolve("connection.properties");
+    }
+
+    public LocalStackConfig config() {
+        return config;
+    }
+
+    /** The child JVMs' process ids, by service name. */
+    public Map<String, Long> pids() {
+        return byService(ChildNode::pid);
+    }
+
+    /** Milliseconds from each child's launch until it was ready, by service name. */
+    public Map<String, Long> readyMillis() {
+        return byService(ChildNode::readyMillis);
+    }
+
+    /** Each child's resident memory in bytes (from /proc; -1 where unknown), by service name. */
+    public Map<String, Long> residentBytes() {
+        return byService(ChildNode::residentBytes);
+    }
+
+    /** Each child's log file, by service name. */
+    public Map<String, Path> logFiles() {
+        Map<String, Path> logs = new LinkedHashMap<>();
+        Optional.ofNullable(kafka).ifPresent(n -> logs.put(KAFKA, n.logFile()));
+        Optional.ofNullable(hbase).ifPresent(n -> logs.put(HBASE, n.logFile()));
+        return logs;
+    }
+
+    /** True while every started child JVM is still running. */
+    public boolean isRunning() {
+        return (kafka == null || kafka.isAlive()) && (hbase == null || hbase.isAlive());
+    }
+
+    /** Stops both services and waits until their JVMs are gone. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the hook is running or about to; stopping twice is harmless
+        }
+        stopChildren();
+    }
+
+    private void stopChildren() {
+        CompletableFuture<Void> k = CompletableFuture.runAsync(() -> Optional.ofNullable(kafka).ifPresent(ChildNode::close));
+        CompletableFuture<Void> h = CompletableFuture.runAsync(() -> Optional.ofNullable(hbase).ifPresent(ChildNode::close));
+        CompletableFuture.allOf(k, h).join();
+    }
+
+    private Map<String, Long> byService(ToLongFunction<ChildNode> value) {
+        Map<String, Long> values = new LinkedHashMap<>();
+        Optional.ofNullable(kafka).ifPresent(n -> values.put(KAFKA, value.applyAsLong(n)));
+        Optional.ofNullable(hbase).ifPresent(n -> values.put(HBASE, value.applyAsLong(n)));
+        return values;
+    }
+
+    private void writeConnectionFile() {
+        Properties props = new Properties();
+        props.putAll(connectionProperties());
+        try (Writer out = Files.newBufferedWriter(connectionFile(), StandardCharsets.UTF_8)) {
+            props.store(out, "Connection settings of the running cardstream local stack");
+        } catch (IOException e) {
+            throw new UncheckedIOException("The connection file " + connectionFile() + " could not be written.", e);
+        }
+    }
+
+    private static void requireService(ChildNode node, String service) {
+        if (node == null) {
+            throw new IllegalStateException(service + " was not started in this local stack.");
+        }
+    }
+
+    /** A ready child and the address it serves: bootstrap servers for Kafka, the ZooKeeper port for HBase. */
+    private record Started(ChildNode node, String address) {
+    }
+
+    private static Started startKafka(LocalStackConfig config) {
+        NodeClasspath classpath = NodeClasspath.of("kafka", KAFKA);
+        return withPortRetries(KAFKA, config.kafkaPort() == 0 && config.kafkaControllerPort() == 0, () -> {
+            int port = config.kafkaPort() != 0 ? config.kafkaPort() : freePort();
+            int controllerPort = config.kafkaControllerPort() != 0 ? config.kafkaControllerPort() : freePort(port);
+            Map<String, String> props = new HashMap<>();
+            props.put("cardstream.node.dataDir", config.dataDir().resolve("kafka").toString());
+            props.put("cardstream.node.readyFile", config.dataDir().resolve("kafka/ready.properties").toString());
+            props.put("cardstream.kafka.port", Integer.toString(port));
+            props.put("cardstream.kafka.controllerPort", Integer.toString(controllerPort));
+            props.put("cardstream.kafka.defaultPartitions", Integer.toString(config.kafkaPartitions()));
+            List<String> jvm = List.of("-Xmx" + config.kafkaHeap(), "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
+                    "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true");
+            ChildNode node = ChildNode.launch(KAFKA, classpath, jvm, props, config.logDir().resolve("kafka.log"),
+                    config.dataDir().resolve("kafka/ready.properties"));
+            return new Started(node, node.awaitReady(config.startTimeout()).getProperty("bootstrap.servers"));
+        });
+    }
+
+    private static Started startHBase(LocalStackConfig config) {
+        NodeClasspath classpath = NodeClasspath.of("hbase", HBASE);
+        return withPortRetries(HBASE, config.zookeeperPort() == 0, () -> {
+            int zkPort = config.zookeeperPort() != 0 ? config.zookeeperPort() : freePort();
+            Map<String, String> props = new HashMap<>();
+            props.put("cardstream.node.dataDir", config.dataDir().resolve("hbase").toString());
+            props.put("cardstream.node.readyFile", config.dataDir().resolve("hbase/ready.properties").toString());
+            props.put("cardstream.hbase.zookeeperPort", Integer.toString(zkPort));
+            config.hbaseSettings().forEach((k, v) -> props.put("cardstream.hbase.conf." + k, v));
+            List<String> jvm = new ArrayList<>(List.of("-Xmx" + config.hbaseHeap(), "-XX:+UseG1GC",
+                    "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true"));
+            jvm.addAll(HBASE_JVM_FLAGS);
+            ChildNode node = ChildNode.launch(HBASE, classpath, jvm, props, config.logDir().resolve("hbase.log"),
+                    config.dataDir().resolve("hbase/ready.properties"));
+            node.awaitReady(config.startTimeout());
+            return new Started(node, Integer.toString(zkPort));
+        });
+    }
+
+    /**
+     * Runs {@code attempt}; when all of the service's ports were chosen here and the child lost one to another
+     * process between the choice and its bind, tries again on other free ports. A start on a port the caller named
+     * is never retried: that port is taken, and the error says so.
+     */
+    private static Started withPortRetries(String service, boolean portsChosenHere, Supplier<Started> attempt) {
+        for (int i = 1; ; i++) {
+            try {
+                return attempt.get();
+            } catch (LocalStackException e) {
+                boolean portTaken = e.getMessage().contains("Address already in use")
+                        || e.getMessage().contains("BindException");
+                if (!portsChosenHere || !portTaken || i == PORT_ATTEMPTS) {
+                    throw e;
+                }
+                LOG.warn("{} lost a free port to another process before binding it (attempt {} of {});"
+                        + " trying other ports.", service, i, PORT_ATTEMPTS);
+            }
+        }
+    }
+
+    /** A port that is free on 127.0.0.1 now, other than {@code avoid}. */
+    static int freePort(int... avoid) {
+        for (int i = 0; i < 20; i++) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+                int port = socket.getLocalPort();
+                if (Arrays.stream(avoid).noneMatch(a -> a == port)) {
+                    return port;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("No free port could be found on " + LOOPBACK + ".", e);
+            }
+        }
+        throw new IllegalStateException("No free port other than " + Arrays.toString(avoid) + " was found.");
+    }
+
+    private static RuntimeException unwrap(CompletionException e) {
+        return e.getCause() instanceof RuntimeException r ? r : e;
+    }
+}

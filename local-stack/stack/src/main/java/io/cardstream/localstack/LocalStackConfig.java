@@ -1,0 +1,126 @@
+package io.cardstream.localstack;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * What to start and how: the data directory (each service keeps its data in a folder of it, and the logs go to
+ * {@code <dataDir>/logs}), the ports (0 means a free port chosen at start), the child JVMs' heaps and how long to
+ * wait for them. Validated on construction, so a bad value fails before any JVM is started.
+ *
+ * @param dataDir           where the services keep data and logs; created if missing
+ * @param kafka             whether to start the Kafka broker
+ * @param hbase             whether to start HBase
+ * @param kafkaPort         the broker's client port on 127.0.0.1, or 0 for a free one
+ * @param kafkaControllerPort the KRaft controller's port on 127.0.0.1, or 0 for a free one
+ * @param zookeeperPort     HBase's ZooKeeper client port on 127.0.0.1, or 0 for a free one
+ * @param kafkaHeap         the broker JVM's maximum heap, in java's -Xmx form (e.g. 1g)
+ * @param hbaseHeap         the HBase JVM's maximum heap, in java's -Xmx form (e.g. 3g)
+ * @param kafkaPartitions   the broker's default partition count for new topics
+ * @param startTimeout      how long to wait for each service to be ready
+ * @param hbaseSettings     extra hbase-site settings for the HBase JVM
+ */
+public record LocalStackConfig(
+        Path dataDir,
+        boolean kafka,
+        boolean hbase,
+        int kafkaPort,
+        int kafkaControllerPort,
+        int zookeeperPort,
+        String kafkaHeap,
+        String hbaseHeap,
+        int kafkaPartitions,
+        Duration startTimeout,
+        Map<String, String> hbaseSettings) {
+
+    public static final String DEFAULT_KAFKA_HEAP = "1g";
+    /** DESIGN.md: the one-qualifier-per-field table wants at least 3 GB on a standalone HBase under load. */
+    public static final String DEFAULT_HBASE_HEAP = "3g";
+    public static final int DEFAULT_KAFKA_PARTITIONS = 4;
+    public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
+
+    private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+
+    public LocalStackConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(startTimeout, "startTimeout");
+        hbaseSettings = Map.copyOf(Objects.requireNonNull(hbaseSettings, "hbaseSettings"));
+        if (!kafka && !hbase) {
+            throw new IllegalArgumentException("The local stack must start Kafka, HBase or both; both are disabled.");
+        }
+        checkPort("kafka port", kafkaPort);
+        checkPort("kafka controller port", kafkaControllerPort);
+        checkPort("zookeeper port", zookeeperPort);
+        if (kafkaPort != 0 && kafkaPort == kafkaControllerPort) {
+            throw new IllegalArgumentException("The kafka port and the kafka controller port must differ; both are "
+                    + kafkaPort + ".");
+        }
+        checkHeap("kafka heap", kafkaHeap);
+        checkHeap("hbase heap", hbaseHeap);
+        if (kafkaPartitions < 1 || kafkaPartitions > 1000) {
+            throw new IllegalArgumentException("The kafka partitions must be between 1 and 1000; got "
+                    + kafkaPartitions + ".");
+        }
+        if (startTimeout.isNegative() || startTimeout.isZero()) {
+            throw new IllegalArgumentException("The start timeout must be positive; got " + startTimeout + ".");
+        }
+        dataDir = dataDir.toAbsolutePath().normalize();
+    }
+
+    /** Both services, free ports, default heaps and timeout, data under {@code dataDir}. */
+    public static LocalStackConfig defaults(Path dataDir) {
+        return new LocalStackConfig(dataDir, true, true, 0, 0, 0, DEFAULT_KAFKA_HEAP, DEFAULT_HBASE_HEAP,
+                DEFAULT_KAFKA_PARTITIONS, DEFAULT_START_TIMEOUT, Map.of());
+    }
+
+    public LocalStackConfig withServices(boolean startKafka, boolean startHBase) {
+        return new LocalStackConfig(dataDir, startKafka, startHBase, kafkaPort, kafkaControllerPort, zookeeperPort,
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings);
+    }
+
+    public LocalStackConfig withPorts(int kafkaClientPort, int controllerPort, int zkPort) {
+        return new LocalStackConfig(dataDir, kafka, hbase, kafkaClientPort, controllerPort, zkPort,
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings);
+    }
+
+    public LocalStackConfig withHeaps(String kafkaMaxHeap, String hbaseMaxHeap) {
+        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
+                kafkaMaxHeap, hbaseMaxHeap, kafkaPartitions, startTimeout, hbaseSettings);
+    }
+
+    public LocalStackConfig withKafkaPartitions(int partitions) {
+        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
+                kafkaHeap, hbaseHeap, partitions, startTimeout, hbaseSettings);
+    }
+
+    public LocalStackConfig withStartTimeout(Duration timeout) {
+        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
+                kafkaHeap, hbaseHeap, kafkaPartitions, timeout, hbaseSettings);
+    }
+
+    public LocalStackConfig withHBaseSettings(Map<String, String> settings) {
+        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, settings);
+    }
+
+    public Path logDir() {
+        return dataDir.resolve("logs");
+    }
+
+    private static void checkPort(String name, int port) {
+        if (port != 0 && (port < 1024 || port > 65535)) {
+            throw new IllegalArgumentException("The " + name + " must be 0 (a free port) or between 1024 and 65535;"
+                    + " got " + port + ".");
+        }
+    }
+
+    private static void checkHeap(String name, String heap) {
+        if (heap == null || !HEAP.matcher(heap).matches()) {
+            throw new IllegalArgumentException("The " + name + " must look like java's -Xmx value, e.g. 512m or 2g;"
+                    + " got '" + heap + "'.");
+        }
+    }
+}
