@@ -30,7 +30,8 @@ import picocli.CommandLine.Option;
             "The settings are also written to <data-dir>/connection.properties; logs go to <data-dir>/logs."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:a service failed to start or died", "2:invalid options"})
+        exitCodeList = {"130:stopped by Ctrl-C (SIGINT); 143 by SIGTERM", "1:a service failed to start or died",
+            "2:invalid options"})
 public final class LocalStackCli implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
