@@ -1,0 +1,271 @@
+package io.cardstream.producer;
+
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.cardstream.core.LocalConnection;
+import io.cardstream.core.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/cardstream produce}: the storm of card transactions, sent open-loop to Kafka at a fixed rate, with a
+ * progress line a second and a summary at the end.
+ */
+@Command(name = "cardstream produce", sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Sends generated card transactions to Kafka at a fixed rate (open loop: records are due on a fixed"
+                + " schedule; when sends cannot keep up, the producer says how far behind it is). The same --seed"
+                + " gives the same transactions and txIds. Prints a progress line every second and a summary at"
+                + " the end."
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:every record sent and acknowledged", "1:the broker could not be reached, the topic is"
+                + " missing, or records failed", "2:invalid options", "130:stopped by Ctrl-C (after flushing)"})
+public final class ProduceCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+            description = "Kafka bootstrap servers. Default: those of the running local stack"
+                    + " (.cardstream/stack/connection.properties), else 127.0.0.1:9092.")
+    String bootstrapServers;
+
+    @Option(names = "--topic", defaultValue = Topics.TRANSACTIONS,
+            description = "Topic to write to. Default: ${DEFAULT-VALUE}")
+    String topic;
+
+    @Option(names = "--rate", paramLabel = "RECORDS/S", defaultValue = "10000",
+            description = "Target records a second. Default: ${DEFAULT-VALUE}")
+    double rate;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "-1",
+            description = "Stop after N records. Default: no limit (stop with --duration or Ctrl-C)")
+    long count;
+
+    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "-1",
+            description = "Stop after this many seconds. Default: no limit (stop with --count or Ctrl-C)")
+    double durationSeconds;
+
+    @Option(names = "--persons", paramLabel = "N", defaultValue = "" + GeneratorConfig.DEFAULT_PERSONS,
+            description = "Size of the person id space (the loaded persons). Default: ${DEFAULT-VALUE}")
+    int persons;
+
+    @Option(names = "--companies", paramLabel = "N", defaultValue = "" + GeneratorConfig.DEFAULT_COMPANIES,
+            description = "Size of the company id space (the loaded companies). Default: ${DEFAULT-VALUE}")
+    int companies;
+
+    @Option(names = "--skew", paramLabel = "S", defaultValue = "0",
+            description = "Zipf exponent of person and company popularity; 0 is uniform, 1 is classic Zipf."
+                    + " Default: ${DEFAULT-VALUE}")
+    double skew;
+
+    @Option(names = "--bad-ratio", paramLabel = "F", defaultValue = "0",
+            description = "Fraction of deliberately invalid records, of varied kinds (malformed JSON, missing"
+                    + " fields, bad amounts, bad currency, invalid UTF-8, ...). Default: ${DEFAULT-VALUE}")
+    double badRatio;
+
+    @Option(names = "--unknown-ratio", paramLabel = "F", defaultValue = "0",
+            description = "Fraction of valid records whose person, company or both are outside the loaded"
+                    + " dimensions. Default: ${DEFAULT-VALUE}")
+    double unknownRatio;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Seed of the generator: the same seed gives the same transactions and txIds."
+                    + " Default: a random seed, printed at start.")
+    Long seed;
+
+    @Option(names = "--first-index", paramLabel = "N", defaultValue = "0",
+            description = "Index of the first record in the seed's sequence (to continue a run). Default: ${DEFAULT-VALUE}")
+    long firstIndex;
+
+    @Option(names = "--burst", paramLabel = "MULTIPLE:SECONDS:EVERY",
+            description = "Bursts: MULTIPLE times the rate for SECONDS every EVERY seconds, e.g. 3:5:30."
+                    + " Default: no bursts")
+    String burst;
+
+    @Option(names = "--create-topic", description = "Create the topic when it does not exist.")
+    boolean createTopic;
+
+    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+            description = "Partitions of a topic made by --create-topic. Default: ${DEFAULT-VALUE}")
+    int partitions;
+
+    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+            description = "Replication factor of a topic made by --create-topic. Default: ${DEFAULT-VALUE}")
+    short replicationFactor;
+
+    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "30",
+            description = "How long to wait for the broker before giving up. Default: ${DEFAULT-VALUE}")
+    int connectTimeoutSeconds;
+
+    @Option(names = "--producer-prop", paramLabel = "KEY=VALUE",
+            description = "A Kafka producer setting over this tool's defaults (acks=all, enable.idempotence=true,"
+                    + " compression.type=lz4, linger.ms=5, batch.size=65536, buffer.memory=67108864); repeatable,"
+                    + " e.g. for SASL/SSL.")
+    Map<String, String> producerProps = new LinkedHashMap<>();
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new ProduceCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        long actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
+        GeneratorConfig generatorConfig;
+        RateSchedule schedule;
+        try {
+            generatorConfig = new GeneratorConfig(actualSeed, persons, companies, skew, badRatio, unknownRatio);
+            schedule = parseSchedule();
+            if (partitions < 1 || replicationFactor < 1) {
+                throw new IllegalArgumentException("partitions and replication-factor must be at least 1; got "
+                        + partitions + " and " + replicationFactor + ".");
+            }
+            if (connectTimeoutSeconds < 1) {
+                throw new IllegalArgumentException("connect-timeout must be at least 1 second; got "
+                        + connectTimeoutSeconds + ".");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        String bootstrap = Optional.ofNullable(bootstrapServers)
+                .or(() -> LocalConnection.setting("bootstrap.servers")).orElse("127.0.0.1:9092");
+
+        Optional<String> problem = checkBrokerAndTopic(bootstrap);
+        if (problem.isPresent()) {
+            err.println("ERROR: " + problem.get());
+            return 1;
+        }
+
+        out.printf("Producing to topic %s at %s: %s records/s%s, %s, seed %d (--seed %d replays this run).%n",
+                topic, bootstrap, (long) rate, burst == null ? "" : " with bursts " + burst,
+                count >= 0 ? count + " records" : durationSeconds > 0 ? durationSeconds + " s" : "until Ctrl-C",
+                actualSeed, actualSeed);
+        out.flush();
+
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                finished.await(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "produce-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+
+        StormProducer.Summary summary;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                StormProducer.kafkaProperties(bootstrap, producerProps))) {
+            StormProducer storm = new StormProducer(producer, topic, new TransactionGenerator(generatorConfig), schedule);
+            summary = storm.run(firstIndex, count, durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000))
+                    : null, stop::get, p -> {
+                        out.printf("%s sent=%d rate=%.0f/s target=%.0f/s behind=%dms acked=%d errors=%d%n",
+                                LocalTime.now().format(TIME), p.sent(), p.currentRate(), p.targetRate(),
+                                p.behindMs(), p.acked(), p.errors());
+                        out.flush();
+                    });
+        } finally {
+            finished.countDown();
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // Ctrl-C: the hook waits for the flush above and then lets the JVM exit
+        }
+        out.printf("Done: sent=%d valid=%d invalid=%d unknown_dims=%d acked=%d errors=%d in %.1f s (%.0f records/s,"
+                        + " at most %d ms behind schedule).%n", summary.sent(), summary.valid(), summary.invalid(),
+                summary.unknownDimensions(), summary.acked(), summary.errors(), summary.seconds(),
+                summary.averageRate(), summary.maxBehindMs());
+        out.flush();
+        if (summary.errors() > 0) {
+            err.println("ERROR: " + summary.errors() + " records were not acknowledged by Kafka; the first error: "
+                    + summary.firstError());
+            return 1;
+        }
+        return 0;
+    }
+
+    private RateSchedule parseSchedule() {
+        if (burst == null) {
+            return RateSchedule.steady(rate);
+        }
+        String[] parts = burst.split(":");
+        if (parts.length != 3) {
+            throw new IllegalArgumentException("burst must be MULTIPLE:SECONDS:EVERY, e.g. 3:5:30; got " + burst + ".");
+        }
+        try {
+            return new RateSchedule(rate, Double.parseDouble(parts[0]), Double.parseDouble(parts[1]),
+                    Double.parseDouble(parts[2]));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("burst must be three numbers MULTIPLE:SECONDS:EVERY; got " + burst + ".");
+        }
+    }
+
+    /** Empty when the broker answers and the topic exists (or was created); else what is wrong. */
+    private Optional<String> checkBrokerAndTopic(String bootstrap) throws InterruptedException {
+        Map<String, Object> props = new LinkedHashMap<>(producerProps);
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000);
+        props.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin admin = Admin.create(props)) {
+            try {
+                admin.describeCluster().nodes().get(connectTimeoutSeconds, TimeUnit.SECONDS);
+            } catch (TimeoutException | ExecutionException e) {
+                return Optional.of("The Kafka broker at " + bootstrap + " could not be reached within "
+                        + connectTimeoutSeconds + " s (--bootstrap-servers, --connect-timeout).");
+            }
+            try {
+                admin.describeTopics(List.of(topic)).allTopicNames().get(connectTimeoutSeconds, TimeUnit.SECONDS);
+                return Optional.empty();
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
+                    return Optional.of("The topic " + topic + " could not be described: " + e.getCause());
+                }
+            } catch (TimeoutException e) {
+                return Optional.of("The topic " + topic + " could not be described within " + connectTimeoutSeconds
+                        + " s.");
+            }
+            if (!createTopic) {
+                return Optional.of("The topic " + topic + " does not exist at " + bootstrap
+                        + "; create it, or pass --create-topic.");
+            }
+            try {
+                admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all()
+                        .get(connectTimeoutSeconds, TimeUnit.SECONDS);
+                return Optional.empty();
+            } catch (ExecutionException | TimeoutException e) {
+                return Optional.of("The topic " + topic + " could not be created: " + e.getCause());
+            }
+        }
+    }
+}
