@@ -2,7 +2,6 @@ package io.cardstream.localstack;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.io.Writer;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -15,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
@@ -221,11 +219,12 @@ public final class LocalStack implements AutoCloseable {
         return values;
     }
 
+    /** Plain key=value lines (no escaped colons, unlike Properties.store), still readable by Properties.load. */
     private void writeConnectionFile() {
-        Properties props = new Properties();
-        props.putAll(connectionProperties());
-        try (Writer out = Files.newBufferedWriter(connectionFile(), StandardCharsets.UTF_8)) {
-            props.store(out, "Connection settings of the running cardstream local stack");
+        StringBuilder text = new StringBuilder("# Connection settings of the running cardstream local stack\n");
+        connectionProperties().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        try {
+            Files.writeString(connectionFile(), text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException("The connection file " + connectionFile() + " could not be written.", e);
         }

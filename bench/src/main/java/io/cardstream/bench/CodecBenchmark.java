@@ -1,0 +1,102 @@
+package io.cardstream.bench;
+
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
+
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.TransactionCodec;
+import io.cardstream.producer.GeneratedRecord;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.TransactionGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/cardstream codec-bench}: how many records a second one core decodes and validates (the job's
+ * per-record cost before any I/O), and how many the producer's generator makes and encodes. One thread, records
+ * prepared in memory first, warm-up rounds before the measured ones; prints each round and the median.
+ */
+@Command(name = "cardstream codec-bench", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Measures the codec's decode rate and the generator's make-and-encode rate on one core.")
+public final class CodecBenchmark implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--records", defaultValue = "1000000", description = "Records per round. Default: ${DEFAULT-VALUE}")
+    int records;
+
+    @Option(names = "--bad-ratio", defaultValue = "0.01",
+            description = "Fraction of invalid records among them. Default: ${DEFAULT-VALUE}")
+    double badRatio;
+
+    @Option(names = "--warmup", defaultValue = "3", description = "Warm-up rounds. Default: ${DEFAULT-VALUE}")
+    int warmup;
+
+    @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds. Default: ${DEFAULT-VALUE}")
+    int rounds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new CodecBenchmark()).execute(args));
+    }
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        TransactionCodec codec = TransactionCodec.create();
+        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(1).withSkew(1.0)
+                .withRatios(badRatio, 0.005));
+        long now = System.currentTimeMillis();
+        byte[][] values = new byte[records][];
+        long bytes = 0;
+        for (int i = 0; i < records; i++) {
+            values[i] = generator.generate(i).value(codec, now);
+            bytes += values[i].length;
+        }
+        out.printf("%d records of %.0f bytes on average, %.1f%% invalid; java %s, %d cores; one thread.%n",
+                records, bytes / (double) records, badRatio * 100, System.getProperty("java.version"),
+                Runtime.getRuntime().availableProcessors());
+
+        double[] decode = new double[rounds];
+        double[] encode = new double[rounds];
+        long sink = 0;
+        for (int round = -warmup; round < rounds; round++) {
+            long start = System.nanoTime();
+            long valid = 0;
+            for (byte[] value : values) {
+                DecodeResult result = codec.decode(value);
+                if (result instanceof DecodeResult.Valid) {
+                    valid++;
+                }
+            }
+            double decodeRate = records / ((System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                GeneratedRecord r = generator.generate(i);
+                sink += r.value(codec, now).length;
+            }
+            double encodeRate = records / ((System.nanoTime() - start) / 1e9);
+            out.printf("%s round %d: decode %,.0f records/s (%d valid), generate+encode %,.0f records/s%n",
+                    round < 0 ? "warm-up" : "measured", round < 0 ? round + warmup + 1 : round + 1, decodeRate,
+                    valid, encodeRate);
+            if (round >= 0) {
+                decode[round] = decodeRate;
+                encode[round] = encodeRate;
+            }
+        }
+        out.printf("Median: decode %,.0f records/s per core; generate+encode %,.0f records/s per core.%n",
+                median(decode), median(encode));
+        return sink > 0 ? 0 : 1;
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
