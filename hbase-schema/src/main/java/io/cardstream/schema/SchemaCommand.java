@@ -1,0 +1,126 @@
+package io.cardstream.schema;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.io.compress.Compression;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code bin/cardstream schema create|verify|describe|drop|shell-script}: the HBase schema as one command. */
+@Command(name = "cardstream schema", sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Manages the cardstream HBase schema (namespace cardstream; tables person, company, tx_enriched,"
+                + " batch_metrics).",
+            "  create        make what is missing; an existing table that differs is reported, never altered",
+            "  verify        exit 1 with every difference between the live schema and the code",
+            "  describe      print the expected tables, families, qualifiers and row keys, and what exists",
+            "  drop --yes    delete the tables and the namespace (all data in them is lost)",
+            "  shell-script  print the same schema as an HBase shell script"
+        },
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:done; for verify, the schema matches", "1:HBase unreachable, or verify found differences,"
+                + " or create found a differing table", "2:invalid options"})
+public final class SchemaCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Parameters(index = "0", paramLabel = "ACTION", description = "create, verify, describe, drop or shell-script")
+    String action;
+
+    @Option(names = "--yes", description = "Confirm drop.")
+    boolean yes;
+
+    @Option(names = "--compression", paramLabel = "CODEC", defaultValue = "NONE",
+            description = "Compression of every family at create (and what verify expects): NONE, SNAPPY, LZ4,"
+                    + " ZSTD, GZ; the cluster must have the codec. Default: ${DEFAULT-VALUE}")
+    String compression;
+
+    @Mixin
+    HBaseOptions hbase;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SchemaCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Compression.Algorithm algorithm;
+        try {
+            algorithm = Compression.Algorithm.valueOf(compression.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "compression must be one of NONE, SNAPPY,"
+                    + " LZ4, ZSTD, GZ, LZO, BZIP2; got " + compression + ".");
+        }
+        if (action.equals("shell-script")) {
+            out.print(SchemaManager.shellScript());
+            out.flush();
+            return 0;
+        }
+        if (!List.of("create", "verify", "describe", "drop").contains(action)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "ACTION must be create, verify, describe,"
+                    + " drop or shell-script; got " + action + ".");
+        }
+        if (action.equals("drop") && !yes) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "drop deletes every cardstream table and its"
+                    + " data; add --yes to confirm.");
+        }
+        Configuration conf = hbase.configuration();
+        try (Connection connection = HBaseOptions.connect(conf); Admin admin = connection.getAdmin()) {
+            SchemaManager manager = new SchemaManager(admin, algorithm);
+            switch (action) {
+                case "create" -> {
+                    SchemaManager.CreateReport report = manager.create();
+                    report.lines().forEach(out::println);
+                    out.flush();
+                    if (!report.differences().isEmpty()) {
+                        err.println("ERROR: " + report.differences().size() + " difference(s) between the live"
+                                + " schema and the code; see above. Nothing was altered.");
+                        return 1;
+                    }
+                    return 0;
+                }
+                case "verify" -> {
+                    List<String> diffs = manager.verify();
+                    if (diffs.isEmpty()) {
+                        out.println("The schema at " + HBaseOptions.describe(conf) + " matches the code.");
+                        return 0;
+                    }
+                    err.println("ERROR: the schema at " + HBaseOptions.describe(conf) + " differs from the code:");
+                    diffs.forEach(d -> err.println("  " + d));
+                    return 1;
+                }
+                case "describe" -> {
+                    manager.describe().forEach(out::println);
+                    return 0;
+                }
+                default -> {
+                    List<String> dropped = manager.drop();
+                    out.println(dropped.isEmpty() ? "Nothing to drop." : "Dropped " + String.join(", ", dropped) + ".");
+                    return 0;
+                }
+            }
+        } catch (IOException e) {
+            err.println("ERROR: " + e.getMessage());
+            return 1;
+        } finally {
+            out.flush();
+            err.flush();
+        }
+    }
+}
