@@ -36,19 +36,29 @@ public final class HBaseOptions {
             description = "Any HBase client setting; repeatable, e.g. zookeeper.znode.parent=/hbase-unsecure.")
     Map<String, String> settings = new LinkedHashMap<>();
 
+    /**
+     * The settings these options resolve to, as plain properties a job can ship to its executors: the flags, else
+     * the running local stack's address when no hbase-site.xml is on the classpath, then every --hbase-conf.
+     */
+    public Map<String, String> settings() {
+        Map<String, String> resolved = new LinkedHashMap<>();
+        boolean site = HBaseConfiguration.create().getResource("hbase-site.xml") != null;
+        Optional.ofNullable(quorum).or(() -> site ? Optional.empty()
+                : LocalConnection.setting(HConstants.ZOOKEEPER_QUORUM))
+                .ifPresent(q -> resolved.put(HConstants.ZOOKEEPER_QUORUM, q));
+        Optional.ofNullable(port).map(String::valueOf).or(() -> site ? Optional.empty()
+                : LocalConnection.setting(HConstants.ZOOKEEPER_CLIENT_PORT))
+                .ifPresent(p -> resolved.put(HConstants.ZOOKEEPER_CLIENT_PORT, p));
+        resolved.putAll(settings);
+        return resolved;
+    }
+
     /** The client configuration these options describe, with retries short enough to fail fast at the CLI. */
     public Configuration configuration() {
         Configuration conf = HBaseConfiguration.create();
-        boolean site = conf.getResource("hbase-site.xml") != null;
-        Optional<String> localQuorum = site ? Optional.empty() : LocalConnection.setting(HConstants.ZOOKEEPER_QUORUM);
-        Optional<String> localPort = site ? Optional.empty()
-                : LocalConnection.setting(HConstants.ZOOKEEPER_CLIENT_PORT);
-        Optional.ofNullable(quorum).or(() -> localQuorum).ifPresent(q -> conf.set(HConstants.ZOOKEEPER_QUORUM, q));
-        Optional.ofNullable(port).map(String::valueOf).or(() -> localPort)
-                .ifPresent(p -> conf.set(HConstants.ZOOKEEPER_CLIENT_PORT, p));
         conf.setInt(HConstants.HBASE_CLIENT_RETRIES_NUMBER, 5);
         conf.setInt("zookeeper.recovery.retry", 3);
-        settings.forEach(conf::set);
+        settings().forEach(conf::set);
         return conf;
     }
 

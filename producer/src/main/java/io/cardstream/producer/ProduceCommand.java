@@ -20,7 +20,6 @@ import io.cardstream.core.LocalConnection;
 import io.cardstream.core.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine;
@@ -260,11 +259,13 @@ public final class ProduceCommand implements Callable<Integer> {
                         + "; create it, or pass --create-topic.");
             }
             try {
-                admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all()
-                        .get(connectTimeoutSeconds, TimeUnit.SECONDS);
+                TopicAdmin.createAndAwait(admin, topic, partitions, replicationFactor,
+                        Duration.ofSeconds(connectTimeoutSeconds));
                 return Optional.empty();
-            } catch (ExecutionException | TimeoutException e) {
+            } catch (ExecutionException e) {
                 return Optional.of("The topic " + topic + " could not be created: " + e.getCause());
+            } catch (TimeoutException e) {
+                return Optional.of("The topic " + topic + " could not be created: " + e.getMessage());
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.cardstream.localstack;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,6 +58,15 @@ class LocalStackIT {
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
         try (var client = org.apache.kafka.clients.admin.Admin.create(admin)) {
             client.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            // createTopics returns before the partition leaders serve; write only once all of them answer
+            var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition,
+                    org.apache.kafka.clients.admin.OffsetSpec>();
+            for (int p = 0; p < 4; p++) {
+                latest.put(new org.apache.kafka.common.TopicPartition(topic, p),
+                        org.apache.kafka.clients.admin.OffsetSpec.latest());
+            }
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                    .until(() -> client.listOffsets(latest).all().get(5, TimeUnit.SECONDS).size() == 4);
         }
 
         Properties producerProps = new Properties();

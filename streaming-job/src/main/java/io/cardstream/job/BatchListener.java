@@ -1,0 +1,68 @@
+package io.cardstream.job;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.spark.streaming.scheduler.BatchInfo;
+import org.apache.spark.streaming.scheduler.StreamingListener;
+import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Option;
+
+/**
+ * On the driver, when Spark reports a batch complete: takes that batch's summary (left by the output operation),
+ * adds Spark's own scheduling and processing delays, writes the {@code batch_metrics} row and logs the batch's one
+ * INFO line. A batch that failed left no summary and gets no row.
+ */
+final class BatchListener implements StreamingListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchListener.class);
+
+    private final Map<Long, BatchSummary> summaries = new ConcurrentHashMap<>();
+    private final Connection hbase;
+    private final TableName metricsTable;
+    private final long intervalMs;
+
+    BatchListener(Connection hbase, TableName metricsTable, long intervalMs) {
+        this.hbase = hbase;
+        this.metricsTable = metricsTable;
+        this.intervalMs = intervalMs;
+    }
+
+    void offer(BatchSummary summary) {
+        summaries.put(summary.batchTime(), summary);
+    }
+
+    @Override
+    public void onBatchCompleted(StreamingListenerBatchCompleted completed) {
+        BatchInfo info = completed.batchInfo();
+        long batchTime = info.batchTime().milliseconds();
+        BatchSummary s = summaries.remove(batchTime);
+        if (s == null) {
+            return;
+        }
+        long processingMs = millis(info.processingDelay());
+        long schedulingMs = millis(info.schedulingDelay());
+        try (Table table = hbase.getTable(metricsTable)) {
+            table.put(MetricsRows.put(s, processingMs, schedulingMs));
+        } catch (IOException e) {
+            LOG.warn("The metrics row of batch {} could not be written to {}: {}", batchTime, metricsTable,
+                    e.toString());
+        }
+        String warning = processingMs > intervalMs ? " (processing took longer than the " + intervalMs
+                + " ms interval: the job is falling behind)" : "";
+        LOG.info("Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions; processing {} ms,"
+                        + " scheduling delay {} ms; latency p50 {} ms, p99 {} ms, max {} ms; amount {}{}.",
+                batchTime, s.records(), s.enriched(), s.deadLettered(), s.missingDims(), processingMs, schedulingMs,
+                s.latencyP50Ms(), s.latencyP99Ms(), s.latencyMaxMs(), s.amountSum().toPlainString(), warning);
+    }
+
+    private static long millis(Option<Object> value) {
+        return value.isDefined() ? ((Number) value.get()).longValue() : -1;
+    }
+}

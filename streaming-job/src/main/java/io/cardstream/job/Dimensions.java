@@ -1,0 +1,9 @@
+package io.cardstream.job;
+
+/** The names enrichment looks up; null means the row does not exist. */
+public interface Dimensions {
+
+    String personName(String personId);
+
+    String companyName(String companyId);
+}

@@ -1,0 +1,160 @@
+package io.cardstream.job;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.EnrichStatus;
+import io.cardstream.core.EnrichedTransaction;
+import io.cardstream.core.Topics;
+import io.cardstream.core.Transaction;
+import io.cardstream.core.TransactionCodec;
+import org.HdrHistogram.Histogram;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.BufferedMutatorParams;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.spark.api.java.function.FlatMapFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One partition of one micro-batch, on an executor, in chunks: decode; dead-letter the invalid with their reason
+ * and position; look up the chunk's distinct persons and companies; enrich with the pure {@link Enricher}; write
+ * with one BufferedMutator and flush; record latency. It returns only after every write of the partition was
+ * flushed and every dead letter acknowledged; any failure throws, which fails the batch before its offsets are
+ * committed.
+ */
+final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecord<byte[], byte[]>>, PartitionResult> {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(PartitionProcessor.class);
+    static final int CHUNK = 5_000;
+    static final int SAMPLE = 20;
+
+    private final JobConfig config;
+    private final long batchTime;
+
+    PartitionProcessor(JobConfig config, long batchTime) {
+        this.config = config;
+        this.batchTime = batchTime;
+    }
+
+    @Override
+    public Iterator<PartitionResult> call(Iterator<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        ExecutorResources resources = ExecutorResources.get(config);
+        TransactionCodec codec = TransactionCodec.create();
+        Histogram latency = BatchSummary.newHistogram();
+        Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
+        ArrayDeque<PartitionResult.SampleRow> sample = new ArrayDeque<>(SAMPLE);
+        List<Future<RecordMetadata>> deadLetterAcks = new ArrayList<>();
+        long count = 0;
+        long enriched = 0;
+        long deadLettered = 0;
+        long missing = 0;
+        BigDecimal amountSum = BigDecimal.ZERO;
+
+        BufferedMutatorParams params = new BufferedMutatorParams(TableName.valueOf(config.txTable()))
+                .writeBufferSize(config.writeBufferBytes());
+        try (BufferedMutator mutator = resources.hbase().getBufferedMutator(params)) {
+            List<Transaction> chunk = new ArrayList<>(CHUNK);
+            while (records.hasNext()) {
+                chunk.clear();
+                while (records.hasNext() && chunk.size() < CHUNK) {
+                    ConsumerRecord<byte[], byte[]> record = records.next();
+                    count++;
+                    DecodeResult result = codec.decode(record.value());
+                    if (result instanceof DecodeResult.Valid valid) {
+                        chunk.add(valid.transaction());
+                    } else {
+                        DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
+                        deadLetterAcks.add(resources.deadLetters().send(deadLetter(record, invalid)));
+                        deadLettered++;
+                        LOG.debug("Dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                                invalid.reason());
+                    }
+                }
+                if (chunk.isEmpty()) {
+                    continue;
+                }
+                Set<String> personIds = new HashSet<>();
+                Set<String> companyIds = new HashSet<>();
+                for (Transaction tx : chunk) {
+                    personIds.add(tx.personId());
+                    companyIds.add(tx.companyId());
+                }
+                Dimensions dimensions = DimensionLookup.load(resources.hbase(), resources.dimensions(), config,
+                        personIds, companyIds);
+                long processedTime = System.currentTimeMillis();
+                List<EnrichedTransaction> written = new ArrayList<>(chunk.size());
+                for (Transaction tx : chunk) {
+                    EnrichedTransaction e = Enricher.enrich(tx, dimensions, processedTime, batchTime);
+                    mutator.mutate(EnrichedRows.put(e));
+                    written.add(e);
+                }
+                mutator.flush();
+                long writtenAt = System.currentTimeMillis();
+                for (EnrichedTransaction e : written) {
+                    Transaction tx = e.transaction();
+                    latency.recordValue(Math.min(BatchSummary.HIGHEST_TRACKABLE_MS,
+                            Math.max(0, writtenAt - tx.eventTime())));
+                    enriched++;
+                    if (e.status() != EnrichStatus.OK) {
+                        missing++;
+                    }
+                    amountSum = amountSum.add(tx.amount());
+                    companies.merge(tx.companyId(), new PartitionResult.CompanyTotal(tx.companyId(), e.companyName(),
+                            tx.amount(), 1), PartitionResult.CompanyTotal::plus);
+                    if (sample.size() == SAMPLE) {
+                        sample.removeFirst();
+                    }
+                    sample.addLast(new PartitionResult.SampleRow(tx.txId(), e.personName(), e.companyName(),
+                            tx.amount().toPlainString(), tx.currency(), tx.eventTime(), e.processedTime(),
+                            e.status().name()));
+                }
+            }
+            mutator.flush();
+        }
+        resources.deadLetters().flush();
+        for (Future<RecordMetadata> ack : deadLetterAcks) {
+            try {
+                ack.get();
+            } catch (ExecutionException e) {
+                throw new IOException("A dead letter was not acknowledged by Kafka (topic " + config.deadLetterTopic()
+                        + "); failing the batch so nothing is committed.", e.getCause());
+            }
+        }
+        return List.of(new PartitionResult(count, enriched, deadLettered, missing, BatchSummary.encode(latency),
+                amountSum, companies, List.copyOf(sample))).iterator();
+    }
+
+    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record,
+                                                      DecodeResult.Invalid invalid) {
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(config.deadLetterTopic(), record.key(),
+                record.value());
+        letter.headers()
+                .add(new RecordHeader(Topics.HEADER_ERROR_REASON, utf8(invalid.describe())))
+                .add(new RecordHeader(Topics.HEADER_SOURCE_TOPIC, utf8(record.topic())))
+                .add(new RecordHeader(Topics.HEADER_SOURCE_PARTITION, utf8(Integer.toString(record.partition()))))
+                .add(new RecordHeader(Topics.HEADER_SOURCE_OFFSET, utf8(Long.toString(record.offset()))));
+        return letter;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}

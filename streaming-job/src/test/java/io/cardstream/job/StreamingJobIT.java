@@ -1,0 +1,286 @@
+package io.cardstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.EnrichStatus;
+import io.cardstream.core.Topics;
+import io.cardstream.core.TransactionCodec;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratedRecord;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.RateSchedule;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.producer.TopicAdmin;
+import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.DimensionLoader;
+import io.cardstream.schema.NameGenerator;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.SchemaManager;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.io.compress.Compression;
+import org.apache.hadoop.hbase.util.Bytes;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The job end to end against a real broker and a real HBase, Spark local[2]: every valid transaction stored once
+ * with the right names, every invalid one dead-lettered with its reason and position, the counts reconciled, and
+ * the group's committed offsets at the log end.
+ */
+class StreamingJobIT {
+
+    private static final int PERSONS = 20_000;
+    private static final int COMPANIES = 2_000;
+    private static final long NAME_SEED = 1;
+
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+
+    @BeforeAll
+    static void schemaAndDimensions() throws Exception {
+        System.setProperty("spark.ui.enabled", "false");
+        try (Connection c = ConnectionFactory.createConnection(hbaseConf()); Admin admin = c.getAdmin()) {
+            new SchemaManager(admin, Compression.Algorithm.NONE).create();
+            DimensionLoader loader = new DimensionLoader(c, NAME_SEED);
+            loader.loadPersons(PERSONS, n -> { });
+            loader.loadCompanies(COMPANIES, n -> { });
+        }
+    }
+
+    @Test
+    void storesEveryValidTransactionOnceAndDeadLettersEveryInvalidOne() throws Exception {
+        Run run = runJob("tx-200k", "dlq-200k", "group-200k", 1000, 2026, 200_000, 50_000);
+
+        assertThat(run.summary.sent()).isEqualTo(200_000);
+        assertThat(run.summary.invalid()).isBetween(1_500L, 2_500L);
+        assertThat(run.summary.unknownDimensions()).isBetween(1_500L, 2_500L);
+
+        // every valid transaction is in tx_enriched exactly once, with the right names and status
+        TransactionGenerator generator = new TransactionGenerator(run.generatorConfig);
+        NameGenerator names = new NameGenerator(NAME_SEED);
+        Map<String, GeneratedRecord> expected = new HashMap<>();
+        for (long i = 0; i < 200_000; i++) {
+            GeneratedRecord r = generator.generate(i);
+            if (r.isValid()) {
+                expected.put(RowKeys.txEnriched(r.transaction().txId()), r);
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        try (Connection c = ConnectionFactory.createConnection(hbaseConf());
+             Table table = c.getTable(Schema.TX_ENRICHED.tableName());
+             ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
+            for (Result row : scanner) {
+                String key = Bytes.toString(row.getRow());
+                GeneratedRecord r = expected.get(key);
+                if (r == null) {
+                    continue; // a row of the other test's run
+                }
+                assertThat(seen.add(key)).isTrue();
+                String personId = r.transaction().personId();
+                String companyId = r.transaction().companyId();
+                assertThat(cell(row, "person_id")).isEqualTo(personId);
+                assertThat(cell(row, "amount")).isEqualTo(r.transaction().amount().toPlainString());
+                assertThat(cell(row, "person_name")).isEqualTo(r.unknownPerson() ? null
+                        : names.person(Long.parseLong(personId.substring(1))).name());
+                assertThat(cell(row, "company_name")).isEqualTo(r.unknownCompany() ? null
+                        : names.company(Long.parseLong(companyId.substring(1))).name());
+                assertThat(cell(row, "enrich_status"))
+                        .isEqualTo(EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany()).name());
+            }
+        }
+        assertThat(seen).hasSize(expected.size()).hasSize((int) run.summary.valid());
+
+        // every invalid record is in the DLQ, untouched, with its reason and position
+        List<ConsumerRecord<byte[], byte[]>> letters = consumeAll("dlq-200k", (int) run.summary.invalid());
+        assertThat(letters).hasSize((int) run.summary.invalid());
+        TransactionCodec codec = TransactionCodec.create();
+        Set<String> positions = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> letter : letters) {
+            DecodeResult.Invalid again = (DecodeResult.Invalid) codec.decode(letter.value());
+            assertThat(header(letter, Topics.HEADER_ERROR_REASON)).startsWith(again.reason().name() + ": ");
+            assertThat(header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo("tx-200k");
+            positions.add(header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
+                    + header(letter, Topics.HEADER_SOURCE_OFFSET));
+        }
+        assertThat(positions).hasSize(letters.size());
+
+        // consumed = enriched + dead-lettered, batch by batch, as the metrics rows say
+        long[] totals = metricsTotals(run.startedAt);
+        assertThat(totals[0]).isEqualTo(200_000);
+        assertThat(totals[1]).isEqualTo(run.summary.valid());
+        assertThat(totals[2]).isEqualTo(run.summary.invalid());
+    }
+
+    @Test
+    void runsAtHalfSecondBatches() throws Exception {
+        Run run = runJob("tx-500ms", "dlq-500ms", "group-500ms", 500, 77, 30_000, 10_000);
+        List<Long> batchTimes = new ArrayList<>();
+        try (Connection c = ConnectionFactory.createConnection(hbaseConf());
+             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+             ResultScanner scanner = table.getScanner(new Scan())) {
+            for (Result row : scanner) {
+                long batchTime = Long.parseLong(metric(row, "batch_time"));
+                if (batchTime >= run.startedAt) {
+                    batchTimes.add(batchTime);
+                }
+            }
+        }
+        assertThat(batchTimes.size()).isGreaterThan(5);
+        Set<Long> gaps = new HashSet<>();
+        for (int i = 1; i < batchTimes.size(); i++) {
+            gaps.add(batchTimes.get(i - 1) - batchTimes.get(i));
+        }
+        // newest first; consecutive batches of this job are 500 ms apart (the other test's job is stopped)
+        assertThat(gaps).contains(500L);
+        assertThat(gaps.stream().filter(g -> g % 500 != 0)).isEmpty();
+        assertThat(metricsTotals(run.startedAt)[0]).isEqualTo(30_000);
+    }
+
+    private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {
+    }
+
+    /** Starts the job, produces {@code count} records, waits until the group committed the log end, stops it. */
+    private static Run runJob(String topic, String dlq, String group, long intervalMs, long seed, long count,
+                              double rate) throws Exception {
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()))) {
+            TopicAdmin.createAndAwait(admin, topic, 4, (short) 1, Duration.ofSeconds(30));
+            TopicAdmin.createAndAwait(admin, dlq, 1, (short) 1, Duration.ofSeconds(30));
+        }
+        JobConfig config = new JobConfig(STACK.bootstrapServers(), topic, group, dlq, intervalMs, 50_000, true, 20_000,
+                "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
+                "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        GeneratorConfig generatorConfig = new GeneratorConfig(seed, PERSONS, COMPANIES, 0.8, 0.01, 0.01);
+        long startedAt = System.currentTimeMillis();
+        StreamingJob job = new StreamingJob(config);
+        StormProducer.Summary summary;
+        try {
+            job.start();
+            try (var producer = new KafkaProducer<byte[], byte[]>(
+                    StormProducer.kafkaProperties(STACK.bootstrapServers(), Map.of()))) {
+                summary = new StormProducer(producer, topic, new TransactionGenerator(generatorConfig),
+                        RateSchedule.steady(rate)).run(0, count, null, () -> false, p -> { });
+            }
+            awaitCommittedToLogEnd(topic, group, Duration.ofSeconds(180), job);
+        } finally {
+            job.stop(true);
+        }
+        assertThat(job.failure()).isNull();
+        awaitCommittedToLogEnd(topic, group, Duration.ofSeconds(10), job);
+        return new Run(generatorConfig, summary, startedAt);
+    }
+
+    private static void awaitCommittedToLogEnd(String topic, String group, Duration timeout, StreamingJob job)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()))) {
+            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+            for (int p = 0; p < 4; p++) {
+                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()
+                    .stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            Map<TopicPartition, Long> committed = Map.of();
+            while (System.nanoTime() < deadline && job.failure() == null) {
+                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS).entrySet().stream()
+                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                if (committed.equals(ends)) {
+                    return;
+                }
+                TimeUnit.MILLISECONDS.sleep(200);
+            }
+            assertThat(job.failure()).isNull();
+            assertThat(committed).as("committed offsets of %s", group).isEqualTo(ends);
+        }
+    }
+
+    /** records, enriched and dead-lettered summed over the metrics rows of batches since {@code since}. */
+    private static long[] metricsTotals(long since) throws Exception {
+        long[] totals = new long[3];
+        try (Connection c = ConnectionFactory.createConnection(hbaseConf());
+             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+             ResultScanner scanner = table.getScanner(new Scan())) {
+            for (Result row : scanner) {
+                if (Long.parseLong(metric(row, "batch_time")) >= since - 1000) {
+                    totals[0] += Long.parseLong(metric(row, "records"));
+                    totals[1] += Long.parseLong(metric(row, "enriched"));
+                    totals[2] += Long.parseLong(metric(row, "dead_lettered"));
+                }
+            }
+        }
+        return totals;
+    }
+
+    private static List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, int expected) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            while (records.size() < expected && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+            }
+            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
+        }
+        return records;
+    }
+
+    private static Configuration hbaseConf() {
+        Configuration conf = HBaseConfiguration.create();
+        STACK.hbaseSettings().forEach(conf::set);
+        return conf;
+    }
+
+    private static String cell(Result row, String column) {
+        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
+        return v == null ? null : Bytes.toString(v);
+    }
+
+    private static String metric(Result row, String column) {
+        byte[] v = row.getValue(Schema.BATCH_METRICS.familyBytes(),
+                Schema.BATCH_METRICS.column(column).qualifierBytes());
+        return v == null ? null : Bytes.toString(v);
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        var h = record.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}
