@@ -12,7 +12,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.EnrichStatus;
@@ -21,34 +20,22 @@ import io.cardstream.core.TransactionCodec;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.RateSchedule;
 import io.cardstream.producer.StormProducer;
-import io.cardstream.producer.TopicAdmin;
 import io.cardstream.producer.TransactionGenerator;
-import io.cardstream.schema.DimensionLoader;
 import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
-import io.cardstream.schema.SchemaManager;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.hbase.HBaseConfiguration;
-import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
-import org.apache.hadoop.hbase.io.compress.Compression;
 import org.apache.hadoop.hbase.util.Bytes;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -63,20 +50,17 @@ class StreamingJobIT {
 
     private static final int PERSONS = 20_000;
     private static final int COMPANIES = 2_000;
-    private static final long NAME_SEED = 1;
+    private static final long NAME_SEED = JobFixture.NAME_SEED;
 
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
 
+    private static final JobFixture FIXTURE = new JobFixture(STACK);
+
     @BeforeAll
     static void schemaAndDimensions() throws Exception {
         System.setProperty("spark.ui.enabled", "false");
-        try (Connection c = ConnectionFactory.createConnection(hbaseConf()); Admin admin = c.getAdmin()) {
-            new SchemaManager(admin, Compression.Algorithm.NONE).create();
-            DimensionLoader loader = new DimensionLoader(c, NAME_SEED);
-            loader.loadPersons(PERSONS, n -> { });
-            loader.loadCompanies(COMPANIES, n -> { });
-        }
+        FIXTURE.schemaAndDimensions(PERSONS, COMPANIES);
     }
 
     @Test
@@ -174,11 +158,7 @@ class StreamingJobIT {
     /** Starts the job, produces {@code count} records, waits until the group committed the log end, stops it. */
     private static Run runJob(String topic, String dlq, String group, long intervalMs, long seed, long count,
                               double rate) throws Exception {
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()))) {
-            TopicAdmin.createAndAwait(admin, topic, 4, (short) 1, Duration.ofSeconds(30));
-            TopicAdmin.createAndAwait(admin, dlq, 1, (short) 1, Duration.ofSeconds(30));
-        }
+        FIXTURE.topics(topic, 4, dlq);
         JobConfig config = new JobConfig(STACK.bootstrapServers(), topic, group, dlq, intervalMs, 50_000, true, 20_000,
                 "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
                 "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
@@ -188,44 +168,14 @@ class StreamingJobIT {
         StormProducer.Summary summary;
         try {
             job.start();
-            try (var producer = new KafkaProducer<byte[], byte[]>(
-                    StormProducer.kafkaProperties(STACK.bootstrapServers(), Map.of()))) {
-                summary = new StormProducer(producer, topic, new TransactionGenerator(generatorConfig),
-                        RateSchedule.steady(rate)).run(0, count, null, () -> false, p -> { });
-            }
-            awaitCommittedToLogEnd(topic, group, Duration.ofSeconds(180), job);
+            summary = FIXTURE.produce(topic, generatorConfig, count, rate);
+            FIXTURE.awaitCommittedToLogEnd(group, topic, 4, Duration.ofSeconds(180), () -> job.failure() == null);
         } finally {
             job.stop(true);
         }
         assertThat(job.failure()).isNull();
-        awaitCommittedToLogEnd(topic, group, Duration.ofSeconds(10), job);
+        FIXTURE.awaitCommittedToLogEnd(group, topic, 4, Duration.ofSeconds(10), () -> true);
         return new Run(generatorConfig, summary, startedAt);
-    }
-
-    private static void awaitCommittedToLogEnd(String topic, String group, Duration timeout, StreamingJob job)
-            throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try (var admin = org.apache.kafka.clients.admin.Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (int p = 0; p < 4; p++) {
-                latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            Map<TopicPartition, Long> ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet()
-                    .stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-            Map<TopicPartition, Long> committed = Map.of();
-            while (System.nanoTime() < deadline && job.failure() == null) {
-                committed = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata()
-                        .get(30, TimeUnit.SECONDS).entrySet().stream()
-                        .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
-                if (committed.equals(ends)) {
-                    return;
-                }
-                TimeUnit.MILLISECONDS.sleep(200);
-            }
-            assertThat(job.failure()).isNull();
-            assertThat(committed).as("committed offsets of %s", group).isEqualTo(ends);
-        }
     }
 
     /** records, enriched and dead-lettered summed over the metrics rows of batches since {@code since}. */
@@ -263,9 +213,7 @@ class StreamingJobIT {
     }
 
     private static Configuration hbaseConf() {
-        Configuration conf = HBaseConfiguration.create();
-        STACK.hbaseSettings().forEach(conf::set);
-        return conf;
+        return FIXTURE.hbase();
     }
 
     private static String cell(Result row, String column) {

@@ -60,20 +60,21 @@ public final class LocalStack implements AutoCloseable {
             "-Dorg.apache.hbase.thirdparty.io.netty.tryReflectionSetAccessible=true");
 
     private final LocalStackConfig config;
-    private final ChildNode kafka;
-    private final ChildNode hbase;
+    private volatile ChildNode kafka;
+    private volatile ChildNode hbase;
     private final String bootstrapServers;
     private final int zookeeperPort;
+    private final int kafkaControllerPort;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private LocalStack(LocalStackConfig config, ChildNode kafka, String bootstrapServers, ChildNode hbase,
-                       int zookeeperPort) {
+    private LocalStack(LocalStackConfig config, Started kafka, Started hbase) {
         this.config = config;
-        this.kafka = kafka;
-        this.hbase = hbase;
-        this.bootstrapServers = bootstrapServers;
-        this.zookeeperPort = zookeeperPort;
+        this.kafka = kafka == null ? null : kafka.node;
+        this.hbase = hbase == null ? null : hbase.node;
+        this.bootstrapServers = kafka == null ? null : "127.0.0.1:" + kafka.ports[0];
+        this.kafkaControllerPort = kafka == null ? -1 : kafka.ports[1];
+        this.zookeeperPort = hbase == null ? -1 : hbase.ports[0];
         this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -117,8 +118,7 @@ public final class LocalStack implements AutoCloseable {
             }
             throw failure;
         }
-        LocalStack stack = new LocalStack(config, k == null ? null : k.node, k == null ? null : k.address,
-                h == null ? null : h.node, h == null ? -1 : Integer.parseInt(h.address));
+        LocalStack stack = new LocalStack(config, k, h);
         stack.writeConnectionFile();
         return stack;
     }
@@ -236,8 +236,44 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** A ready child and the address it serves: bootstrap servers for Kafka, the ZooKeeper port for HBase. */
-    private record Started(ChildNode node, String address) {
+    /** A ready child and its ports: client and controller for Kafka, ZooKeeper for HBase. */
+    private record Started(ChildNode node, int... ports) {
+    }
+
+    /**
+     * Stops one service, leaving its data and the other service running: SIGTERM, or SIGKILL when {@code kill}
+     * (a crash). For fault tests; {@link #start(String)} brings it back on the same ports.
+     */
+    public synchronized void stop(String service, boolean kill) {
+        ChildNode node = node(service);
+        if (kill) {
+            node.destroyNow();
+        } else {
+            node.close();
+        }
+    }
+
+    /** Starts a stopped service again on its former ports and data, and waits until it is ready. */
+    public synchronized void start(String service) {
+        if (node(service).isAlive()) {
+            throw new IllegalStateException(service + " is running already.");
+        }
+        if (service.equals(KAFKA)) {
+            int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
+            kafka = startKafka(config.withPorts(port, kafkaControllerPort, config.zookeeperPort())).node;
+        } else {
+            hbase = startHBase(config.withPorts(config.kafkaPort(), config.kafkaControllerPort(), zookeeperPort)).node;
+        }
+    }
+
+    private ChildNode node(String service) {
+        ChildNode node = switch (service) {
+            case KAFKA -> kafka;
+            case HBASE -> hbase;
+            default -> throw new IllegalArgumentException("No service " + service + "; Kafka or HBase.");
+        };
+        requireService(node, service);
+        return node;
     }
 
     private static Started startKafka(LocalStackConfig config) {
@@ -255,7 +291,8 @@ public final class LocalStack implements AutoCloseable {
                     "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true");
             ChildNode node = ChildNode.launch(KAFKA, classpath, jvm, props, config.logDir().resolve("kafka.log"),
                     config.dataDir().resolve("kafka/ready.properties"));
-            return new Started(node, node.awaitReady(config.startTimeout()).getProperty("bootstrap.servers"));
+            node.awaitReady(config.startTimeout());
+            return new Started(node, port, controllerPort);
         });
     }
 
@@ -274,7 +311,7 @@ public final class LocalStack implements AutoCloseable {
             ChildNode node = ChildNode.launch(HBASE, classpath, jvm, props, config.logDir().resolve("hbase.log"),
                     config.dataDir().resolve("hbase/ready.properties"));
             node.awaitReady(config.startTimeout());
-            return new Started(node, Integer.toString(zkPort));
+            return new Started(node, zkPort);
         });
     }
 

@@ -34,6 +34,7 @@ public final class HBaseNodeMain {
     private static final Logger LOG = LoggerFactory.getLogger(HBaseNodeMain.class);
     private static final String LOOPBACK = "127.0.0.1";
     private static final long READY_TIMEOUT_MS = 180_000;
+    private static final int ZK_TICK_MS = 500;
 
     private HBaseNodeMain() {
     }
@@ -54,8 +55,11 @@ public final class HBaseNodeMain {
         Files.createDirectories(dataDir);
 
         Configuration conf = configuration(dataDir, zkPort);
+        // ZooKeeper keeps its data across restarts on purpose: emptied, its transaction ids would start again
+        // below what running clients have seen, and it would refuse their reconnects forever. With a 500 ms tick,
+        // sessions last at most 10 s, so the sessions of servers that died expire soon after a restart.
         ZooKeeperServer zk = new ZooKeeperServer(dataDir.resolve("zookeeper").toFile(),
-                dataDir.resolve("zookeeper").toFile(), 2000);
+                dataDir.resolve("zookeeper").toFile(), ZK_TICK_MS);
         NIOServerCnxnFactory zkFactory = new NIOServerCnxnFactory();
         zkFactory.configure(new InetSocketAddress(LOOPBACK, zkPort), 300);
         zkFactory.startup(zk);

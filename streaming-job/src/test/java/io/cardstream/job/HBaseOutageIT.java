@@ -1,0 +1,74 @@
+package io.cardstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.StormProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * HBase crashes (SIGKILL) mid-stream and comes back some seconds later: while it is down no offset is committed,
+ * since no batch can have written its rows; once it is back the job carries on and every transaction is stored.
+ */
+class HBaseOutageIT {
+
+    private static final String TOPIC = "outage-tx";
+    private static final String GROUP = "outage-group";
+
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+
+    private final JobFixture fixture = new JobFixture(STACK);
+
+    @Test
+    void noOffsetIsCommittedWhileHBaseIsDownAndNothingIsLost() throws Exception {
+        System.setProperty("spark.ui.enabled", "false");
+        fixture.schemaAndDimensions(2_000, 200);
+        fixture.topics(TOPIC, 2, "outage-dlq");
+        JobConfig config = new JobConfig(STACK.bootstrapServers(), TOPIC, GROUP, "outage-dlq", 1000, 5_000, true,
+                5_000, "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
+                "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        GeneratorConfig before = new GeneratorConfig(31, 2_000, 200, 0, 0.01, 0.01);
+        GeneratorConfig during = new GeneratorConfig(32, 2_000, 200, 0, 0.01, 0.01);
+        StreamingJob job = new StreamingJob(config);
+        try {
+            job.start();
+            StormProducer.Summary first = fixture.produce(TOPIC, before, 10_000, 10_000);
+            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+
+            CompletableFuture<StormProducer.Summary> second = CompletableFuture.supplyAsync(
+                    () -> fixture.produce(TOPIC, during, 30_000, 3_000));
+            STACK.stack().stop(LocalStack.HBASE, true);
+            // a batch whose rows were all flushed before the crash may still commit: give it 2 s, then watch
+            TimeUnit.SECONDS.sleep(2);
+            Map<TopicPartition, Long> atOutage = fixture.committed(GROUP);
+            long watchUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            while (System.nanoTime() < watchUntil) {
+                assertThat(fixture.committed(GROUP)).as("committed offsets while HBase is down").isEqualTo(atOutage);
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            assertThat(fixture.logEnd(TOPIC, 2).values().stream().mapToLong(Long::longValue).sum())
+                    .as("records kept arriving during the outage")
+                    .isGreaterThan(atOutage.values().stream().mapToLong(Long::longValue).sum());
+
+            STACK.stack().start(LocalStack.HBASE);
+            StormProducer.Summary secondSummary = second.get(2, TimeUnit.MINUTES);
+            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(240), () -> job.failure() == null);
+            assertThat(job.failure()).isNull();
+
+            assertThat(fixture.countRows(JobFixture.txIdPrefix(before))).isEqualTo(first.valid());
+            assertThat(fixture.countRows(JobFixture.txIdPrefix(during))).isEqualTo(secondSummary.valid());
+        } finally {
+            job.stop(true);
+        }
+    }
+}
