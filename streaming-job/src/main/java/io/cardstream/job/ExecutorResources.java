@@ -32,11 +32,13 @@ final class ExecutorResources {
     private static final int CLOSE_PRIORITY = 10;
     private static ExecutorResources instance;
 
+    private final JobConfig config;
     private final Connection hbase;
     private final Producer<byte[], byte[]> deadLetters;
     private final Cache<String, Optional<String>> dimensions;
 
     private ExecutorResources(JobConfig config) throws IOException {
+        this.config = config;
         this.hbase = ConnectionFactory.createConnection(hbaseConfiguration(config));
         this.deadLetters = new KafkaProducer<>(deadLetterProducerProperties(config));
         this.dimensions = Caffeine.newBuilder()
@@ -47,7 +49,16 @@ final class ExecutorResources {
                 + " of at most {} rows living {} s.", config.cacheSize(), config.cacheTtlSeconds());
     }
 
+    /**
+     * The resources for {@code config}. An executor serves one application, but in local mode a JVM can run one
+     * job after another (tests do): resources made for another configuration are closed and made anew.
+     */
     static synchronized ExecutorResources get(JobConfig config) {
+        if (instance != null && !instance.config.equals(config)) {
+            LOG.info("The job's configuration changed in this JVM; reconnecting the executor's resources.");
+            instance.close();
+            instance = null;
+        }
         if (instance == null) {
             try {
                 instance = new ExecutorResources(config);
