@@ -5,11 +5,17 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -82,9 +88,18 @@ public final class StreamingJob implements AutoCloseable {
         return props;
     }
 
-    /** Builds the graph and starts it; returns at once. */
+    /**
+     * Builds the graph and starts it; returns at once. Fails first, naming the setting, when a topic or table the
+     * job needs does not exist (the job creates neither).
+     */
     public synchronized void start() throws IOException {
         driverHBase = ConnectionFactory.createConnection(ExecutorResources.hbaseConfiguration(config));
+        try {
+            checkTopicsAndTables();
+        } catch (RuntimeException | IOException e) {
+            driverHBase.close();
+            throw e;
+        }
         BatchListener listener = new BatchListener(driverHBase, TableName.valueOf(config.metricsTable()),
                 config.batchIntervalMs());
         context = new JavaStreamingContext(sparkConf(config), Durations.milliseconds(config.batchIntervalMs()));
@@ -122,6 +137,36 @@ public final class StreamingJob implements AutoCloseable {
         context.start();
         LOG.info("The job started: topic {}, group {}, {} ms batches, master {}.", config.topic(), config.groupId(),
                 config.batchIntervalMs(), context.sparkContext().master());
+    }
+
+    private void checkTopicsAndTables() throws IOException {
+        Map<String, Object> props = new HashMap<>(consumerProperties());
+        props.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin kafka = Admin.create(props)) {
+            Set<String> topics = kafka.listTopics().names().get(60, TimeUnit.SECONDS);
+            for (String[] t : new String[][] {{"topic", config.topic()}, {"dlq-topic", config.deadLetterTopic()}}) {
+                if (!topics.contains(t[1])) {
+                    throw new IllegalStateException("Invalid setting " + t[0] + ": the topic " + t[1]
+                            + " does not exist at " + config.bootstrapServers() + "; create it first.");
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
+                    + " did not answer within 60 s (" + e + ").", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while checking the topics.", e);
+        }
+        try (org.apache.hadoop.hbase.client.Admin hbase = driverHBase.getAdmin()) {
+            for (String[] t : new String[][] {{"person-table", config.personTable()},
+                {"company-table", config.companyTable()}, {"tx-table", config.txTable()},
+                {"metrics-table", config.metricsTable()}}) {
+                if (!hbase.tableExists(TableName.valueOf(t[1]))) {
+                    throw new IllegalStateException("Invalid setting " + t[0] + ": the HBase table " + t[1]
+                            + " does not exist; run bin/cardstream schema create first.");
+                }
+            }
+        }
     }
 
     /** Waits until the job stops; throws the failure of a batch that failed. */

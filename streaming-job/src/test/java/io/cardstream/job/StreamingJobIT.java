@@ -1,6 +1,7 @@
 package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -150,6 +151,23 @@ class StreamingJobIT {
         assertThat(gaps).contains(500L);
         assertThat(gaps.stream().filter(g -> g % 500 != 0)).isEmpty();
         assertThat(metricsTotals(run.startedAt)[0]).isEqualTo(30_000);
+    }
+
+    @Test
+    void refusesToStartWhenATopicOrTableIsMissingNamingTheSetting() throws Exception {
+        FIXTURE.topics("present-tx", 1, "present-dlq");
+        JobConfig missingDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "absent-dlq", 1000, 1000,
+                true, 1000, "earliest", "local[2]", "cardstream:person", "cardstream:company",
+                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
+                STACK.hbaseSettings());
+        assertThatThrownBy(() -> new StreamingJob(missingDlq).start())
+                .hasMessageContaining("dlq-topic").hasMessageContaining("absent-dlq");
+        JobConfig missingTable = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "present-dlq", 1000, 1000,
+                true, 1000, "earliest", "local[2]", "cardstream:person", "cardstream:company",
+                "cardstream:no_such_table", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
+                STACK.hbaseSettings());
+        assertThatThrownBy(() -> new StreamingJob(missingTable).start())
+                .hasMessageContaining("tx-table").hasMessageContaining("schema create");
     }
 
     private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {
