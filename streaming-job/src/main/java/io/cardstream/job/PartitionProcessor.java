@@ -59,7 +59,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
         ExecutorResources resources = ExecutorResources.get(config);
         TransactionCodec codec = TransactionCodec.create();
         Histogram latency = BatchSummary.newHistogram();
-        Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
+        Map<String, CompanyAccumulator> companies = new HashMap<>();
         ArrayDeque<PartitionResult.SampleRow> sample = new ArrayDeque<>(SAMPLE);
         List<Future<RecordMetadata>> deadLetterAcks = new ArrayList<>();
         long count = 0;
@@ -117,8 +117,8 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                         missing++;
                     }
                     amountSum = amountSum.add(tx.amount());
-                    companies.merge(tx.companyId(), new PartitionResult.CompanyTotal(tx.companyId(), e.companyName(),
-                            tx.amount(), 1), PartitionResult.CompanyTotal::plus);
+                    companies.computeIfAbsent(tx.companyId(), id -> new CompanyAccumulator(e.companyName()))
+                            .add(tx.amount());
                     if (sample.size() == SAMPLE) {
                         sample.removeFirst();
                     }
@@ -138,8 +138,27 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                         + "); failing the batch so nothing is committed.", e.getCause());
             }
         }
+        Map<String, PartitionResult.CompanyTotal> totals = new HashMap<>(companies.size() * 2);
+        companies.forEach((id, acc) -> totals.put(id, new PartitionResult.CompanyTotal(id, acc.name, acc.amount,
+                acc.transactions)));
         return List.of(new PartitionResult(count, enriched, deadLettered, missing, BatchSummary.encode(latency),
-                amountSum, companies, List.copyOf(sample))).iterator();
+                amountSum, totals, List.copyOf(sample))).iterator();
+    }
+
+    /** A company's running total within one partition: one object per company, not one per transaction. */
+    private static final class CompanyAccumulator {
+        private final String name;
+        private BigDecimal amount = BigDecimal.ZERO;
+        private long transactions;
+
+        CompanyAccumulator(String name) {
+            this.name = name;
+        }
+
+        void add(BigDecimal value) {
+            amount = amount.add(value);
+            transactions++;
+        }
     }
 
     private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record,

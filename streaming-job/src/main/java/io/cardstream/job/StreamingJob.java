@@ -107,7 +107,6 @@ public final class StreamingJob implements AutoCloseable {
         JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(context,
                 LocationStrategies.PreferConsistent(),
                 ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(config.topic()), consumerProperties()));
-        JobConfig jobConfig = config;
         stream.foreachRDD((rdd, time) -> {
             if (failure.get() != null) {
                 throw new IllegalStateException("An earlier batch failed; batch " + time.milliseconds()
@@ -115,7 +114,7 @@ public final class StreamingJob implements AutoCloseable {
             }
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
             try {
-                List<PartitionResult> results = rdd.mapPartitions(new PartitionProcessor(jobConfig,
+                List<PartitionResult> results = rdd.mapPartitions(new PartitionProcessor(config,
                         time.milliseconds())).collect();
                 BatchSummary summary = BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES,
                         PartitionProcessor.SAMPLE);

@@ -2,14 +2,11 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
@@ -17,10 +14,7 @@ import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -92,29 +86,12 @@ class JobRestartIT {
 
     /** Distinct source positions in the dead-letter topic (after a kill, a letter may be there twice). */
     private Set<String> deadLetterPositions(int expected) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + DLQ);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         Set<String> positions = new HashSet<>();
-        List<ConsumerRecord<byte[], byte[]>> letters = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(DLQ));
-            while (positions.size() < expected && System.nanoTime() < deadline) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    letters.add(r);
-                    positions.add(header(r, Topics.HEADER_SOURCE_PARTITION) + "@" + header(r, Topics.HEADER_SOURCE_OFFSET));
-                }
-            }
+        for (ConsumerRecord<byte[], byte[]> r : fixture.consume(DLQ, expected)) {
+            assertThat(JobFixture.header(r, Topics.HEADER_ERROR_REASON)).isNotBlank();
+            positions.add(JobFixture.header(r, Topics.HEADER_SOURCE_PARTITION) + "@"
+                    + JobFixture.header(r, Topics.HEADER_SOURCE_OFFSET));
         }
-        assertThat(letters).allSatisfy(r -> assertThat(header(r, Topics.HEADER_ERROR_REASON)).isNotBlank());
         return positions;
     }
-
-    private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
-        var h = r.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
-    }
-
 }

@@ -3,16 +3,13 @@ package io.cardstream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.EnrichStatus;
@@ -34,10 +31,7 @@ import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -108,16 +102,16 @@ class StreamingJobIT {
         assertThat(seen).hasSize(expected.size()).hasSize((int) run.summary.valid());
 
         // every invalid record is in the DLQ, untouched, with its reason and position
-        List<ConsumerRecord<byte[], byte[]>> letters = consumeAll("dlq-200k", (int) run.summary.invalid());
+        List<ConsumerRecord<byte[], byte[]>> letters = FIXTURE.consume("dlq-200k", (int) run.summary.invalid());
         assertThat(letters).hasSize((int) run.summary.invalid());
         TransactionCodec codec = TransactionCodec.create();
         Set<String> positions = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             DecodeResult.Invalid again = (DecodeResult.Invalid) codec.decode(letter.value());
-            assertThat(header(letter, Topics.HEADER_ERROR_REASON)).startsWith(again.reason().name() + ": ");
-            assertThat(header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo("tx-200k");
-            positions.add(header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
-                    + header(letter, Topics.HEADER_SOURCE_OFFSET));
+            assertThat(JobFixture.header(letter, Topics.HEADER_ERROR_REASON)).startsWith(again.reason().name() + ": ");
+            assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo("tx-200k");
+            positions.add(JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
+                    + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET));
         }
         assertThat(positions).hasSize(letters.size());
 
@@ -216,23 +210,6 @@ class StreamingJobIT {
         return totals;
     }
 
-    private static List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, int expected) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
-        return records;
-    }
-
     private static Configuration hbaseConf() {
         return FIXTURE.hbase();
     }
@@ -246,10 +223,5 @@ class StreamingJobIT {
         byte[] v = row.getValue(Schema.BATCH_METRICS.familyBytes(),
                 Schema.BATCH_METRICS.column(column).qualifierBytes());
         return v == null ? null : Bytes.toString(v);
-    }
-
-    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
-        var h = record.headers().lastHeader(name);
-        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 }
