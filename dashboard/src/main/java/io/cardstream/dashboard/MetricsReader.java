@@ -1,0 +1,167 @@
+package io.cardstream.dashboard;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.TableSpec;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Get;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
+import org.apache.hadoop.hbase.client.Table;
+
+/**
+ * Everything the dashboard shows, read from HBase: the newest {@code batch_metrics} rows (their keys sort newest
+ * first, so "the last N batches" is a short scan from the table's start), merchant totals summed from the batches'
+ * top-merchant lists, and the newest batch's sample fetched back from {@code tx_enriched} by row key, so the live
+ * table shows what is really stored. Thread-safe; the connection belongs to the caller.
+ */
+public final class MetricsReader {
+
+    private static final TableSpec M = Schema.BATCH_METRICS;
+    private static final TableSpec TX = Schema.TX_ENRICHED;
+    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Batches searched for a non-empty sample (an idle batch has none). */
+    private static final int SAMPLE_SEARCH = 10;
+
+    private final Connection connection;
+    private final TableName metricsTable;
+    private final TableName txTable;
+
+    public MetricsReader(Connection connection, TableName metricsTable, TableName txTable) {
+        this.connection = connection;
+        this.metricsTable = metricsTable;
+        this.txTable = txTable;
+    }
+
+    /** The newest {@code n} batches, newest first. */
+    public List<BatchRow> latest(int n) throws IOException {
+        List<BatchRow> rows = new ArrayList<>(n);
+        for (Result r : scanMetrics(n, null)) {
+            rows.add(BatchRow.of(r));
+        }
+        return rows;
+    }
+
+    /**
+     * The {@code limit} merchants with the largest amounts over the batches since {@code sinceMs}, from each
+     * batch's top-merchant list (so a merchant outside a batch's top list is not counted for that batch).
+     */
+    public List<MerchantTotal> topMerchants(long sinceMs, int limit) throws IOException {
+        Map<String, MerchantTotal> totals = new LinkedHashMap<>();
+        for (Result r : scanMetrics(Integer.MAX_VALUE, RowKeys.batchMetrics(sinceMs))) {
+            for (JsonNode c : json(BatchRow.text(r, "top_companies", "[]"))) {
+                String id = c.path("companyId").asText("");
+                BigDecimal amount = decimal(c.path("amount").asText("0"));
+                long count = c.path("transactions").asLong(0);
+                totals.merge(id, new MerchantTotal(id, c.path("name").isNull() ? null : c.path("name").asText(null),
+                        amount, count), (a, b) -> a.plus(b.amount(), b.transactions()));
+            }
+        }
+        return totals.values().stream()
+                .sorted(Comparator.comparing(MerchantTotal::amount).reversed().thenComparing(MerchantTotal::companyId))
+                .limit(limit).toList();
+    }
+
+    /** Up to {@code n} of the newest stored transactions (the newest batch's sample), newest first. */
+    public List<RecentTransaction> recent(int n) throws IOException {
+        List<String> txIds = new ArrayList<>();
+        for (Result r : scanMetrics(SAMPLE_SEARCH, null)) {
+            JsonNode sample = json(BatchRow.text(r, "sample", "[]"));
+            if (!sample.isEmpty()) {
+                for (int i = sample.size() - 1; i >= 0 && txIds.size() < n; i--) {
+                    txIds.add(sample.get(i).path("txId").asText());
+                }
+                break;
+            }
+        }
+        if (txIds.isEmpty()) {
+            return List.of();
+        }
+        List<Get> gets = txIds.stream()
+                .map(id -> new Get(RowKeys.txEnriched(id).getBytes(StandardCharsets.UTF_8)).addFamily(TX.familyBytes()))
+                .toList();
+        List<RecentTransaction> rows = new ArrayList<>(gets.size());
+        try (Table table = connection.getTable(txTable)) {
+            for (Result r : table.get(gets)) {
+                if (!r.isEmpty()) {
+                    rows.add(RecentTransaction.of(r));
+                }
+            }
+        }
+        return rows;
+    }
+
+    /** UP when HBase answers and both tables exist; the newest batch's age tells a stalled job. */
+    public Health health(long nowMs) {
+        Map<String, Boolean> tables = new LinkedHashMap<>();
+        try (Admin admin = connection.getAdmin()) {
+            for (TableName t : List.of(metricsTable, txTable)) {
+                tables.put(t.getNameAsString(), admin.tableExists(t));
+            }
+        } catch (IOException e) {
+            return new Health("DOWN", "HBase did not answer: " + e.getClass().getSimpleName(), tables, 0, -1);
+        }
+        List<String> missing = tables.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        if (!missing.isEmpty()) {
+            return new Health("DOWN", "Missing table(s) " + String.join(", ", missing)
+                    + ": create the schema with 'bin/cardstream schema create'.", tables, 0, -1);
+        }
+        try {
+            List<BatchRow> newest = latest(1);
+            long last = newest.isEmpty() ? 0 : newest.get(0).batchTime();
+            return new Health("UP", null, tables, last, last == 0 ? -1 : Math.max(0, nowMs - last));
+        } catch (IOException e) {
+            return new Health("DOWN", "Reading " + metricsTable + " failed: " + e.getClass().getSimpleName(),
+                    tables, 0, -1);
+        }
+    }
+
+    /** Up to {@code limit} metrics rows from the newest, stopping after {@code stopRow} (inclusive) if given. */
+    private List<Result> scanMetrics(int limit, String stopRow) throws IOException {
+        Scan scan = new Scan().addFamily(M.familyBytes()).setCaching(Math.min(limit, 500));
+        if (limit != Integer.MAX_VALUE) {
+            scan.setLimit(limit);
+        }
+        if (stopRow != null) {
+            scan.withStopRow(stopRow.getBytes(StandardCharsets.UTF_8), true);
+        }
+        List<Result> results = new ArrayList<>();
+        try (Table table = connection.getTable(metricsTable); ResultScanner scanner = table.getScanner(scan)) {
+            for (Result r : scanner) {
+                results.add(r);
+            }
+        }
+        return results;
+    }
+
+    private static JsonNode json(String text) {
+        try {
+            JsonNode node = JSON.readTree(text);
+            return node != null && node.isArray() ? node : JSON.createArrayNode();
+        } catch (IOException e) {
+            return JSON.createArrayNode();
+        }
+    }
+
+    private static BigDecimal decimal(String s) {
+        try {
+            return new BigDecimal(s);
+        } catch (NumberFormatException e) {
+            return BigDecimal.ZERO;
+        }
+    }
+}

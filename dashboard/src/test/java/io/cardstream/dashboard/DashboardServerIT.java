@@ -1,0 +1,198 @@
+package io.cardstream.dashboard;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.SchemaManager;
+import io.cardstream.schema.TableSpec;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.io.compress.Compression;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The dashboard's HTTP API and pages against a real HBase holding batch rows and enriched rows written the way the
+ * job writes them: newest-first metrics, merchant totals over a window, the sample read back from tx_enriched,
+ * health, bad parameters, and the security headers.
+ */
+class DashboardServerIT {
+
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.hbaseOnly();
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String HOSTILE = "<script>alert('x')</script>&\"Eve\"";
+    private static final long NOW = System.currentTimeMillis() / 1000 * 1000;
+
+    private static Connection connection;
+    private static DashboardServer server;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void setUp() throws Exception {
+        Configuration conf = new HBaseOptions().configuration();
+        STACK.hbaseSettings().forEach(conf::set);
+        connection = HBaseOptions.connect(DashboardCommand.readerConfiguration(conf));
+        try (Admin admin = connection.getAdmin()) {
+            new SchemaManager(admin, Compression.Algorithm.NONE).create();
+        }
+        try (Table tx = connection.getTable(Schema.TX_ENRICHED.tableName());
+             Table metrics = connection.getTable(Schema.BATCH_METRICS.tableName())) {
+            tx.put(List.of(txRow("tx-1", "Ann Lee", "ACME"), txRow("tx-2", HOSTILE, "<b>Shop</b>")));
+            List<Put> batches = new ArrayList<>();
+            for (int i = 0; i < 5; i++) {
+                long t = NOW - (4 - i) * 1000L;
+                String top = "[{\"companyId\":\"C0000001\",\"name\":\"ACME\",\"amount\":\"10.50\",\"transactions\":2},"
+                        + "{\"companyId\":\"C0000002\",\"name\":\"<b>Shop</b>\",\"amount\":\"" + (i + 1) + ".00\","
+                        + "\"transactions\":1}]";
+                String sample = i == 4 ? "[{\"txId\":\"tx-1\"},{\"txId\":\"tx-2\"},{\"txId\":\"tx-not-stored\"}]" : "[]";
+                batches.add(metricsRow(t, 1000 + i, top, sample));
+            }
+            batches.add(metricsRow(NOW - 120_000, 7, "[{\"companyId\":\"C0000009\",\"name\":\"Old\",\"amount\":"
+                    + "\"99999.00\",\"transactions\":1}]", "[]"));
+            metrics.put(batches);
+        }
+        server = DashboardServer.start(new MetricsReader(connection, Schema.BATCH_METRICS.tableName(),
+                Schema.TX_ENRICHED.tableName()), "127.0.0.1", 0);
+    }
+
+    @AfterAll
+    static void tearDown() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (connection != null) {
+            connection.close();
+        }
+    }
+
+    @Test
+    void metricsAreNewestFirstAndLimited() throws Exception {
+        JsonNode rows = getJson("/api/metrics?last=3", 200);
+        assertThat(rows.size()).isEqualTo(3);
+        assertThat(rows.get(0).get("batchTime").asLong()).isEqualTo(NOW);
+        assertThat(rows.get(0).get("records").asLong()).isEqualTo(1004);
+        assertThat(rows.get(1).get("batchTime").asLong()).isEqualTo(NOW - 1000);
+        assertThat(rows.get(0).get("latencyP99Ms").asLong()).isEqualTo(1504);
+        assertThat(getJson("/api/metrics", 200).size()).isEqualTo(6);
+    }
+
+    @Test
+    void topMerchantsSumTheWindowOnly() throws Exception {
+        JsonNode top = getJson("/api/top-merchants?seconds=60", 200);
+        assertThat(top.get(0).get("companyId").asText()).isEqualTo("C0000001");
+        assertThat(top.get(0).get("amount").decimalValue()).isEqualByComparingTo("52.50");
+        assertThat(top.get(0).get("transactions").asLong()).isEqualTo(10);
+        assertThat(top.get(1).get("amount").decimalValue()).isEqualByComparingTo("15.00");
+        assertThat(top.findValuesAsText("companyId")).doesNotContain("C0000009");
+    }
+
+    @Test
+    void recentReadsTheNewestSampleBackFromTxEnrichedNewestFirst() throws Exception {
+        JsonNode recent = getJson("/api/recent", 200);
+        assertThat(recent.findValuesAsText("txId")).containsExactly("tx-2", "tx-1");
+        assertThat(recent.get(0).get("personName").asText()).isEqualTo(HOSTILE);
+        assertThat(recent.get(0).get("status").asText()).isEqualTo("OK");
+        assertThat(recent.get(0).get("latencyMs").asLong()).isEqualTo(700);
+    }
+
+    @Test
+    void healthIsUpWithTheNewestBatchAndDownWhenATableIsMissing() throws Exception {
+        JsonNode health = getJson("/api/health", 200);
+        assertThat(health.get("status").asText()).isEqualTo("UP");
+        assertThat(health.get("lastBatchTime").asLong()).isEqualTo(NOW);
+        Health down = new MetricsReader(connection, TableName.valueOf("cardstream:no_such_table"),
+                Schema.TX_ENRICHED.tableName()).health(NOW);
+        assertThat(down.up()).isFalse();
+        assertThat(down.reason()).contains("cardstream:no_such_table").contains("schema create");
+    }
+
+    @Test
+    void badParametersAreRejectedWithAMessageNamingThem() throws Exception {
+        assertThat(getJson("/api/metrics?last=0", 400).get("error").asText()).contains("last").contains("3600");
+        assertThat(getJson("/api/metrics?last=abc", 400).get("error").asText()).contains("last");
+        assertThat(getJson("/api/top-merchants?seconds=-5", 400).get("error").asText()).contains("seconds");
+        assertThat(get("/static/../../etc/passwd").statusCode()).isEqualTo(404);
+        assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
+        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "api/metrics"))
+                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(post.statusCode()).isEqualTo(405);
+    }
+
+    @Test
+    void pagesComeFromTheJarWithAStrictContentSecurityPolicy() throws Exception {
+        HttpResponse<String> page = get("/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("/vendor/chart.umd.js").contains("/static/dashboard.js")
+                .doesNotContain("http://").doesNotContain("https://");
+        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
+                .contains("script-src 'self'").doesNotContain("unsafe-inline");
+        HttpResponse<String> chart = get("/vendor/chart.umd.js");
+        assertThat(chart.statusCode()).isEqualTo(200);
+        assertThat(chart.body()).contains("Chart.js").hasSizeGreaterThan(100_000);
+        assertThat(get("/static/dashboard.js").body()).contains("textContent").doesNotContain("innerHTML =");
+        assertThat(get("/api/metrics").headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+    }
+
+    private static Put txRow(String txId, String personName, String companyName) {
+        TableSpec t = Schema.TX_ENRICHED;
+        Put put = new Put(bytes(RowKeys.txEnriched(txId)));
+        String[][] cells = {{"tx_id", txId}, {"person_id", "P000000001"}, {"person_name", personName},
+            {"company_id", "C0000002"}, {"company_name", companyName}, {"amount", "12.34"}, {"currency", "EUR"},
+            {"event_time", Long.toString(NOW - 1000)}, {"processed_time", Long.toString(NOW - 300)},
+            {"batch_time", Long.toString(NOW)}, {"enrich_status", "OK"}};
+        for (String[] c : cells) {
+            put.addColumn(t.familyBytes(), t.column(c[0]).qualifierBytes(), bytes(c[1]));
+        }
+        return put;
+    }
+
+    private static Put metricsRow(long batchTime, long records, String top, String sample) {
+        TableSpec t = Schema.BATCH_METRICS;
+        Put put = new Put(bytes(RowKeys.batchMetrics(batchTime)));
+        String[][] cells = {{"batch_time", Long.toString(batchTime)}, {"records", Long.toString(records)},
+            {"enriched", Long.toString(records - 10)}, {"dead_lettered", "10"}, {"missing_dims", "3"},
+            {"processing_ms", "400"}, {"scheduling_ms", "5"}, {"latency_p50_ms", "800"},
+            {"latency_p99_ms", Long.toString(records + 500)}, {"latency_max_ms", "1900"}, {"amount_sum", "100.00"},
+            {"top_companies", top}, {"sample", sample}};
+        for (String[] c : cells) {
+            put.addColumn(t.familyBytes(), t.column(c[0]).qualifierBytes(), bytes(c[1]));
+        }
+        return put;
+    }
+
+    private static HttpResponse<String> get(String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path.substring(1))).build(),
+                HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+    }
+
+    private static JsonNode getJson(String path, int status) throws Exception {
+        HttpResponse<String> response = get(path);
+        assertThat(response.statusCode()).as(path).isEqualTo(status);
+        return JSON.readTree(response.body());
+    }
+
+    private static byte[] bytes(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+}
