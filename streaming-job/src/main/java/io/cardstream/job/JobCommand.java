@@ -133,6 +133,21 @@ public final class JobCommand implements Callable<Integer> {
         System.exit(new CommandLine(new JobCommand()).execute(args));
     }
 
+    /**
+     * The validated configuration that {@code args} (this command's options) describe, for programs that run the
+     * job in-process, such as the demo. A bad value throws {@link IllegalArgumentException} naming the setting.
+     */
+    public static JobConfig parse(String... args) throws IOException {
+        JobCommand command = new JobCommand();
+        CommandLine cli = new CommandLine(command);
+        try {
+            cli.parseArgs(args);
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return command.config();
+    }
+
     /** The validated configuration these options and the properties file describe. */
     JobConfig config() throws IOException {
         Properties file = new Properties();

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -166,6 +167,15 @@ public final class StreamingJob implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The address of Spark's web UI (its Streaming tab shows every batch), when the UI is enabled. */
+    public synchronized Optional<String> uiUrl() {
+        if (context == null) {
+            return Optional.empty();
+        }
+        scala.Option<String> url = context.sparkContext().sc().uiWebUrl();
+        return url.isDefined() ? Optional.of(url.get()) : Optional.empty();
     }
 
     /** Waits until the job stops; throws the failure of a batch that failed. */

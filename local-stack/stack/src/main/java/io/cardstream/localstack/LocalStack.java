@@ -191,6 +191,21 @@ public final class LocalStack implements AutoCloseable {
         return (kafka == null || kafka.isAlive()) && (hbase == null || hbase.isAlive());
     }
 
+    /**
+     * Leaves stopping to the caller: removes the JVM shutdown hook that would otherwise stop both services as soon as
+     * the JVM begins to exit, in parallel with every other hook. A program whose own hooks still need Kafka and HBase
+     * (the demo stops its job gracefully first) calls this and closes the stack last. The children still stop on
+     * their own if this JVM dies (they watch their stdin).
+     */
+    public LocalStack withoutShutdownHook() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // the JVM is already exiting, and the hook is running or about to
+        }
+        return this;
+    }
+
     /** Stops both services and waits until their JVMs are gone. Idempotent. */
     @Override
     public synchronized void close() {

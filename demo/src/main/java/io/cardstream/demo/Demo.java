@@ -1,0 +1,405 @@
+package io.cardstream.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import io.cardstream.core.Topics;
+import io.cardstream.dashboard.BatchRow;
+import io.cardstream.dashboard.DashboardCommand;
+import io.cardstream.dashboard.DashboardServer;
+import io.cardstream.dashboard.MetricsReader;
+import io.cardstream.job.JobCommand;
+import io.cardstream.job.JobConfig;
+import io.cardstream.job.StreamingJob;
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.localstack.LocalStackConfig;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.producer.TopicAdmin;
+import io.cardstream.producer.RateSchedule;
+import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.DimensionLoader;
+import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.SchemaManager;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.io.compress.Compression;
+import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One demo run: the local stack, the schema and dimensions, both topics, the dashboard, the job and the producer,
+ * started in that order; a status line a second; then, for a timed run, drain, reconcile and summarise. Ctrl-C
+ * (or SIGTERM) stops the producer, then the job gracefully, then the dashboard, and last the two service JVMs, in
+ * shutdown hooks ordered around Spark's own.
+ */
+final class Demo {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Demo.class);
+    private static final String GROUP = "cardstream-job";
+    private static final TableName TX_TABLE = Schema.TX_ENRICHED.tableName();
+    private static final TableName METRICS_TABLE = Schema.BATCH_METRICS.tableName();
+    /** Before Spark's shutdown hook (priority 40 in Hadoop's manager), like the job's own. */
+    private static final int STOP_PIPELINE_PRIORITY = 100;
+    /** After the job's executor resources (priority 10), which still talk to Kafka and HBase while closing. */
+    private static final int STOP_STACK_PRIORITY = 5;
+
+    private final DemoSettings settings;
+    private final PrintWriter out;
+    private final long startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
+    private final AtomicBoolean stopping = new AtomicBoolean();
+    private final AtomicReference<StormProducer.Progress> progress = new AtomicReference<>();
+    private final TreeMap<Long, BatchRow> batches = new TreeMap<>();
+
+    private volatile LocalStack stack;
+    private volatile Connection hbase;
+    private volatile Admin kafkaAdmin;
+    private volatile DashboardServer dashboard;
+    private volatile StreamingJob job;
+    private volatile Thread producerThread;
+    private final AtomicReference<StormProducer.Summary> produced = new AtomicReference<>();
+    private long firstStoredMillis = -1;
+
+    Demo(DemoSettings settings, PrintWriter out) {
+        this.settings = settings;
+        this.out = out;
+    }
+
+    /** Runs the demo; returns the process's exit code. */
+    int run() {
+        ShutdownHookManager.get().addShutdownHook(this::stopPipeline, STOP_PIPELINE_PRIORITY, 120, TimeUnit.SECONDS);
+        ShutdownHookManager.get().addShutdownHook(this::stopStack, STOP_STACK_PRIORITY, 60, TimeUnit.SECONDS);
+        Path log = Path.of(System.getProperty("cardstream.demo.log", settings.dataDir().resolve("logs/demo.log")
+                .toString()));
+        try {
+            say("Starting Kafka (KRaft) and HBase under %s ...", settings.dataDir());
+            stack = LocalStack.start(LocalStackConfig.defaults(settings.dataDir().resolve("stack"))
+                    .withHeaps(settings.kafkaHeap(), settings.hbaseHeap())
+                    .withKafkaPartitions(settings.partitions())).withoutShutdownHook();
+            say("Kafka is up at %s (%.1f s), HBase at ZooKeeper %s:%d (%.1f s).", stack.bootstrapServers(),
+                    stack.readyMillis().get(LocalStack.KAFKA) / 1000.0, stack.zookeeperQuorum(), stack.zookeeperPort(),
+                    stack.readyMillis().get(LocalStack.HBASE) / 1000.0);
+            checkStopping();
+
+            Configuration conf = new HBaseOptions().configuration();
+            hbaseSettings().forEach(conf::set);
+            hbase = HBaseOptions.connect(DashboardCommand.readerConfiguration(conf));
+            try (org.apache.hadoop.hbase.client.Admin admin = hbase.getAdmin()) {
+                new SchemaManager(admin, Compression.Algorithm.NONE).create();
+            }
+            say("Created the HBase schema (namespace %s: person, company, tx_enriched, batch_metrics).",
+                    Schema.NAMESPACE);
+            DimensionLoader loader = new DimensionLoader(hbase, settings.seed());
+            DimensionLoader.Loaded persons = loader.loadPersons(settings.persons(), n -> checkStopping());
+            DimensionLoader.Loaded companies = loader.loadCompanies(settings.companies(), n -> checkStopping());
+            say("Loaded %,d cardholders and %,d merchants into HBase in %.1f s.", persons.rows(), companies.rows(),
+                    persons.seconds() + companies.seconds());
+
+            kafkaAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+            TopicAdmin.createAndAwait(kafkaAdmin, Topics.TRANSACTIONS, settings.partitions(), (short) 1,
+                    Duration.ofSeconds(60));
+            TopicAdmin.createAndAwait(kafkaAdmin, Topics.DEAD_LETTER, 1, (short) 1, Duration.ofSeconds(60));
+            checkStopping();
+
+            MetricsReader reader = new MetricsReader(hbase, METRICS_TABLE, TX_TABLE);
+            dashboard = DashboardServer.start(reader, settings.bind(), settings.port());
+
+            JobConfig jobConfig = JobCommand.parse(jobArgs());
+            LOG.info("The demo starts the job with {}.", jobConfig.describe());
+            job = new StreamingJob(jobConfig);
+            job.start();
+            checkStopping();
+
+            TransactionGenerator generator = new TransactionGenerator(generatorConfig());
+            startProducer(generator);
+            printWhereToLook(log, jobConfig);
+
+            boolean timed = settings.durationSeconds() > 0;
+            while (!stopping.get() && (!timed || producerThread.isAlive())) {
+                statusLine(reader, "");
+                sleepUntilNextSecond();
+            }
+            if (!timed || stopping.get()) {
+                return 0;
+            }
+            StormProducer.Summary summary = produced.get();
+            say("The producer stopped: %,d records sent, %,d acknowledged, %,d failed (%.0f/s on average).",
+                    summary.sent(), summary.acked(), summary.errors(), summary.averageRate());
+            boolean drained = drain(reader);
+            job.stop(true);
+            say("Reconciling what was produced with HBase and the dead-letter topic ...");
+            Reconciliation r = new Reconciler(hbase, stack.bootstrapServers()).reconcile(summary.sent(),
+                    summary.acked(), generator::generate, TX_TABLE, Topics.DEAD_LETTER);
+            printMemory();
+            if (!drained) {
+                say("The job did not catch up within the drain time; the counts below are what was stored by then.");
+            }
+            if (r.reconciled()) {
+                say("Reconciled: all %,d valid transactions are stored once, and the %,d invalid ones are in %s.",
+                        r.valid(), r.deadLettered(), Topics.DEAD_LETTER);
+            } else {
+                say("NOT reconciled: %,d valid transactions are missing from %s; produced %,d <> enriched %,d +"
+                        + " dead-lettered %,d.", r.missing(), TX_TABLE, r.produced(), r.enriched(), r.deadLettered());
+            }
+            out.println(r.summaryLine());
+            out.flush();
+            return r.reconciled() && summary.errors() == 0 ? 0 : 1;
+        } catch (Stopping e) {
+            return 130;
+        } catch (Exception e) {
+            if (stopping.get()) {
+                return 130;
+            }
+            LOG.error("The demo failed: {}", e.toString(), e);
+            out.println("cardstream demo: failed: " + e.getMessage());
+            out.println("See " + log + (stack != null ? " and " + settings.dataDir().resolve("stack/logs") : "")
+                    + " for details.");
+            out.flush();
+            return 1;
+        }
+    }
+
+    private String[] jobArgs() {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", stack.bootstrapServers(),
+                "--zookeeper-quorum", stack.zookeeperQuorum(), "--zookeeper-port",
+                Integer.toString(stack.zookeeperPort()), "--master", "local[2]", "--starting-offsets", "earliest"));
+        if (settings.jobConfig() != null) {
+            args.addAll(List.of("--config", settings.jobConfig().toString()));
+        }
+        // The demo's interval wins over the file's unless the user did not ask for one: it always has a value.
+        args.addAll(List.of("--batch-interval-ms", Long.toString(settings.batchIntervalMs())));
+        return args.toArray(String[]::new);
+    }
+
+    private GeneratorConfig generatorConfig() {
+        return new GeneratorConfig(settings.seed(), settings.persons(), settings.companies(), settings.skew(),
+                settings.badRatio(), settings.unknownRatio());
+    }
+
+    private Map<String, String> hbaseSettings() {
+        Map<String, String> s = new HashMap<>(stack.connectionProperties());
+        s.remove("bootstrap.servers");
+        return s;
+    }
+
+    private void startProducer(TransactionGenerator generator) {
+        KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(StormProducer.kafkaProperties(
+                stack.bootstrapServers(), Map.of()));
+        StormProducer storm = new StormProducer(kafka, Topics.TRANSACTIONS, generator,
+                RateSchedule.steady(settings.rate()));
+        Duration duration = settings.durationSeconds() > 0 ? Duration.ofSeconds(settings.durationSeconds()) : null;
+        producerThread = new Thread(() -> {
+            try (kafka) {
+                produced.set(storm.run(0, -1, duration, stopping::get, progress::set));
+            } catch (RuntimeException e) {
+                LOG.error("The producer failed: {}", e.toString(), e);
+            }
+        }, "demo-producer");
+        producerThread.setDaemon(true);
+        producerThread.start();
+    }
+
+    private void printWhereToLook(Path log, JobConfig jobConfig) {
+        out.println();
+        out.println("cardstream demo is running.");
+        out.println("  Dashboard   " + dashboard.url());
+        job.uiUrl().ifPresent(u -> out.println("  Spark UI    " + u + " (Streaming tab: every micro-batch)"));
+        out.println("  Kafka       " + stack.bootstrapServers() + ", topics " + Topics.TRANSACTIONS + " ("
+                + settings.partitions() + " partitions) and " + Topics.DEAD_LETTER);
+        out.println("  HBase       ZooKeeper " + stack.zookeeperQuorum() + ":" + stack.zookeeperPort() + ", tables "
+                + TX_TABLE + " and " + METRICS_TABLE);
+        out.println("  Logs        " + log + " (the job's line per batch); " + settings.dataDir().resolve("stack/logs"));
+        out.println("  Job         " + jobConfig.batchIntervalMs() + " ms batches on local[2], at most "
+                + jobConfig.maxRatePerPartition() + " records/s per partition");
+        out.printf("Producing %,.0f transactions a second (%.1f%% invalid, %.1f%% with unknown ids) %s; Ctrl-C stops"
+                        + " everything.%n", settings.rate(), settings.badRatio() * 100, settings.unknownRatio() * 100,
+                settings.durationSeconds() > 0 ? "for " + settings.durationSeconds() + " s" : "until stopped");
+        out.flush();
+    }
+
+    /** Prints one status line from the producer's progress, the newest batches and the consumer lag. */
+    private void statusLine(MetricsReader reader, String phase) {
+        BatchRow newest = null;
+        try {
+            for (BatchRow row : reader.latest(20)) {
+                batches.put(row.batchTime(), row);
+            }
+            newest = batches.isEmpty() ? null : batches.lastEntry().getValue();
+        } catch (IOException e) {
+            LOG.warn("Reading batch metrics failed: {}", e.toString());
+        }
+        long stored = batches.values().stream().mapToLong(BatchRow::enriched).sum();
+        long deadLettered = batches.values().stream().mapToLong(BatchRow::deadLettered).sum();
+        if (firstStoredMillis < 0 && stored > 0) {
+            firstStoredMillis = System.currentTimeMillis();
+            say("The first enriched rows are in HBase, %.1f s after the demo's JVM started.",
+                    (firstStoredMillis - startMillis) / 1000.0);
+        }
+        StormProducer.Progress p = progress.get();
+        StormProducer.Summary done = produced.get();
+        long lag = lag();
+        StringBuilder line = new StringBuilder(String.format("[%4d s]%s produced %,d", (System.currentTimeMillis()
+                - startMillis) / 1000, phase, done != null ? done.acked() : p == null ? 0 : p.acked()));
+        if (p != null && phase.isEmpty()) {
+            line.append(String.format(" (%,.0f/s)", p.currentRate()));
+        }
+        line.append(String.format(" | stored %,d | dead-lettered %,d | lag %s", stored, deadLettered,
+                lag < 0 ? "?" : String.format("%,d", lag)));
+        if (newest != null) {
+            line.append(String.format(" | last batch %,d records, processing %,d ms, delay %,d ms, p99 %,d ms",
+                    newest.records(), newest.processingMs(), newest.schedulingMs(), newest.latencyP99Ms()));
+        }
+        out.println(line);
+        out.flush();
+    }
+
+    /** Records in the transactions topic not yet committed by the job's group; -1 when Kafka does not say. */
+    private long lag() {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = kafkaAdmin.listConsumerGroupOffsets(GROUP)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (int p = 0; p < settings.partitions(); p++) {
+                request.put(new TopicPartition(Topics.TRANSACTIONS, p), OffsetSpec.latest());
+            }
+            long lag = 0;
+            for (var e : kafkaAdmin.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
+    }
+
+    /** Waits until the job has committed the whole topic; false when that took longer than the drain time. */
+    private boolean drain(MetricsReader reader) {
+        long limitMs = Math.max(120_000, settings.durationSeconds() * 2_000);
+        long deadline = System.currentTimeMillis() + limitMs;
+        say("Waiting for the job to drain the topic (at most %d s) ...", limitMs / 1000);
+        while (!stopping.get() && System.currentTimeMillis() < deadline) {
+            if (lag() == 0) {
+                statusLine(reader, " drained:");
+                return true;
+            }
+            statusLine(reader, " draining:");
+            sleepUntilNextSecond();
+        }
+        return false;
+    }
+
+    private void printMemory() {
+        Map<String, Long> peaks = new java.util.LinkedHashMap<>();
+        peaks.put("demo JVM (job, producer, dashboard)", PeakMemory.of(ProcessHandle.current().pid()));
+        stack.pids().forEach((service, pid) -> peaks.put(service, PeakMemory.of(pid)));
+        long total = peaks.values().stream().filter(v -> v > 0).mapToLong(Long::longValue).sum();
+        StringBuilder line = new StringBuilder("Peak resident memory: ");
+        peaks.forEach((name, bytes) -> line.append(name).append(' ').append(PeakMemory.format(bytes)).append(", "));
+        line.append(PeakMemory.format(total)).append(" in all.");
+        say("%s", line);
+    }
+
+    private void say(String format, Object... args) {
+        String text = String.format(format, args);
+        out.println(text);
+        out.flush();
+        LOG.info(text);
+    }
+
+    private void sleepUntilNextSecond() {
+        try {
+            Thread.sleep(1000 - System.currentTimeMillis() % 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stopping.set(true);
+        }
+    }
+
+    private void checkStopping() {
+        if (stopping.get()) {
+            throw new Stopping();
+        }
+    }
+
+    /** Shutdown hook: producer, then the job (gracefully), then the dashboard and the demo's own clients. */
+    private void stopPipeline() {
+        boolean interrupted = !stopping.getAndSet(true) && (settings.durationSeconds() == 0 || produced.get() == null);
+        if (interrupted) {
+            out.println();
+            out.println("Stopping: the producer, then the job (its running batch finishes and commits), then the"
+                    + " dashboard, Kafka and HBase ...");
+            out.flush();
+        }
+        Thread producer = producerThread;
+        if (producer != null) {
+            try {
+                producer.join(30_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        StreamingJob j = job;
+        if (j != null) {
+            j.stop(true);
+        }
+        if (dashboard != null) {
+            dashboard.close();
+        }
+        if (kafkaAdmin != null) {
+            kafkaAdmin.close(Duration.ofSeconds(5));
+        }
+        if (interrupted && stack != null) {
+            printMemory();
+        }
+        if (hbase != null) {
+            try {
+                hbase.close();
+            } catch (IOException e) {
+                LOG.warn("Closing the demo's HBase connection failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Shutdown hook, last: the Kafka and HBase JVMs. */
+    private void stopStack() {
+        LocalStack s = stack;
+        if (s != null) {
+            s.close();
+            out.println("Stopped Kafka and HBase; the data stays in " + settings.dataDir() + " until the next run.");
+            out.flush();
+        }
+    }
+
+    /** Thrown out of a start-up step when Ctrl-C came first. */
+    private static final class Stopping extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopping() {
+            super("stopping", null, false, false);
+        }
+    }
+}
