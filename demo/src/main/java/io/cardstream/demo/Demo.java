@@ -389,8 +389,11 @@ final class Demo {
         LocalStack s = stack;
         if (s != null) {
             s.close();
-            out.println("Stopped Kafka and HBase; the data stays in " + settings.dataDir() + " until the next run.");
-            out.flush();
+            if (produced.get() == null || settings.durationSeconds() == 0) {
+                // After a timed run the SUMMARY line stays the last line.
+                out.println("Stopped Kafka and HBase; the data stays in " + settings.dataDir() + " until the next run.");
+                out.flush();
+            }
         }
     }
 

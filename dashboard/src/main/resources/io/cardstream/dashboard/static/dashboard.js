@@ -68,7 +68,7 @@ function makeChart(id, datasets, stacked) {
   }
   return new window.Chart(canvas, {
     type: 'line',
-    data: { labels: [], datasets: datasets.map(d => Object.assign({ data: [], pointRadius: 0, borderWidth: 2, tension: 0.2 }, d)) },
+    data: { labels: [], datasets: datasets.map(d => Object.assign({ data: [], pointRadius: 0, borderWidth: 2, tension: 0.1 }, d)) },
     options: {
       animation: false,
       responsive: true,

@@ -1,0 +1,60 @@
+package io.cardstream.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DemoSettingsTest {
+
+    private static DemoSettings settings(double rate, long batchMs, int port) {
+        return new DemoSettings(rate, 0, batchMs, 100, 10, 0.01, 0.005, 0.8, 4, "127.0.0.1", port, Path.of("/tmp/x"),
+                null, "1g", "3g", 42);
+    }
+
+    @Test
+    void parsesIntervalsInSecondsMillisecondsOrBareMilliseconds() {
+        assertThat(DemoSettings.parseInterval("1s")).isEqualTo(1000);
+        assertThat(DemoSettings.parseInterval("0.5s")).isEqualTo(500);
+        assertThat(DemoSettings.parseInterval("500ms")).isEqualTo(500);
+        assertThat(DemoSettings.parseInterval(" 750 ")).isEqualTo(750);
+        assertThatThrownBy(() -> DemoSettings.parseInterval("fast")).hasMessageContaining("--batch-interval");
+    }
+
+    @Test
+    void rejectsABadValueNamingTheOption() {
+        assertThatThrownBy(() -> settings(0, 1000, 8080)).hasMessageContaining("--rate");
+        assertThatThrownBy(() -> settings(100, 50, 8080)).hasMessageContaining("--batch-interval");
+        assertThatThrownBy(() -> settings(100, 1000, 70_000)).hasMessageContaining("--port");
+        assertThat(settings(100, 500, 0).batchIntervalMs()).isEqualTo(500);
+    }
+
+    @Test
+    void summaryLineHasTheExactFormAndReconcilesOnlyWhenEverythingAddsUp() {
+        Reconciliation ok = new Reconciliation(1000, 990, 990, 10, 0);
+        assertThat(ok.summaryLine()).isEqualTo("SUMMARY produced=1000 enriched=990 dead_lettered=10 missing=0");
+        assertThat(ok.reconciled()).isTrue();
+        assertThat(new Reconciliation(1000, 990, 989, 10, 1).reconciled()).isFalse();
+        assertThat(new Reconciliation(1000, 990, 990, 11, 0).reconciled()).isFalse();
+    }
+
+    @Test
+    void emptiesOnlyADirectoryTheDemoMade(@TempDir Path tmp) throws Exception {
+        Path mine = tmp.resolve("demo");
+        DataDir.prepare(mine);
+        Files.writeString(mine.resolve("old-data"), "x");
+        DataDir.prepare(mine);
+        assertThat(mine.resolve("old-data")).doesNotExist();
+        assertThat(mine.resolve(DataDir.MARKER)).exists();
+
+        Path theirs = tmp.resolve("theirs");
+        Files.createDirectories(theirs);
+        Files.writeString(theirs.resolve("precious"), "x");
+        assertThatThrownBy(() -> DataDir.prepare(theirs)).hasMessageContaining("--data-dir");
+        assertThat(theirs.resolve("precious")).exists();
+    }
+}
