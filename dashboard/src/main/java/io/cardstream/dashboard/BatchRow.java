@@ -1,7 +1,5 @@
 package io.cardstream.dashboard;
 
-import java.nio.charset.StandardCharsets;
-
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
 import org.apache.hadoop.hbase.client.Result;
@@ -25,19 +23,10 @@ public record BatchRow(long batchTime, long records, long enriched, long deadLet
     }
 
     static String text(Result r, String column, String absent) {
-        byte[] v = r.getValue(T.familyBytes(), T.column(column).qualifierBytes());
-        return v == null ? absent : new String(v, StandardCharsets.UTF_8);
+        return Cells.text(r, T, column, absent);
     }
 
     private static long number(Result r, String column) {
-        String v = text(r, column, null);
-        if (v == null) {
-            return 0;
-        }
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return Cells.number(r, T, column);
     }
 }

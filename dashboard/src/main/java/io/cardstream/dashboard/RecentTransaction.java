@@ -1,7 +1,5 @@
 package io.cardstream.dashboard;
 
-import java.nio.charset.StandardCharsets;
-
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
@@ -31,16 +29,10 @@ public record RecentTransaction(String txId, String personId, String personName,
     }
 
     private static String text(Result r, String column) {
-        byte[] v = r.getValue(T.familyBytes(), T.column(column).qualifierBytes());
-        return v == null ? null : new String(v, StandardCharsets.UTF_8);
+        return Cells.text(r, T, column, null);
     }
 
     private static long number(Result r, String column) {
-        String v = text(r, column);
-        try {
-            return v == null ? 0 : Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            return 0;
-        }
+        return Cells.number(r, T, column);
     }
 }
