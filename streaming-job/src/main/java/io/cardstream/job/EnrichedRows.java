@@ -15,7 +15,7 @@ import org.apache.hadoop.hbase.client.Put;
  * cell per field under the schema's short qualifiers, and the event time as every cell's timestamp, so a replayed
  * batch writes the very same cells again instead of adding rows.
  */
-final class EnrichedRows {
+public final class EnrichedRows {
 
     private static final TableSpec T = Schema.TX_ENRICHED;
     private static final byte[] FAMILY = T.familyBytes();
@@ -34,7 +34,8 @@ final class EnrichedRows {
     private EnrichedRows() {
     }
 
-    static Put put(EnrichedTransaction e) {
+    /** The row of one enriched transaction, as the job writes it (the benchmark writes the very same rows). */
+    public static Put put(EnrichedTransaction e) {
         Transaction tx = e.transaction();
         long ts = tx.eventTime();
         Put put = new Put(bytes(RowKeys.txEnriched(tx.txId())), ts);

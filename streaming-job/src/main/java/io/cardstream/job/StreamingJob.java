@@ -2,6 +2,7 @@ package io.cardstream.job;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +34,7 @@ import org.apache.spark.streaming.kafka010.HasOffsetRanges;
 import org.apache.spark.streaming.kafka010.KafkaUtils;
 import org.apache.spark.streaming.kafka010.LocationStrategies;
 import org.apache.spark.streaming.kafka010.OffsetRange;
+import org.apache.spark.streaming.scheduler.StreamingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,9 +57,18 @@ public final class StreamingJob implements AutoCloseable {
     private JavaStreamingContext context;
     private Connection driverHBase;
     private boolean stopped;
+    private final List<StreamingListener> extraListeners = new ArrayList<>();
 
     public StreamingJob(JobConfig config) {
         this.config = config;
+    }
+
+    /** Adds a Spark streaming listener (a benchmark's, a monitor's) to the context {@link #start()} creates. */
+    public synchronized void addListener(StreamingListener listener) {
+        if (context != null) {
+            throw new IllegalStateException("Listeners must be added before the job starts.");
+        }
+        extraListeners.add(listener);
     }
 
     /** The Spark configuration of the job; settings given to spark-submit (or as spark.* properties) win. */
@@ -105,6 +116,7 @@ public final class StreamingJob implements AutoCloseable {
                 config.batchIntervalMs());
         context = new JavaStreamingContext(sparkConf(config), Durations.milliseconds(config.batchIntervalMs()));
         context.addStreamingListener(listener);
+        extraListeners.forEach(context::addStreamingListener);
         JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(context,
                 LocationStrategies.PreferConsistent(),
                 ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(config.topic()), consumerProperties()));

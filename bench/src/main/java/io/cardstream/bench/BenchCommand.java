@@ -1,0 +1,221 @@
+package io.cardstream.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.localstack.LocalStackConfig;
+import io.cardstream.schema.DimensionLoader;
+import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.SchemaManager;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.io.compress.Compression;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code bin/cardstream bench}: in one run on this machine, the raw limits of Kafka and HBase, the pipeline's
+ * sustainable rate and latency at 1 s and 500 ms batches, and the naive design as a peer; writes
+ * {@code bench/results/latest.json}, {@code latest.md} and {@code latest-latency.png} and prints the table.
+ */
+@Command(name = "cardstream bench", sortOptions = false, usageHelpAutoWidth = true,
+        description = "Measures the machine's raw limits, the pipeline's sustainable throughput and latency at 1 s and"
+                + " 500 ms batches (open-loop producer at rising rates), and the naive Get/Put-per-record design as"
+                + " a peer. Starts its own Kafka and HBase; nothing else should run meanwhile.")
+public final class BenchCommand implements Callable<Integer> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Option(names = "--quick", description = "About 5 minutes: shorter rungs, shorter ladders (the full run takes"
+            + " 20 to 40 minutes).")
+    boolean quick;
+
+    @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: bench/results in the"
+            + " project")
+    Path out;
+
+    @Option(names = "--ladder", paramLabel = "NAME", split = ",",
+            description = "Which ladders to run: pipeline-1000, pipeline-500, naive. Default: all three.")
+    List<String> ladders = List.of("pipeline-1000", "pipeline-500", "naive");
+
+    @Option(names = "--rates", paramLabel = "TX/S", split = ",",
+            description = "The rates of every chosen ladder instead of its own, e.g. 20000,25000 (for profiling).")
+    List<Long> rates;
+
+    @Option(names = "--skip-raw-limits", description = "Do not measure the raw limits (for profiling runs).")
+    boolean skipRaw;
+
+    public static void main(String[] args) {
+        System.setProperty("log4j2.configurationFile", "classpath:log4j2-bench.properties");
+        System.exit(new CommandLine(new BenchCommand()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Path.of(System.getProperty("cardstream.home", ".")).toAbsolutePath().normalize();
+        Path outDir = out != null ? out : home.resolve("bench/results");
+        Path dataDir = home.resolve(".cardstream/bench/run-" + System.currentTimeMillis());
+        BenchSettings settings = quick ? BenchSettings.quick(outDir, dataDir) : BenchSettings.full(outDir, dataDir);
+        PrintLine say = line -> {
+            spec.commandLine().getOut().println(line);
+            spec.commandLine().getOut().flush();
+        };
+        say.line("Starting Kafka and HBase under " + dataDir + " ...");
+        LocalStack stack = LocalStack.start(LocalStackConfig.defaults(dataDir).withHeaps("1g", "3g"));
+        try (BenchContext ctx = new BenchContext(home, dataDir, stack, connect(stack))) {
+            try (Admin admin = ctx.hbase().getAdmin()) {
+                new SchemaManager(admin, Compression.Algorithm.NONE).create();
+            }
+            DimensionLoader loader = new DimensionLoader(ctx.hbase(), 42);
+            loader.loadPersons(settings.persons(), n -> { });
+            loader.loadCompanies(settings.companies(), n -> { });
+            ctx.createTopic("bench-dlq", 1);
+
+            double consume = 0;
+            double write = 0;
+            double get = 0;
+            if (!skipRaw) {
+                RawLimits raw = new RawLimits(ctx);
+                say.line("Raw limits: Kafka ConsumerPerformance over " + settings.consumeRecords() + " records ...");
+                consume = raw.kafkaConsume(settings.consumeRecords());
+                say.line(String.format("  Kafka consume: %,.0f records/s", consume));
+                write = raw.hbaseWrite(Math.min(100_000, settings.writeRows()), settings.writeRows(), 8L << 20);
+                say.line(String.format("  HBase write (tx_enriched rows and settings, BufferedMutator 8 MB): %,.0f"
+                        + " rows/s", write));
+                get = raw.hbaseGet(settings.persons(), Duration.ofSeconds(settings.getSeconds()));
+                say.line(String.format("  HBase batched get (1,000 person keys a call): %,.0f keys/s", get));
+            }
+
+            RungRunner runner = new RungRunner(ctx, settings);
+            say.line(String.format("Warming the job's JVM up: the pipeline at %,d tx/s for %d s, not measured ...",
+                    settings.warmupRate(), settings.jvmWarmupSeconds()));
+            runner.warmUp(settings.warmupRate(), settings.jvmWarmupSeconds());
+            List<RateResult> rungs = new ArrayList<>();
+            for (String ladder : ladders) {
+                switch (ladder) {
+                    case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()), rungs, say);
+                    case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()), rungs, say);
+                    case "naive" -> ladder(runner, "naive", 1000, ratesOr(settings.naiveRates()), rungs, say);
+                    default -> throw new CommandLine.ParameterException(spec.commandLine(), "Invalid setting ladder:"
+                            + " it must be pipeline-1000, pipeline-500 or naive; got '" + ladder + "'.");
+                }
+            }
+            BenchReport report = new BenchReport(machine(settings), consume, write, get, rungs);
+            report.write(outDir);
+            say.line("");
+            say.line(report.markdown());
+            say.line("Wrote " + outDir.resolve("latest.json") + ", latest.md and latest-latency.png.");
+        } finally {
+            stack.close();
+            keepLogs(stack, dataDir.resolveSibling("logs"));
+            deleteQuietly(dataDir);
+        }
+        return 0;
+    }
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private List<Long> ratesOr(List<Long> ladder) {
+        return rates != null ? rates : ladder;
+    }
+
+    @FunctionalInterface
+    private interface PrintLine {
+        void line(String text);
+    }
+
+    /** Runs the rates in order and stops after the first one that is not sustained. */
+    private static void ladder(RungRunner runner, String design, long intervalMs, List<Long> rates,
+                               List<RateResult> into, PrintLine say) throws Exception {
+        for (long rate : rates) {
+            say.line(String.format("%s, %d ms batches, %,d tx/s ...", design, intervalMs, rate));
+            RateResult r = runner.run(design, intervalMs, rate);
+            into.add(r);
+            say.line(String.format("  achieved %,.0f tx/s, processing %,.0f ms, delay %,.0f ms, lag growth %,d,"
+                            + " p99 %,d ms, CPU %.2f cores, heap %,d MB: %s", r.achievedRps(), r.avgProcessingMs(),
+                    r.avgSchedulingMs(), r.lagGrowth(), r.p99Ms(), r.cpuCores(), r.heapMaxMb(),
+                    r.sustainable() ? "sustained" : "NOT sustained; the ladder stops"));
+            if (!r.sustainable()) {
+                return;
+            }
+        }
+    }
+
+    private static Connection connect(LocalStack stack) throws IOException {
+        Configuration conf = new HBaseOptions().configuration();
+        stack.connectionProperties().forEach((k, v) -> {
+            if (!k.equals("bootstrap.servers")) {
+                conf.set(k, v);
+            }
+        });
+        return HBaseOptions.connect(conf);
+    }
+
+    private static Map<String, Object> machine(BenchSettings settings) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("cores", Runtime.getRuntime().availableProcessors());
+        long bytes = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getTotalMemorySize();
+        m.put("memory_gib", Math.round(bytes / (double) (1L << 30)));
+        m.put("date", LocalDate.now().format(DateTimeFormatter.ISO_LOCAL_DATE));
+        m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
+        m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        try {
+            m.put("host", InetAddress.getLocalHost().getHostName());
+        } catch (IOException e) {
+            m.put("host", "unknown");
+        }
+        m.put("quick", settings.quick());
+        m.put("warmup_s", settings.warmupSeconds());
+        m.put("hold_s", settings.holdSeconds());
+        return m;
+    }
+
+    /** Moves the services' logs out of the run's data directory, which is deleted (it holds gigabytes). */
+    private static void keepLogs(LocalStack stack, Path logDir) {
+        stack.logFiles().forEach((service, log) -> {
+            try {
+                Files.createDirectories(logDir);
+                Files.move(log, logDir.resolve(service.toLowerCase(java.util.Locale.ROOT) + "-"
+                        + log.getParent().getParent().getFileName() + ".log"));
+            } catch (IOException e) {
+                LOG.warn("Could not keep {}: {}", log, e.toString());
+            }
+        });
+    }
+
+    private static void deleteQuietly(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> all = Files.walk(dir)) {
+            for (Path p : all.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        } catch (IOException e) {
+            LOG.warn("Could not delete {}: {}", dir, e.toString());
+        }
+    }
+}

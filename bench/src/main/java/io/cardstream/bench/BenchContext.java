@@ -1,0 +1,104 @@
+package io.cardstream.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.producer.TopicAdmin;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/** What every part of a benchmark run shares: the local stack, one HBase connection, one Kafka admin, paths. */
+final class BenchContext implements AutoCloseable {
+
+    private final Path home;
+    private final Path dataDir;
+    private final LocalStack stack;
+    private final Connection hbase;
+    private final Admin kafka;
+
+    BenchContext(Path home, Path dataDir, LocalStack stack, Connection hbase) {
+        this.home = home;
+        this.dataDir = dataDir;
+        this.stack = stack;
+        this.hbase = hbase;
+        this.kafka = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+    }
+
+    String bootstrapServers() {
+        return stack.bootstrapServers();
+    }
+
+    Map<String, String> hbaseSettings() {
+        Map<String, String> s = new HashMap<>(stack.connectionProperties());
+        s.remove("bootstrap.servers");
+        return s;
+    }
+
+    Connection hbase() {
+        return hbase;
+    }
+
+    LocalStack stack() {
+        return stack;
+    }
+
+    Path logDir() throws IOException {
+        // beside the run's data directory, which is deleted at the end: the logs stay for a look afterwards
+        return Files.createDirectories(dataDir.resolveSibling("logs"));
+    }
+
+    void createTopic(String topic, int partitions) throws Exception {
+        TopicAdmin.createAndAwait(kafka, topic, partitions, (short) 1, Duration.ofSeconds(60));
+    }
+
+    /** Records of {@code topic} not committed by {@code group}; -1 when Kafka does not answer. */
+    long lag(String topic, int partitions, String group) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+            for (int p = 0; p < partitions; p++) {
+                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
+            }
+            long lag = 0;
+            for (var e : kafka.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return -1;
+        }
+    }
+
+    /** {@code java} with this project's JDK 17 flags and a module's runtime classpath, ready for a main class. */
+    List<String> javaCommand(String module, String maxHeap) throws IOException {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        String classpath = home.resolve(module).resolve("target/classes") + ":"
+                + Files.readString(home.resolve(module).resolve("target/classpath.txt")).trim();
+        return new ArrayList<>(List.of(java.toString(), "@" + home.resolve("bin/spark-jdk17.flags"), "-Xmx" + maxHeap,
+                "-cp", classpath));
+    }
+
+    @Override
+    public void close() throws IOException {
+        kafka.close(Duration.ofSeconds(5));
+        hbase.close();
+        stack.close();
+    }
+}

@@ -1,0 +1,198 @@
+package io.cardstream.bench;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import javax.imageio.ImageIO;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+/**
+ * The results of one run: the raw limits, each ladder's rungs and the figures issue 7 asks for, written as
+ * {@code latest.json} (stable snake_case keys), {@code latest.md} (the tables README shows) and a PNG chart of p99
+ * latency against achieved throughput.
+ */
+record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double hbaseWriteLimit,
+                   double hbaseGetLimit, List<RateResult> rungs) {
+
+    /** The highest target rate of {@code design} at {@code intervalMs} that was sustained; 0 if none was. */
+    long sustained(String design, long intervalMs) {
+        return rungs.stream().filter(r -> r.design().equals(design) && r.intervalMs() == intervalMs
+                && r.sustainable()).mapToLong(RateResult::targetRps).max().orElse(0);
+    }
+
+    /** The p99 of that sustained rung; -1 if none. */
+    long p99AtSustained(String design, long intervalMs) {
+        long rate = sustained(design, intervalMs);
+        return rungs.stream().filter(r -> r.design().equals(design) && r.intervalMs() == intervalMs
+                && r.targetRps() == rate && r.sustainable()).mapToLong(RateResult::p99Ms).findFirst().orElse(-1);
+    }
+
+    Map<String, Object> json() {
+        Map<String, Object> j = new LinkedHashMap<>();
+        j.put("machine", machine);
+        j.put("kafka_consume_limit_rps", Math.round(kafkaConsumeLimit));
+        j.put("hbase_write_limit_rps", Math.round(hbaseWriteLimit));
+        j.put("hbase_get_limit_keys_ps", Math.round(hbaseGetLimit));
+        long s1000 = sustained("pipeline", 1000);
+        long s500 = sustained("pipeline", 500);
+        long naive = sustained("naive", 1000);
+        j.put("sustained_rps_1000ms", s1000);
+        j.put("p99_ms_1000ms", p99AtSustained("pipeline", 1000));
+        j.put("sustained_rps_500ms", s500);
+        j.put("p99_ms_500ms", p99AtSustained("pipeline", 500));
+        j.put("naive_sustained_rps", naive);
+        j.put("ratio_to_hbase_limit", round2(hbaseWriteLimit > 0 ? s1000 / hbaseWriteLimit : 0));
+        j.put("ratio_to_naive", round2(naive > 0 ? s1000 / (double) naive : 0));
+        j.put("rates", rungs.stream().map(BenchReport::row).toList());
+        return j;
+    }
+
+    private static Map<String, Object> row(RateResult r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("design", r.design());
+        m.put("interval_ms", r.intervalMs());
+        m.put("target_rps", r.targetRps());
+        m.put("achieved_rps", Math.round(r.achievedRps()));
+        m.put("sustainable", r.sustainable());
+        m.put("batches", r.batches());
+        m.put("processing_ms_avg", Math.round(r.avgProcessingMs()));
+        m.put("scheduling_delay_ms_avg", Math.round(r.avgSchedulingMs()));
+        m.put("scheduling_delay_ms_max", r.maxSchedulingMs());
+        m.put("lag_growth", r.lagGrowth());
+        m.put("latency_p50_ms", r.p50Ms());
+        m.put("latency_p95_ms", r.p95Ms());
+        m.put("latency_p99_ms", r.p99Ms());
+        m.put("latency_max_ms", r.maxMs());
+        m.put("latency_samples", r.latencySamples());
+        m.put("cpu_cores", round2(r.cpuCores()));
+        m.put("rps_per_core", Math.round(r.rpsPerCore()));
+        m.put("heap_max_mb", r.heapMaxMb());
+        return m;
+    }
+
+    String markdown() {
+        StringBuilder md = new StringBuilder();
+        md.append(String.format(Locale.ROOT, "Measured %s on %s: %s cores, %s GiB, %s; Kafka, HBase, the job (local[2])"
+                        + " and the producer all on this machine. %s run (%s s warm-up, %s s measured per rate).%n%n",
+                machine.get("date"), machine.get("host"), machine.get("cores"), machine.get("memory_gib"),
+                machine.get("java"), Boolean.TRUE.equals(machine.get("quick")) ? "Quick" : "Full",
+                machine.get("warmup_s"), machine.get("hold_s")));
+        Map<String, Object> j = json();
+        md.append("| figure | value |\n|---|---|\n");
+        for (String key : List.of("kafka_consume_limit_rps", "hbase_write_limit_rps", "hbase_get_limit_keys_ps",
+                "sustained_rps_1000ms", "p99_ms_1000ms", "sustained_rps_500ms", "p99_ms_500ms", "naive_sustained_rps",
+                "ratio_to_hbase_limit", "ratio_to_naive")) {
+            md.append("| `").append(key).append("` | ").append(format(j.get(key))).append(" |\n");
+        }
+        md.append("\n| design | interval | target tx/s | achieved tx/s | sustained | processing avg | delay avg / max"
+                + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        for (RateResult r : rungs) {
+            md.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
+                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB |%n", r.design(), r.intervalMs(),
+                    r.targetRps(), r.achievedRps(), r.sustainable() ? "yes" : "no", r.avgProcessingMs(),
+                    r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), r.p50Ms(), r.p95Ms(), r.p99Ms(),
+                    r.maxMs(), r.cpuCores(), r.rpsPerCore(), r.heapMaxMb()));
+        }
+        return md.toString();
+    }
+
+    private static String format(Object v) {
+        if (v instanceof Long l) {
+            return String.format(Locale.ROOT, "%,d", l);
+        }
+        return String.valueOf(v);
+    }
+
+    void write(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("latest.json").toFile(),
+                json());
+        Files.writeString(dir.resolve("latest.md"), markdown());
+        ImageIO.write(chart(), "png", dir.resolve("latest-latency.png").toFile());
+    }
+
+    /** p99 latency (y) against achieved throughput (x), one line per design and interval. */
+    BufferedImage chart() {
+        int w = 900;
+        int h = 520;
+        int left = 80;
+        int right = 30;
+        int top = 50;
+        int bottom = 70;
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, w, h);
+        double maxX = Math.max(1, rungs.stream().mapToDouble(RateResult::achievedRps).max().orElse(1)) * 1.1;
+        double maxY = Math.max(1, rungs.stream().mapToLong(RateResult::p99Ms).max().orElse(1)) * 1.1;
+        g.setColor(new Color(0xdddddd));
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        for (int i = 0; i <= 5; i++) {
+            int y = top + (h - top - bottom) * i / 5;
+            int x = left + (w - left - right) * i / 5;
+            g.setColor(new Color(0xdddddd));
+            g.drawLine(left, y, w - right, y);
+            g.drawLine(x, top, x, h - bottom);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(String.format(Locale.ROOT, "%,.0f", maxY * (5 - i) / 5), 8, y + 4);
+            g.drawString(String.format(Locale.ROOT, "%,.0f", maxX * i / 5), x - 20, h - bottom + 18);
+        }
+        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
+        g.drawString("p99 latency, event time to stored (ms), against achieved throughput (tx/s)", left, 30);
+        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+        g.drawString("achieved tx/s   (filled: sustained; open: not sustained, where the ladder stopped)", w / 2 - 200,
+                h - 25);
+        Color[] colors = {new Color(0x2b6cb0), new Color(0x805ad5), new Color(0xcc1f1a)};
+        String[][] series = {{"pipeline", "1000"}, {"pipeline", "500"}, {"naive", "1000"}};
+        for (int s = 0; s < series.length; s++) {
+            String design = series[s][0];
+            long interval = Long.parseLong(series[s][1]);
+            List<RateResult> points = new ArrayList<>(rungs.stream().filter(r -> r.design().equals(design)
+                    && r.intervalMs() == interval).toList());
+            points.sort((a, b) -> Double.compare(a.achievedRps(), b.achievedRps()));
+            g.setColor(colors[s]);
+            g.setStroke(new BasicStroke(2f));
+            int px = -1;
+            int py = -1;
+            for (RateResult r : points) {
+                int x = left + (int) ((w - left - right) * r.achievedRps() / maxX);
+                int y = h - bottom - (int) ((h - top - bottom) * r.p99Ms() / maxY);
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                if (r.sustainable()) {
+                    g.fillOval(x - 4, y - 4, 8, 8);
+                } else {
+                    g.drawOval(x - 4, y - 4, 8, 8);
+                }
+                px = x;
+                py = y;
+            }
+            g.fillRect(left + 10 + s * 220, h - 14, 12, 4);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(design + ", " + interval + " ms batches", left + 28 + s * 220, h - 8);
+        }
+        g.dispose();
+        return img;
+    }
+
+    private static double round2(double v) {
+        return Math.round(v * 100) / 100.0;
+    }
+}

@@ -1,0 +1,44 @@
+package io.cardstream.bench;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What a benchmark run measures and for how long.
+ *
+ * @param quick           the short run (about 5 minutes): fewer, shorter rungs and smaller raw-limit samples
+ * @param warmupSeconds   seconds of each rung before its measured window
+ * @param holdSeconds     seconds each rung's rate is measured
+ * @param rates1000       the pipeline's ladder at 1 s batches (stops after the first rung it does not sustain)
+ * @param rates500        the pipeline's ladder at 500 ms batches
+ * @param naiveRates      the naive design's ladder at 1 s batches
+ * @param persons         person rows loaded (and the generator's id space)
+ * @param companies       company rows loaded
+ * @param consumeRecords  records ConsumerPerformance reads
+ * @param writeRows       rows the HBase write limit is measured on (after as many again to warm up, at most 100k)
+ * @param getSeconds      seconds the batched-get limit is measured
+ * @param warmupRate      the rate of the unmeasured run that warms the job's JVM before the ladders
+ * @param jvmWarmupSeconds how long that run lasts
+ * @param outDir          where latest.json, latest.md and the chart go
+ * @param dataDir         the local stack's data (emptied at start)
+ */
+public record BenchSettings(boolean quick, long warmupSeconds, long holdSeconds, List<Long> rates1000,
+                            List<Long> rates500, List<Long> naiveRates, int persons, int companies,
+                            long consumeRecords, long writeRows, long getSeconds, long warmupRate,
+                            long jvmWarmupSeconds, Path outDir, Path dataDir) {
+
+    /** The full run: each rate held 60 s after 20 s of warm-up. */
+    static BenchSettings full(Path outDir, Path dataDir) {
+        return new BenchSettings(false, 20, 60, List.of(15_000L, 20_000L, 25_000L, 30_000L, 40_000L, 50_000L,
+                75_000L, 100_000L, 125_000L, 150_000L), List.of(10_000L, 15_000L, 20_000L, 25_000L, 30_000L,
+                40_000L, 50_000L), List.of(500L, 1_000L, 1_500L, 2_000L, 3_000L, 4_000L, 6_000L, 8_000L), 100_000, 10_000,
+                3_000_000, 1_000_000, 20, 15_000, 60, outDir, dataDir);
+    }
+
+    /** About 5 minutes: 20 s rungs after 10 s of warm-up, a short ladder each. */
+    static BenchSettings quick(Path outDir, Path dataDir) {
+        return new BenchSettings(true, 10, 20, List.of(15_000L, 20_000L, 25_000L, 30_000L),
+                List.of(10_000L, 15_000L, 20_000L), List.of(1_000L, 1_500L, 2_000L), 100_000, 10_000, 1_000_000,
+                300_000, 10, 10_000, 30, outDir, dataDir);
+    }
+}

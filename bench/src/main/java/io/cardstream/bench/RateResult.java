@@ -1,0 +1,41 @@
+package io.cardstream.bench;
+
+/**
+ * One rung of a rate ladder: what the pipeline (or the naive design) did with an open-loop producer at a target rate,
+ * measured over the hold window after the warm-up.
+ *
+ * @param design          "pipeline" or "naive"
+ * @param intervalMs      the batch interval
+ * @param targetRps       the producer's rate
+ * @param achievedRps     records the job finished per second over the window
+ * @param batches         batches that finished in the window
+ * @param avgProcessingMs Spark's processing time, average over the window's batches
+ * @param avgSchedulingMs Spark's scheduling delay, average
+ * @param maxSchedulingMs Spark's scheduling delay, maximum
+ * @param lagGrowth       consumer lag at the end of the window minus at its middle (records)
+ * @param p50Ms           event time to stored, over a sample of the window's stored rows
+ * @param p95Ms           same, 95th percentile
+ * @param p99Ms           same, 99th percentile
+ * @param maxMs           same, maximum
+ * @param latencySamples  rows the percentiles come from
+ * @param cpuCores        CPU the job's JVM used over the window, in cores (2.0 = both cores of this machine)
+ * @param heapMaxMb       the job JVM's largest used heap seen (sampled every second)
+ * @param sustainable     scheduling delay under one interval on average and lag not growing
+ */
+public record RateResult(String design, long intervalMs, long targetRps, double achievedRps, int batches,
+                         double avgProcessingMs, double avgSchedulingMs, long maxSchedulingMs, long lagGrowth,
+                         long p50Ms, long p95Ms, long p99Ms, long maxMs, long latencySamples, double cpuCores,
+                         long heapMaxMb, boolean sustainable) {
+
+    /** The rule of issue 7: average scheduling delay under one interval, lag not growing beyond two batches. */
+    static boolean sustainable(double avgSchedulingMs, long intervalMs, long lagGrowth, long targetRps,
+                               double achievedRps) {
+        long twoBatches = Math.max(1, targetRps * intervalMs * 2 / 1000);
+        return avgSchedulingMs < intervalMs && lagGrowth <= twoBatches && achievedRps >= 0.9 * targetRps;
+    }
+
+    /** Records per second per core the job used. */
+    public double rpsPerCore() {
+        return cpuCores > 0 ? achievedRps / cpuCores : 0;
+    }
+}

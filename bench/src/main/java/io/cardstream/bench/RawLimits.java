@@ -1,0 +1,156 @@
+package io.cardstream.bench;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+
+import io.cardstream.core.DimensionIds;
+import io.cardstream.core.EnrichStatus;
+import io.cardstream.core.EnrichedTransaction;
+import io.cardstream.core.Transaction;
+import io.cardstream.job.EnrichedRows;
+import io.cardstream.producer.GeneratedRecord;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.RateSchedule;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.Schema;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.BufferedMutator;
+import org.apache.hadoop.hbase.client.BufferedMutatorParams;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Get;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The machine's own limits, measured with the same stack the pipeline runs on: Kafka's consume rate (Kafka's own
+ * {@code ConsumerPerformance}, in a JVM of its own), the HBase write rate of exactly the rows the job writes into a
+ * table with exactly {@code tx_enriched}'s settings (BufferedMutator, the job's buffer size), and the batched-get
+ * rate of dimension rows (1,000 keys a call, as the job's lookups do).
+ */
+final class RawLimits {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RawLimits.class);
+    private static final TableName WRITE_TABLE = TableName.valueOf(Schema.NAMESPACE, "bench_write_limit");
+
+    private final BenchContext ctx;
+
+    RawLimits(BenchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Records a second ConsumerPerformance fetches from a topic of {@code records} generated transactions. */
+    double kafkaConsume(long records) throws Exception {
+        String topic = "bench-consume-limit";
+        ctx.createTopic(topic, 4);
+        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(7));
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(StormProducer.kafkaProperties(
+                ctx.bootstrapServers(), Map.of()))) {
+            new StormProducer(producer, topic, generator, RateSchedule.steady(5_000_000))
+                    .run(0, records, null, () -> false, p -> { });
+        }
+        Path log = ctx.logDir().resolve("consumer-performance.log");
+        List<String> command = new ArrayList<>(ctx.javaCommand("bench", "1g"));
+        command.addAll(List.of("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server",
+                ctx.bootstrapServers(), "--topic", topic, "--messages", Long.toString(records), "--timeout", "60000"));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            p.destroyForcibly();
+            throw new IOException("ConsumerPerformance failed; see " + log);
+        }
+        return parseConsumerPerformance(Files.readAllLines(log, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * {@code fetch.nMsg.sec} from ConsumerPerformance's CSV line: the fetch rate, without the group join, which a
+     * long-running consumer pays once.
+     */
+    static double parseConsumerPerformance(List<String> lines) {
+        for (int i = 0; i + 1 < lines.size(); i++) {
+            if (lines.get(i).startsWith("start.time")) {
+                String[] header = lines.get(i).split(",\\s*");
+                String[] values = lines.get(i + 1).split(",\\s*");
+                for (int c = 0; c < header.length && c < values.length; c++) {
+                    if (header[c].trim().equals("fetch.nMsg.sec")) {
+                        return Double.parseDouble(values[c].trim());
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("ConsumerPerformance printed no fetch.nMsg.sec: " + lines);
+    }
+
+    /** Rows a second a BufferedMutator writes: the job's rows, into a copy of tx_enriched's table settings. */
+    double hbaseWrite(long warmupRows, long rows, long bufferBytes) throws IOException {
+        Connection hbase = ctx.hbase();
+        try (Admin admin = hbase.getAdmin()) {
+            if (admin.tableExists(WRITE_TABLE)) {
+                admin.disableTable(WRITE_TABLE);
+                admin.deleteTable(WRITE_TABLE);
+            }
+            admin.createTable(TableDescriptorBuilder.copy(WRITE_TABLE,
+                    admin.getDescriptor(Schema.TX_ENRICHED.tableName())), Schema.TX_ENRICHED.splitKeys());
+        }
+        try {
+            write(hbase, 0, warmupRows, bufferBytes);
+            long start = System.nanoTime();
+            write(hbase, warmupRows, rows, bufferBytes);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            LOG.info("HBase took {} rows in {} s.", rows, String.format("%.1f", seconds));
+            return rows / seconds;
+        } finally {
+            try (Admin admin = hbase.getAdmin()) {
+                admin.disableTable(WRITE_TABLE);
+                admin.deleteTable(WRITE_TABLE);
+            }
+        }
+    }
+
+    private static void write(Connection hbase, long first, long count, long bufferBytes) throws IOException {
+        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(11)
+                .withDimensions(100_000, 10_000));
+        long now = System.currentTimeMillis();
+        try (BufferedMutator mutator = hbase.getBufferedMutator(new BufferedMutatorParams(WRITE_TABLE)
+                .writeBufferSize(bufferBytes))) {
+            for (long i = first; i < first + count; i++) {
+                GeneratedRecord r = generator.generate(i);
+                Transaction tx = r.transaction();
+                Transaction stamped = new Transaction(tx.txId(), tx.personId(), tx.companyId(), tx.amount(),
+                        tx.currency(), now);
+                mutator.mutate(EnrichedRows.put(new EnrichedTransaction(stamped, "Holder " + tx.personId(),
+                        "Merchant " + tx.companyId(), EnrichStatus.OK, now + 700, now)));
+            }
+            mutator.flush();
+        }
+    }
+
+    /** Keys a second that batched gets of 1,000 random person rows return, over {@code duration}. */
+    double hbaseGet(int persons, Duration duration) throws IOException {
+        SplittableRandom random = new SplittableRandom(3);
+        long keys = 0;
+        try (Table table = ctx.hbase().getTable(Schema.PERSON.tableName())) {
+            long end = System.nanoTime() + duration.toNanos();
+            long start = System.nanoTime();
+            while (System.nanoTime() < end) {
+                List<Get> gets = new ArrayList<>(1000);
+                for (int i = 0; i < 1000; i++) {
+                    gets.add(new Get(DimensionIds.personId(random.nextInt(persons)).getBytes(StandardCharsets.UTF_8)));
+                }
+                keys += table.get(gets).length;
+            }
+            return keys / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+}

@@ -1,0 +1,206 @@
+package io.cardstream.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+
+import io.cardstream.job.JobConfig;
+import io.cardstream.job.StreamingJob;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.TableSpec;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.filter.RandomRowFilter;
+import org.apache.spark.streaming.scheduler.BatchInfo;
+import org.apache.spark.streaming.scheduler.StreamingListener;
+import org.apache.spark.streaming.scheduler.StreamingListenerBatchCompleted;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one rung of a ladder: a fresh topic and consumer group, the job (the pipeline, or the naive design) in this
+ * JVM, the open-loop producer in a JVM of its own for warm-up plus hold; then measures the hold window: Spark's own
+ * batch timings, lag growth, this JVM's CPU and heap, and event-to-stored latency over a sample of the rows stored.
+ */
+final class RungRunner {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RungRunner.class);
+    private static final int PARTITIONS = 4;
+    private static final int LATENCY_SAMPLE = 200_000;
+    private static final TableSpec TX = Schema.TX_ENRICHED;
+
+    private final BenchContext ctx;
+    private final BenchSettings settings;
+    private int rung;
+
+    RungRunner(BenchContext ctx, BenchSettings settings) {
+        this.ctx = ctx;
+        this.settings = settings;
+    }
+
+    /** A finished batch, as Spark reports it. */
+    record Batch(long batchTime, long records, long processingMs, long schedulingMs) {
+    }
+
+    /**
+     * An unmeasured pipeline run that lets this JVM compile Spark's, Kafka's and HBase's client paths first; without
+     * it the first rung measures a cold JVM (its batches then cost seconds whatever their size).
+     */
+    void warmUp(long rate, long seconds) throws Exception {
+        run("pipeline", 1000, rate, 0, seconds);
+    }
+
+    RateResult run(String design, long intervalMs, long rate) throws Exception {
+        return run(design, intervalMs, rate, settings.warmupSeconds(), settings.holdSeconds());
+    }
+
+    private RateResult run(String design, long intervalMs, long rate, long warmup, long hold) throws Exception {
+        rung++;
+        String name = "bench-" + design + "-" + intervalMs + "-" + rate + "-" + rung;
+        long seed = 1000L + rung;
+        ctx.createTopic(name, PARTITIONS);
+        List<Batch> batches = new CopyOnWriteArrayList<>();
+        StreamingListener listener = new StreamingListener() {
+            @Override
+            public void onBatchCompleted(StreamingListenerBatchCompleted completed) {
+                BatchInfo info = completed.batchInfo();
+                batches.add(new Batch(info.batchTime().milliseconds(), info.numRecords(),
+                        (Long) info.processingDelay().getOrElse(() -> 0L),
+                        (Long) info.schedulingDelay().getOrElse(() -> 0L)));
+            }
+        };
+        // Sustainable means keeping up with the rate: the backpressure estimate may not sink below it (it undershoots
+        // after slow batches and then recovers for a minute, see notes/kafka-spark.md).
+        System.setProperty("spark.streaming.backpressure.pid.minRate", Long.toString(rate));
+        long maxRatePerPartition = Math.max(1000, rate * 3 / PARTITIONS);
+        AutoCloseable job = startJob(design, name, intervalMs, maxRatePerPartition, listener);
+        Process producer = startProducer(name, rate, warmup + hold, seed);
+        try {
+            long t0 = System.currentTimeMillis();
+            MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+            com.sun.management.OperatingSystemMXBean os =
+                    (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+            long windowStart = t0 + warmup * 1000;
+            long windowEnd = windowStart + hold * 1000;
+            long cpuStart = -1;
+            long lagMid = -1;
+            long heapMax = 0;
+            while (System.currentTimeMillis() < windowEnd) {
+                long now = System.currentTimeMillis();
+                if (cpuStart < 0 && now >= windowStart) {
+                    cpuStart = os.getProcessCpuTime();
+                }
+                if (lagMid < 0 && now >= windowStart + hold * 500) {
+                    lagMid = ctx.lag(name, PARTITIONS, name);
+                }
+                if (now >= windowStart) {
+                    heapMax = Math.max(heapMax, memory.getHeapMemoryUsage().getUsed());
+                }
+                Thread.sleep(1000 - now % 1000);
+            }
+            double cpuCores = (os.getProcessCpuTime() - cpuStart) / 1e9 / hold;
+            long lagEnd = ctx.lag(name, PARTITIONS, name);
+            List<Batch> window = batches.stream()
+                    .filter(b -> b.batchTime() >= windowStart && b.batchTime() < windowEnd).toList();
+            long records = window.stream().mapToLong(Batch::records).sum();
+            double achieved = records / (double) hold;
+            double avgProcessing = window.stream().mapToLong(Batch::processingMs).average().orElse(0);
+            double avgScheduling = window.stream().mapToLong(Batch::schedulingMs).average().orElse(0);
+            long maxScheduling = window.stream().mapToLong(Batch::schedulingMs).max().orElse(0);
+            long lagGrowth = lagEnd - lagMid;
+            closeQuietly(job);
+            Percentiles latency = latency(seed, windowStart, windowEnd, rate * hold);
+            RateResult r = new RateResult(design, intervalMs, rate, achieved, window.size(), avgProcessing,
+                    avgScheduling, maxScheduling, lagGrowth, latency.at(50), latency.at(95), latency.at(99),
+                    latency.max(), latency.size(), cpuCores, heapMax >> 20,
+                    RateResult.sustainable(avgScheduling, intervalMs, lagGrowth, rate, achieved));
+            LOG.info("{} at {} ms, {} tx/s: {}", design, intervalMs, rate, r);
+            return r;
+        } finally {
+            closeQuietly(job);
+            producer.destroyForcibly();
+            producer.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private AutoCloseable startJob(String design, String topic, long intervalMs, long maxRatePerPartition,
+                                   StreamingListener listener) throws IOException {
+        if (design.equals("naive")) {
+            NaiveJob naive = new NaiveJob(ctx.bootstrapServers(), topic, topic, intervalMs, maxRatePerPartition,
+                    ctx.hbaseSettings(), listener);
+            naive.start();
+            return naive;
+        }
+        JobConfig config = new JobConfig(ctx.bootstrapServers(), topic, topic, "bench-dlq", intervalMs,
+                maxRatePerPartition, true, 0, "earliest", "local[2]", Schema.PERSON.tableName().getNameAsString(),
+                Schema.COMPANY.tableName().getNameAsString(), TX.tableName().getNameAsString(),
+                Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, Map.of(),
+                ctx.hbaseSettings());
+        StreamingJob job = new StreamingJob(config);
+        job.addListener(listener);
+        job.start();
+        return () -> job.stop(false);
+    }
+
+    private Process startProducer(String topic, long rate, long seconds, long seed) throws IOException {
+        List<String> command = ctx.javaCommand("producer", "1g");
+        command.addAll(List.of("io.cardstream.producer.ProduceCommand", "--bootstrap-servers",
+                ctx.bootstrapServers(), "--topic", topic, "--rate", Long.toString(rate), "--duration",
+                Long.toString(seconds), "--seed", Long.toString(seed), "--persons", Integer.toString(settings.persons()),
+                "--companies", Integer.toString(settings.companies()), "--skew", "0.8", "--bad-ratio", "0.01",
+                "--unknown-ratio", "0.005"));
+        Path log = ctx.logDir().resolve(topic + "-producer.log");
+        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    }
+
+    /** Event time to stored over a random sample of this rung's rows whose event time is in the window. */
+    private Percentiles latency(long seed, long windowStart, long windowEnd, long expectedRows) throws IOException {
+        String prefix = new TransactionGenerator(GeneratorConfig.defaults(seed)).generate(0).transaction().txId();
+        prefix = prefix.substring(0, prefix.indexOf('-') + 1);
+        float chance = (float) Math.min(1.0, LATENCY_SAMPLE / (double) Math.max(1, expectedRows));
+        List<Long> values = new ArrayList<>();
+        byte[] et = TX.column("event_time").qualifierBytes();
+        byte[] pt = TX.column("processed_time").qualifierBytes();
+        try (Table table = ctx.hbase().getTable(TX.tableName())) {
+            for (int salt = 0; salt < 16; salt++) {
+                Scan scan = new Scan().setRowPrefixFilter(String.format("%02x-%s", salt, prefix)
+                        .getBytes(StandardCharsets.UTF_8)).addColumn(TX.familyBytes(), et)
+                        .addColumn(TX.familyBytes(), pt).setTimeRange(windowStart, windowEnd).setCaching(5000)
+                        .setCacheBlocks(false);
+                if (chance < 1) {
+                    scan.setFilter(new RandomRowFilter(chance));
+                }
+                try (ResultScanner scanner = table.getScanner(scan)) {
+                    for (Result r : scanner) {
+                        byte[] e = r.getValue(TX.familyBytes(), et);
+                        byte[] p = r.getValue(TX.familyBytes(), pt);
+                        if (e != null && p != null) {
+                            values.add(Long.parseLong(new String(p, StandardCharsets.UTF_8))
+                                    - Long.parseLong(new String(e, StandardCharsets.UTF_8)));
+                        }
+                    }
+                }
+            }
+        }
+        return new Percentiles(values.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("Stopping a benchmark job failed: {}", e.toString());
+        }
+    }
+}

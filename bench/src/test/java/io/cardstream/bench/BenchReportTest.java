@@ -1,0 +1,71 @@
+package io.cardstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+
+    private static RateResult rung(String design, long interval, long rate, boolean ok, long p99) {
+        return new RateResult(design, interval, rate, ok ? rate : rate * 0.7, 20, 600, ok ? 10 : 4000, 50,
+                ok ? 0 : 90_000, 700, 900, p99, p99 + 100, 100_000, 1.5, 900, ok);
+    }
+
+    private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000, 35_000,
+            30_000, List.of(rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 20_000, true, 1800),
+            rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 800),
+            rung("naive", 1000, 1_000, true, 1200), rung("naive", 1000, 2_000, false, 20_000)));
+
+    @Test
+    void sustainedRateIsTheHighestSustainedRungAndTheRatiosFollow() {
+        Map<String, Object> json = report.json();
+        assertThat(json).containsEntry("sustained_rps_1000ms", 20_000L).containsEntry("p99_ms_1000ms", 1800L)
+                .containsEntry("sustained_rps_500ms", 10_000L).containsEntry("p99_ms_500ms", 800L)
+                .containsEntry("naive_sustained_rps", 1_000L).containsEntry("hbase_write_limit_rps", 35_000L)
+                .containsEntry("ratio_to_naive", 20.0).containsEntry("ratio_to_hbase_limit", 0.57)
+                .containsKeys("kafka_consume_limit_rps", "hbase_get_limit_keys_ps", "machine", "rates");
+        assertThat((List<?>) json.get("rates")).hasSize(6);
+    }
+
+    @Test
+    void aRungIsSustainedOnlyWithDelayUnderAnIntervalAndLagNotGrowing() {
+        assertThat(RateResult.sustainable(200, 1000, 0, 20_000, 19_990)).isTrue();
+        assertThat(RateResult.sustainable(1200, 1000, 0, 20_000, 19_990)).isFalse();
+        assertThat(RateResult.sustainable(200, 1000, 100_000, 20_000, 19_990)).isFalse();
+        assertThat(RateResult.sustainable(200, 500, 0, 20_000, 15_000)).isFalse();
+    }
+
+    @Test
+    void percentilesAreNearestRank() {
+        Percentiles p = new Percentiles(new long[] {5, 1, 4, 2, 3, 6, 7, 8, 9, 10});
+        assertThat(p.at(50)).isEqualTo(5);
+        assertThat(p.at(99)).isEqualTo(10);
+        assertThat(p.max()).isEqualTo(10);
+        assertThat(new Percentiles(new long[0]).at(99)).isZero();
+    }
+
+    @Test
+    void readsTheFetchRateFromConsumerPerformance() {
+        double rate = RawLimits.parseConsumerPerformance(List.of("WARNING: something",
+                "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,"
+                        + " rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec",
+                "2026-11-25 05:00:00:000, 2026-11-25 05:00:03:000, 143.0, 47.6, 1000000, 333333.3, 1200, 1800,"
+                        + " 79.4, 555555.6"));
+        assertThat(rate).isEqualTo(555555.6);
+    }
+
+    @Test
+    void writesJsonMarkdownAndAChart(@TempDir Path dir) throws Exception {
+        report.write(dir);
+        assertThat(Files.readString(dir.resolve("latest.json"))).contains("\"sustained_rps_1000ms\" : 20000");
+        assertThat(Files.readString(dir.resolve("latest.md"))).contains("| `ratio_to_naive` | 20.0 |")
+                .contains("| pipeline | 1000 ms | 25,000 |");
+        assertThat(Files.size(dir.resolve("latest-latency.png"))).isGreaterThan(1000);
+    }
+}
