@@ -42,6 +42,11 @@ import picocli.CommandLine.Option;
                 + " a peer. Starts its own Kafka and HBase; nothing else should run meanwhile.")
 public final class BenchCommand implements Callable<Integer> {
 
+    static {
+        // Before the first logger exists (the one below): the harness's lines at INFO, the rest at WARN.
+        System.setProperty("log4j2.configurationFile", "classpath:log4j2-bench.properties");
+    }
+
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -67,7 +72,6 @@ public final class BenchCommand implements Callable<Integer> {
     boolean skipRaw;
 
     public static void main(String[] args) {
-        System.setProperty("log4j2.configurationFile", "classpath:log4j2-bench.properties");
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
 

@@ -12,7 +12,8 @@ package io.cardstream.bench;
  * @param avgProcessingMs Spark's processing time, average over the window's batches
  * @param avgSchedulingMs Spark's scheduling delay, average
  * @param maxSchedulingMs Spark's scheduling delay, maximum
- * @param lagGrowth       consumer lag at the end of the window minus at its middle (records)
+ * @param lagGrowth       how much the consumer lag grew over the window: the slope of its once-a-second readings
+ *                        times the window (records)
  * @param p50Ms           event time to stored, over a sample of the window's stored rows
  * @param p95Ms           same, 95th percentile
  * @param p99Ms           same, 99th percentile

@@ -44,9 +44,18 @@ final class RungRunner {
     private final BenchSettings settings;
     private int rung;
 
+    private volatile Process producer;
+
     RungRunner(BenchContext ctx, BenchSettings settings) {
         this.ctx = ctx;
         this.settings = settings;
+        // the producer JVM is ours: it must not outlive an interrupted benchmark
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            Process p = producer;
+            if (p != null) {
+                p.destroyForcibly();
+            }
+        }, "bench-producer-stop"));
     }
 
     /** A finished batch, as Spark reports it. */
@@ -85,7 +94,7 @@ final class RungRunner {
         System.setProperty("spark.streaming.backpressure.pid.minRate", Long.toString(rate));
         long maxRatePerPartition = Math.max(1000, rate * 3 / PARTITIONS);
         AutoCloseable job = startJob(design, name, intervalMs, maxRatePerPartition, listener);
-        Process producer = startProducer(name, rate, warmup + hold, seed);
+        producer = startProducer(name, rate, warmup + hold, seed);
         try {
             long t0 = System.currentTimeMillis();
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -94,23 +103,23 @@ final class RungRunner {
             long windowStart = t0 + warmup * 1000;
             long windowEnd = windowStart + hold * 1000;
             long cpuStart = -1;
-            long lagMid = -1;
             long heapMax = 0;
+            List<double[]> lags = new ArrayList<>();
             while (System.currentTimeMillis() < windowEnd) {
                 long now = System.currentTimeMillis();
                 if (cpuStart < 0 && now >= windowStart) {
                     cpuStart = os.getProcessCpuTime();
                 }
-                if (lagMid < 0 && now >= windowStart + hold * 500) {
-                    lagMid = ctx.lag(name, PARTITIONS, name);
-                }
                 if (now >= windowStart) {
                     heapMax = Math.max(heapMax, memory.getHeapMemoryUsage().getUsed());
+                    long lag = ctx.lag(name, PARTITIONS, name);
+                    if (lag >= 0) {
+                        lags.add(new double[] {(now - windowStart) / 1000.0, lag});
+                    }
                 }
-                Thread.sleep(1000 - now % 1000);
+                Thread.sleep(1000 - System.currentTimeMillis() % 1000);
             }
             double cpuCores = (os.getProcessCpuTime() - cpuStart) / 1e9 / hold;
-            long lagEnd = ctx.lag(name, PARTITIONS, name);
             List<Batch> window = batches.stream()
                     .filter(b -> b.batchTime() >= windowStart && b.batchTime() < windowEnd).toList();
             long records = window.stream().mapToLong(Batch::records).sum();
@@ -118,7 +127,9 @@ final class RungRunner {
             double avgProcessing = window.stream().mapToLong(Batch::processingMs).average().orElse(0);
             double avgScheduling = window.stream().mapToLong(Batch::schedulingMs).average().orElse(0);
             long maxScheduling = window.stream().mapToLong(Batch::schedulingMs).max().orElse(0);
-            long lagGrowth = lagEnd - lagMid;
+            // Committed offsets trail by a batch or two (commits are asynchronous), so one lag reading is noisy by
+            // that much: the trend over the window's once-a-second readings is what says whether lag grows.
+            long lagGrowth = Math.round(slope(lags) * hold);
             closeQuietly(job);
             Percentiles latency = latency(seed, windowStart, windowEnd, rate * hold);
             RateResult r = new RateResult(design, intervalMs, rate, achieved, window.size(), avgProcessing,
@@ -194,6 +205,23 @@ final class RungRunner {
             }
         }
         return new Percentiles(values.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    /** Least-squares slope of y over x; 0 for fewer than two points. */
+    static double slope(List<double[]> points) {
+        int n = points.size();
+        if (n < 2) {
+            return 0;
+        }
+        double mx = points.stream().mapToDouble(p -> p[0]).average().orElse(0);
+        double my = points.stream().mapToDouble(p -> p[1]).average().orElse(0);
+        double num = 0;
+        double den = 0;
+        for (double[] p : points) {
+            num += (p[0] - mx) * (p[1] - my);
+            den += (p[0] - mx) * (p[0] - mx);
+        }
+        return den == 0 ? 0 : num / den;
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -42,6 +42,15 @@ class BenchReportTest {
     }
 
     @Test
+    void lagGrowthIsTheTrendNotOneNoisyReading() {
+        List<double[]> flat = List.of(new double[] {0, 20_000}, new double[] {1, 40_000}, new double[] {2, 20_000},
+                new double[] {3, 40_000}, new double[] {4, 20_000}, new double[] {5, 40_000});
+        assertThat(Math.abs(RungRunner.slope(flat) * 5)).isLessThan(20_000);
+        List<double[]> growing = List.of(new double[] {0, 0}, new double[] {1, 5_000}, new double[] {2, 10_000});
+        assertThat(RungRunner.slope(growing)).isEqualTo(5_000);
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         Percentiles p = new Percentiles(new long[] {5, 1, 4, 2, 3, 6, 7, 8, 9, 10});
         assertThat(p.at(50)).isEqualTo(5);
