@@ -8,16 +8,12 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.producer.TopicAdmin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
 
 /** What every part of a benchmark run shares: the local stack, one HBase connection, one Kafka admin, paths. */
 final class BenchContext implements AutoCloseable {
@@ -65,25 +61,7 @@ final class BenchContext implements AutoCloseable {
 
     /** Records of {@code topic} not committed by {@code group}; -1 when Kafka does not answer. */
     long lag(String topic, int partitions, String group) {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            for (int p = 0; p < partitions; p++) {
-                request.put(new TopicPartition(topic, p), OffsetSpec.latest());
-            }
-            long lag = 0;
-            for (var e : kafka.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-            }
-            return lag;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return -1;
-        }
+        return TopicAdmin.lag(kafka, topic, partitions, group);
     }
 
     /** {@code java} with this project's JDK 17 flags and a module's runtime classpath, ready for a main class. */

@@ -40,10 +40,7 @@ import org.apache.hadoop.hbase.io.compress.Compression;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -328,25 +325,7 @@ final class Demo {
 
     /** Records in the transactions topic not yet committed by the job's group; -1 when Kafka does not say. */
     private long lag() {
-        try {
-            Map<TopicPartition, OffsetAndMetadata> committed = kafkaAdmin.listConsumerGroupOffsets(GROUP)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
-            Map<TopicPartition, OffsetSpec> request = new HashMap<>();
-            for (int p = 0; p < settings.partitions(); p++) {
-                request.put(new TopicPartition(Topics.TRANSACTIONS, p), OffsetSpec.latest());
-            }
-            long lag = 0;
-            for (var e : kafkaAdmin.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
-                OffsetAndMetadata c = committed.get(e.getKey());
-                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
-            }
-            return lag;
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            return -1;
-        }
+        return TopicAdmin.lag(kafkaAdmin, Topics.TRANSACTIONS, settings.partitions(), GROUP);
     }
 
     /** Waits until the job has committed the whole topic; false when that took longer than the drain time. */

@@ -1,6 +1,7 @@
 package io.cardstream.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.File;
 import java.nio.charset.StandardCharsets;
@@ -105,11 +106,8 @@ class DashboardBrowserIT {
                     .isZero();
             int exit = demo.awaitExit(Duration.ofMinutes(2));
             assertThat(exit).as(demo.output()).isIn(0, 130, 143);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (jvms.stream().anyMatch(ProcessHandle::isAlive) && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(jvms.stream().filter(ProcessHandle::isAlive)).as("JVMs left behind").isEmpty();
+            await("no JVM left behind").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> jvms.stream().noneMatch(ProcessHandle::isAlive));
             assertThat(demo.output()).as("exit " + exit).contains("Stopped Kafka and HBase");
         }
     }

@@ -13,13 +13,14 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Creating a topic that is ready to take writes. {@code createTopics} returns when the controller accepted the
+ * Topic administration the tools share. Creating a topic that is ready to take writes: {@code createTopics} returns when the controller accepted the
  * topic, before every partition's leader serves it; an idempotent producer that writes in that window gets
  * NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER until its records time out. So: create, then wait
- * until every partition answers a ListOffsets request, which only a live leader does.
+ * until every partition answers a ListOffsets request, which only a live leader does. And a consumer group's lag.
  */
 public final class TopicAdmin {
 
@@ -53,6 +54,31 @@ public final class TopicAdmin {
                 }
                 TimeUnit.MILLISECONDS.sleep(100);
             }
+        }
+    }
+
+    /**
+     * Records of {@code topic}'s partitions 0..partitions-1 that {@code group} has not committed (a partition without
+     * a commit counts from 0); -1 when Kafka does not answer within 5 s.
+     */
+    public static long lag(Admin admin, String topic, int partitions, String group) {
+        try {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+            Map<TopicPartition, OffsetSpec> request = IntStream.range(0, partitions)
+                    .mapToObj(p -> new TopicPartition(topic, p))
+                    .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
+            long lag = 0;
+            for (var e : admin.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
+                OffsetAndMetadata c = committed.get(e.getKey());
+                lag += e.getValue().offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        } catch (ExecutionException | TimeoutException e) {
+            return -1;
         }
     }
 }
