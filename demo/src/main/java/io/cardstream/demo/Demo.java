@@ -144,6 +144,10 @@ final class Demo {
             boolean timed = settings.durationSeconds() > 0;
             while (!stopping.get() && (!timed || producerThread.isAlive())) {
                 statusLine(reader, "");
+                if (job.failure() != null) {
+                    throw new IllegalStateException("The job stopped because a batch failed (nothing of that batch"
+                            + " was committed): " + job.failure());
+                }
                 sleepUntilNextSecond();
             }
             if (!timed || stopping.get()) {
@@ -193,7 +197,7 @@ final class Demo {
         if (settings.jobConfig() != null) {
             args.addAll(List.of("--config", settings.jobConfig().toString()));
         }
-        // The demo's interval wins over the file's unless the user did not ask for one: it always has a value.
+        // --batch-interval (default 1s) always wins over a batch-interval-ms in the --job-config file
         args.addAll(List.of("--batch-interval-ms", Long.toString(settings.batchIntervalMs())));
         return args.toArray(String[]::new);
     }
