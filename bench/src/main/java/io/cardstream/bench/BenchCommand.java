@@ -71,6 +71,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-raw-limits", description = "Do not measure the raw limits (for profiling runs).")
     boolean skipRaw;
 
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).execute(args));
     }
@@ -137,9 +140,6 @@ public final class BenchCommand implements Callable<Integer> {
         }
         return 0;
     }
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     private List<Long> ratesOr(List<Long> ladder) {
         return rates != null ? rates : ladder;

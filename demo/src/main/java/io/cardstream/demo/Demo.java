@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
@@ -70,10 +69,16 @@ final class Demo {
     private final long startMillis = ManagementFactory.getRuntimeMXBean().getStartTime();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final AtomicReference<StormProducer.Progress> progress = new AtomicReference<>();
-    private final TreeMap<Long, BatchRow> batches = new TreeMap<>();
+    /** Running sums over the batches seen so far, read from batch_metrics (each batch counted once). */
+    private long lastBatchSeen = -1;
+    private long stored;
+    private long deadLettered;
 
     private volatile LocalStack stack;
+    /** The demo's own work: schema, dimensions, reconciliation; HBase's usual client timeouts. */
     private volatile Connection hbase;
+    /** The dashboard's reads, which give up after a few seconds rather than hang a page. */
+    private volatile Connection dashboardHBase;
     private volatile Admin kafkaAdmin;
     private volatile DashboardServer dashboard;
     private volatile StreamingJob job;
@@ -104,7 +109,7 @@ final class Demo {
 
             Configuration conf = new HBaseOptions().configuration();
             hbaseSettings().forEach(conf::set);
-            hbase = HBaseOptions.connect(DashboardCommand.readerConfiguration(conf));
+            hbase = HBaseOptions.connect(conf);
             try (org.apache.hadoop.hbase.client.Admin admin = hbase.getAdmin()) {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
             }
@@ -122,7 +127,9 @@ final class Demo {
             TopicAdmin.createAndAwait(kafkaAdmin, Topics.DEAD_LETTER, 1, (short) 1, Duration.ofSeconds(60));
             checkStopping();
 
-            MetricsReader reader = new MetricsReader(hbase, METRICS_TABLE, TX_TABLE);
+            Configuration readerConf = new Configuration(conf);
+            dashboardHBase = HBaseOptions.connect(DashboardCommand.readerConfiguration(readerConf));
+            MetricsReader reader = new MetricsReader(dashboardHBase, METRICS_TABLE, TX_TABLE);
             dashboard = DashboardServer.start(reader, settings.bind(), settings.port());
 
             // Spark's backpressure PID undershoots after slow (cold) batches: small batches carry the fixed per-batch
@@ -234,40 +241,27 @@ final class Demo {
      * the duration or Ctrl-C.
      */
     private StormProducer.Summary produce(KafkaProducer<byte[], byte[]> kafka, TransactionGenerator generator) {
-        long total = settings.durationSeconds() > 0 ? settings.durationSeconds() : Long.MAX_VALUE;
-        long sent = 0;
-        long valid = 0;
-        long invalid = 0;
-        long unknown = 0;
-        long acked = 0;
-        long errors = 0;
-        double seconds = 0;
-        long maxBehind = 0;
-        Throwable firstError = null;
+        boolean timed = settings.durationSeconds() > 0;
+        StormProducer.Summary total = StormProducer.Summary.NONE;
         long elapsed = 0;
         for (double share : RAMP) {
-            long phase = share < 1 ? Math.min(RAMP_STEP_SECONDS, total - elapsed) : total - elapsed;
-            if (phase <= 0 || stopping.get()) {
-                continue;
+            boolean ramp = share < 1;
+            long left = settings.durationSeconds() - elapsed;
+            if (stopping.get() || (timed && left <= 0)) {
+                break;
             }
-            long ackedBefore = acked;
+            // a ramp step lasts RAMP_STEP_SECONDS (less if the duration ends first); the full rate lasts what is left
+            Duration phase = ramp ? Duration.ofSeconds(timed ? Math.min(RAMP_STEP_SECONDS, left) : RAMP_STEP_SECONDS)
+                    : timed ? Duration.ofSeconds(left) : null;
+            long ackedBefore = total.acked();
             StormProducer storm = new StormProducer(kafka, Topics.TRANSACTIONS, generator,
                     RateSchedule.steady(settings.rate() * share));
-            StormProducer.Summary s = storm.run(sent, -1, phase == Long.MAX_VALUE ? null : Duration.ofSeconds(phase),
-                    stopping::get, p -> progress.set(new StormProducer.Progress(p.elapsedSeconds(), p.sent(),
-                            ackedBefore + p.acked(), p.errors(), p.currentRate(), p.targetRate(), p.behindMs())));
-            sent += s.sent();
-            valid += s.valid();
-            invalid += s.invalid();
-            unknown += s.unknownDimensions();
-            acked += s.acked();
-            errors += s.errors();
-            seconds += s.seconds();
-            maxBehind = Math.max(maxBehind, s.maxBehindMs());
-            firstError = firstError == null ? s.firstError() : firstError;
-            elapsed += phase;
+            total = total.plus(storm.run(total.sent(), -1, phase, stopping::get,
+                    p -> progress.set(new StormProducer.Progress(p.elapsedSeconds(), p.sent(), ackedBefore + p.acked(),
+                            p.errors(), p.currentRate(), p.targetRate(), p.behindMs()))));
+            elapsed += ramp ? RAMP_STEP_SECONDS : 0;
         }
-        return new StormProducer.Summary(sent, valid, invalid, unknown, acked, errors, seconds, maxBehind, firstError);
+        return total;
     }
 
     private void printWhereToLook(Path log, JobConfig jobConfig) {
@@ -295,15 +289,19 @@ final class Demo {
     private void statusLine(MetricsReader reader, String phase) {
         BatchRow newest = null;
         try {
-            for (BatchRow row : reader.latest(20)) {
-                batches.put(row.batchTime(), row);
+            List<BatchRow> rows = reader.latest(20);
+            for (int i = rows.size() - 1; i >= 0; i--) {
+                BatchRow row = rows.get(i);
+                if (row.batchTime() > lastBatchSeen) {
+                    stored += row.enriched();
+                    deadLettered += row.deadLettered();
+                    lastBatchSeen = row.batchTime();
+                }
             }
-            newest = batches.isEmpty() ? null : batches.lastEntry().getValue();
+            newest = rows.isEmpty() ? null : rows.get(0);
         } catch (IOException e) {
             LOG.warn("Reading batch metrics failed: {}", e.toString());
         }
-        long stored = batches.values().stream().mapToLong(BatchRow::enriched).sum();
-        long deadLettered = batches.values().stream().mapToLong(BatchRow::deadLettered).sum();
         if (firstStoredMillis < 0 && stored > 0) {
             firstStoredMillis = System.currentTimeMillis();
             say("The first enriched rows are in HBase, %.1f s after the demo's JVM started.",
@@ -411,11 +409,13 @@ final class Demo {
         if (interrupted && stack != null) {
             printMemory();
         }
-        if (hbase != null) {
-            try {
-                hbase.close();
-            } catch (IOException e) {
-                LOG.warn("Closing the demo's HBase connection failed: {}", e.toString());
+        for (Connection c : new Connection[] {dashboardHBase, hbase}) {
+            if (c != null) {
+                try {
+                    c.close();
+                } catch (IOException e) {
+                    LOG.warn("Closing one of the demo's HBase connections failed: {}", e.toString());
+                }
             }
         }
     }

@@ -32,8 +32,19 @@ public final class StormProducer {
     public record Summary(long sent, long valid, long invalid, long unknownDimensions, long acked, long errors,
                           double seconds, long maxBehindMs, Throwable firstError) {
 
+        /** Nothing sent yet: the start of a sum of runs. */
+        public static final Summary NONE = new Summary(0, 0, 0, 0, 0, 0, 0, 0, null);
+
         public double averageRate() {
             return seconds > 0 ? sent / seconds : 0;
+        }
+
+        /** This run followed by {@code next}, as one run (the first error kept). */
+        public Summary plus(Summary next) {
+            return new Summary(sent + next.sent, valid + next.valid, invalid + next.invalid,
+                    unknownDimensions + next.unknownDimensions, acked + next.acked, errors + next.errors,
+                    seconds + next.seconds, Math.max(maxBehindMs, next.maxBehindMs),
+                    firstError != null ? firstError : next.firstError);
         }
     }
 
