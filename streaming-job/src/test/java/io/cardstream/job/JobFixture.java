@@ -7,20 +7,29 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.EnrichStatus;
+import io.cardstream.core.Topics;
+import io.cardstream.core.TransactionCodec;
 import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.RateSchedule;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TopicAdmin;
 import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.DimensionLoader;
+import io.cardstream.schema.NameGenerator;
+import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import org.apache.hadoop.conf.Configuration;
@@ -44,24 +53,24 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the job's ITs share: a prepared stack, a producer run, and the checks of where the job got to. */
-final class JobFixture {
+public final class JobFixture {
 
-    static final long NAME_SEED = 1;
+    public static final long NAME_SEED = 1;
 
     private final LocalStackExtension stack;
 
-    JobFixture(LocalStackExtension stack) {
+    public JobFixture(LocalStackExtension stack) {
         this.stack = stack;
     }
 
-    Configuration hbase() {
+    public Configuration hbase() {
         Configuration conf = HBaseConfiguration.create();
         stack.hbaseSettings().forEach(conf::set);
         return conf;
     }
 
     /** The schema, and persons 0..persons-1 and companies 0..companies-1 with names of seed {@link #NAME_SEED}. */
-    void schemaAndDimensions(int persons, int companies) throws IOException {
+    public void schemaAndDimensions(int persons, int companies) throws IOException {
         try (Connection c = ConnectionFactory.createConnection(hbase()); Admin admin = c.getAdmin()) {
             new SchemaManager(admin, Compression.Algorithm.NONE).create();
             DimensionLoader loader = new DimensionLoader(c, NAME_SEED);
@@ -70,14 +79,14 @@ final class JobFixture {
         }
     }
 
-    void topics(String topic, int partitions, String dlq) throws Exception {
+    public void topics(String topic, int partitions, String dlq) throws Exception {
         try (var admin = kafkaAdmin()) {
             TopicAdmin.createAndAwait(admin, topic, partitions, (short) 1, Duration.ofSeconds(30));
             TopicAdmin.createAndAwait(admin, dlq, 1, (short) 1, Duration.ofSeconds(30));
         }
     }
 
-    StormProducer.Summary produce(String topic, GeneratorConfig config, long count, double rate) {
+    public StormProducer.Summary produce(String topic, GeneratorConfig config, long count, double rate) {
         try (var producer = new KafkaProducer<byte[], byte[]>(
                 StormProducer.kafkaProperties(stack.bootstrapServers(), Map.of()))) {
             return new StormProducer(producer, topic, new TransactionGenerator(config), RateSchedule.steady(rate))
@@ -85,7 +94,7 @@ final class JobFixture {
         }
     }
 
-    Map<TopicPartition, Long> logEnd(String topic, int partitions) throws Exception {
+    public Map<TopicPartition, Long> logEnd(String topic, int partitions) throws Exception {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             latest.put(new TopicPartition(topic, p), OffsetSpec.latest());
@@ -96,7 +105,7 @@ final class JobFixture {
         }
     }
 
-    Map<TopicPartition, Long> committed(String group) throws Exception {
+    public Map<TopicPartition, Long> committed(String group) throws Exception {
         try (var admin = kafkaAdmin()) {
             return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
                     .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
@@ -104,8 +113,8 @@ final class JobFixture {
     }
 
     /** Polls until the group's committed offsets are the log end, while {@code running} holds; asserts it. */
-    void awaitCommittedToLogEnd(String group, String topic, int partitions, Duration timeout, BooleanSupplier running)
-            throws Exception {
+    public void awaitCommittedToLogEnd(String group, String topic, int partitions, Duration timeout,
+            BooleanSupplier running) throws Exception {
         Map<TopicPartition, Long> ends = logEnd(topic, partitions);
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> committed = Map.of();
@@ -121,7 +130,7 @@ final class JobFixture {
     }
 
     /** Rows of tx_enriched whose tx_id starts with {@code prefix} (one producer seed's run). */
-    long countRows(String txIdPrefix) throws IOException {
+    public long countRows(String txIdPrefix) throws IOException {
         long rows = 0;
         try (Connection c = ConnectionFactory.createConnection(hbase());
              Table table = c.getTable(Schema.TX_ENRICHED.tableName());
@@ -137,8 +146,71 @@ final class JobFixture {
         return rows;
     }
 
+    /**
+     * Asserts where the {@code count} records of {@code config} that {@code summary} sent to {@code topic} ended
+     * up: every valid transaction in tx_enriched exactly once, with the right names, amount and status; every
+     * invalid record in {@code dlq} exactly once, untouched, with its reason and its own source position.
+     */
+    public void assertEveryRecordAccountedFor(GeneratorConfig config, long count, StormProducer.Summary summary,
+            String topic, String dlq) throws IOException {
+        TransactionGenerator generator = new TransactionGenerator(config);
+        NameGenerator names = new NameGenerator(NAME_SEED);
+        Map<String, GeneratedRecord> expected = new HashMap<>();
+        for (long i = 0; i < count; i++) {
+            GeneratedRecord r = generator.generate(i);
+            if (r.isValid()) {
+                expected.put(RowKeys.txEnriched(r.transaction().txId()), r);
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        try (Connection c = ConnectionFactory.createConnection(hbase());
+             Table table = c.getTable(Schema.TX_ENRICHED.tableName());
+             ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
+            for (Result row : scanner) {
+                String key = Bytes.toString(row.getRow());
+                GeneratedRecord r = expected.get(key);
+                if (r == null) {
+                    continue; // a row of another run
+                }
+                assertThat(seen.add(key)).isTrue();
+                String personId = r.transaction().personId();
+                String companyId = r.transaction().companyId();
+                assertThat(cell(row, "person_id")).as("person_id of %s", key).isEqualTo(personId);
+                assertThat(cell(row, "amount")).as("amount of %s", key)
+                        .isEqualTo(r.transaction().amount().toPlainString());
+                assertThat(cell(row, "person_name")).as("person_name of %s", key).isEqualTo(r.unknownPerson() ? null
+                        : names.person(Long.parseLong(personId.substring(1))).name());
+                assertThat(cell(row, "company_name")).as("company_name of %s", key)
+                        .isEqualTo(r.unknownCompany() ? null
+                                : names.company(Long.parseLong(companyId.substring(1))).name());
+                assertThat(cell(row, "enrich_status")).as("enrich_status of %s", key)
+                        .isEqualTo(EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany()).name());
+            }
+        }
+        assertThat(seen).as("valid transactions in tx_enriched").hasSize(expected.size())
+                .hasSize((int) summary.valid());
+
+        List<ConsumerRecord<byte[], byte[]>> letters = consume(dlq, (int) summary.invalid());
+        assertThat(letters).as("records in %s", dlq).hasSize((int) summary.invalid());
+        TransactionCodec codec = TransactionCodec.create();
+        Set<String> positions = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> letter : letters) {
+            DecodeResult.Invalid again = (DecodeResult.Invalid) codec.decode(letter.value());
+            assertThat(header(letter, Topics.HEADER_ERROR_REASON)).startsWith(again.reason().name() + ": ");
+            assertThat(header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(topic);
+            positions.add(header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
+                    + header(letter, Topics.HEADER_SOURCE_OFFSET));
+        }
+        assertThat(positions).as("distinct source positions in %s", dlq).hasSize(letters.size());
+    }
+
+    private static String cell(Result row, String column) {
+        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
+        return v == null ? null : Bytes.toString(v);
+    }
+
     /** Reads {@code topic} from the start until {@code expected} records arrived (60 s at most), plus one more poll. */
-    List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expected) {
+    public List<ConsumerRecord<byte[], byte[]>> consume(String topic, int expected) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
@@ -155,12 +227,12 @@ final class JobFixture {
         return records;
     }
 
-    static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+    public static String header(ConsumerRecord<byte[], byte[]> record, String name) {
         var h = record.headers().lastHeader(name);
         return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
-    static String txIdPrefix(GeneratorConfig config) {
+    public static String txIdPrefix(GeneratorConfig config) {
         return new TransactionGenerator(config).generate(0).transaction().txId().substring(0, 12);
     }
 

@@ -6,14 +6,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * The job as a cluster runs it, for tests: the shaded jar through {@code org.apache.spark.deploy.SparkSubmit
- * --master local[2]} in its own JVM, on Spark's own jars only (target/spark-classpath.txt), output to a log file.
+ * The job as a cluster runs it, for tests: the shaded jar through {@code org.apache.spark.deploy.SparkSubmit} in its
+ * own JVM, on Spark's own jars only, output to a log file.
  */
-final class JobProcess implements AutoCloseable {
+public final class JobProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
@@ -23,6 +24,7 @@ final class JobProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** {@code --master local[2]}, on target/spark-classpath.txt (a Spark distribution's jars, from Maven). */
     static JobProcess start(Path log, List<String> jobArgs) throws IOException {
         Path jar;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
@@ -30,40 +32,70 @@ final class JobProcess implements AutoCloseable {
                     .orElseThrow(() -> new IllegalStateException("The shaded jar is not built (mvn package)."));
         }
         String sparkClasspath = Files.readString(Path.of("target", "spark-classpath.txt")).trim();
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + Path.of("..", "bin", "spark-jdk17.flags").toAbsolutePath().normalize(),
-                "-Xmx1g", "-cp", sparkClasspath, "org.apache.spark.deploy.SparkSubmit",
-                "--master", "local[2]", "--class", "io.cardstream.job.JobCommand",
-                "--conf", "spark.ui.enabled=false", "--conf", "spark.driver.host=127.0.0.1",
-                jar.toAbsolutePath().toString()));
-        command.addAll(jobArgs);
-        Files.createDirectories(log.getParent());
-        Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-        return new JobProcess(process, log);
+        return submit(log, Path.of("."), Map.of(), sparkClasspath,
+                List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false"), jar, jobArgs);
     }
 
-    boolean isAlive() {
+    /**
+     * {@code SparkSubmit <submitArgs> --class io.cardstream.job.JobCommand <jar> <jobArgs>} in a JVM with the
+     * project's JDK 17 flags, 1 GB of heap, {@code classpath}, the working directory {@code workDir} and {@code env}
+     * added to this JVM's environment. The driver binds to 127.0.0.1 (SPARK_LOCAL_IP too, unless {@code env} says
+     * otherwise).
+     */
+    public static JobProcess submit(Path log, Path workDir, Map<String, String> env, String classpath,
+            List<String> submitArgs, Path jar, List<String> jobArgs) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@" + jdk17Flags(), "-Xmx1g", "-cp", classpath, "org.apache.spark.deploy.SparkSubmit"));
+        command.addAll(submitArgs);
+        command.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
+                "--class", "io.cardstream.job.JobCommand", jar.toAbsolutePath().toString()));
+        command.addAll(jobArgs);
+        Files.createDirectories(log.toAbsolutePath().getParent());
+        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        // without it Spark binds what it does not get an address for to the first non-loopback interface
+        builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+        builder.environment().putAll(env);
+        return new JobProcess(builder.start(), log);
+    }
+
+    /** bin/spark-jdk17.flags of this checkout, found from the working directory (the repository or a module). */
+    public static Path jdk17Flags() {
+        Path dir = Path.of("").toAbsolutePath();
+        while (dir != null && !Files.isRegularFile(dir.resolve("bin/spark-jdk17.flags"))) {
+            dir = dir.getParent();
+        }
+        if (dir == null) {
+            throw new IllegalStateException("bin/spark-jdk17.flags not found above " + Path.of("").toAbsolutePath());
+        }
+        return dir.resolve("bin/spark-jdk17.flags");
+    }
+
+    public boolean isAlive() {
         return process.isAlive();
     }
 
-    Path log() {
+    public long pid() {
+        return process.pid();
+    }
+
+    public Path log() {
         return log;
     }
 
-    String output() throws IOException {
+    public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
     /** SIGTERM, and wait for the graceful stop; false if it did not exit in time. */
-    boolean terminate(long seconds) throws InterruptedException {
+    public boolean terminate(long seconds) throws InterruptedException {
         process.destroy();
         return process.waitFor(seconds, TimeUnit.SECONDS);
     }
 
     /** SIGKILL: a crash, no shutdown hook runs. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
     }

@@ -5,23 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.cardstream.core.DecodeResult;
-import io.cardstream.core.EnrichStatus;
-import io.cardstream.core.Topics;
-import io.cardstream.core.TransactionCodec;
 import io.cardstream.localstack.LocalStackExtension;
-import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
-import io.cardstream.producer.TransactionGenerator;
-import io.cardstream.schema.NameGenerator;
-import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Connection;
@@ -31,7 +22,6 @@ import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,54 +56,7 @@ class StreamingJobIT {
         assertThat(run.summary.invalid()).isBetween(1_500L, 2_500L);
         assertThat(run.summary.unknownDimensions()).isBetween(1_500L, 2_500L);
 
-        // every valid transaction is in tx_enriched exactly once, with the right names and status
-        TransactionGenerator generator = new TransactionGenerator(run.generatorConfig);
-        NameGenerator names = new NameGenerator(NAME_SEED);
-        Map<String, GeneratedRecord> expected = new HashMap<>();
-        for (long i = 0; i < 200_000; i++) {
-            GeneratedRecord r = generator.generate(i);
-            if (r.isValid()) {
-                expected.put(RowKeys.txEnriched(r.transaction().txId()), r);
-            }
-        }
-        Set<String> seen = new HashSet<>();
-        try (Connection c = ConnectionFactory.createConnection(hbaseConf());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName());
-             ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
-            for (Result row : scanner) {
-                String key = Bytes.toString(row.getRow());
-                GeneratedRecord r = expected.get(key);
-                if (r == null) {
-                    continue; // a row of the other test's run
-                }
-                assertThat(seen.add(key)).isTrue();
-                String personId = r.transaction().personId();
-                String companyId = r.transaction().companyId();
-                assertThat(cell(row, "person_id")).isEqualTo(personId);
-                assertThat(cell(row, "amount")).isEqualTo(r.transaction().amount().toPlainString());
-                assertThat(cell(row, "person_name")).isEqualTo(r.unknownPerson() ? null
-                        : names.person(Long.parseLong(personId.substring(1))).name());
-                assertThat(cell(row, "company_name")).isEqualTo(r.unknownCompany() ? null
-                        : names.company(Long.parseLong(companyId.substring(1))).name());
-                assertThat(cell(row, "enrich_status"))
-                        .isEqualTo(EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany()).name());
-            }
-        }
-        assertThat(seen).hasSize(expected.size()).hasSize((int) run.summary.valid());
-
-        // every invalid record is in the DLQ, untouched, with its reason and position
-        List<ConsumerRecord<byte[], byte[]>> letters = FIXTURE.consume("dlq-200k", (int) run.summary.invalid());
-        assertThat(letters).hasSize((int) run.summary.invalid());
-        TransactionCodec codec = TransactionCodec.create();
-        Set<String> positions = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> letter : letters) {
-            DecodeResult.Invalid again = (DecodeResult.Invalid) codec.decode(letter.value());
-            assertThat(JobFixture.header(letter, Topics.HEADER_ERROR_REASON)).startsWith(again.reason().name() + ": ");
-            assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo("tx-200k");
-            positions.add(JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
-                    + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET));
-        }
-        assertThat(positions).hasSize(letters.size());
+        FIXTURE.assertEveryRecordAccountedFor(run.generatorConfig, 200_000, run.summary, "tx-200k", "dlq-200k");
 
         // consumed = enriched + dead-lettered, batch by batch, as the metrics rows say
         long[] totals = metricsTotals(run.startedAt);
@@ -212,11 +155,6 @@ class StreamingJobIT {
 
     private static Configuration hbaseConf() {
         return FIXTURE.hbase();
-    }
-
-    private static String cell(Result row, String column) {
-        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
-        return v == null ? null : Bytes.toString(v);
     }
 
     private static String metric(Result row, String column) {
