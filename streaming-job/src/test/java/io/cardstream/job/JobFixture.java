@@ -112,6 +112,24 @@ public final class JobFixture {
         }
     }
 
+    /** The sum of the group's committed offsets over all partitions. */
+    public long committedTotal(String group) throws Exception {
+        return committed(group).values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Polls until the group committed at least {@code total} records in all, while {@code running} holds. */
+    public void awaitCommittedAtLeast(String group, long total, Duration timeout, BooleanSupplier running)
+            throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (committedTotal(group) < total) {
+            assertThat(running.getAsBoolean()).as("the job still runs while %s commits %d records", group, total)
+                    .isTrue();
+            assertThat(System.nanoTime()).as("%s committed %d records within %s", group, total, timeout)
+                    .isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
+    }
+
     /** Polls until the group's committed offsets are the log end, while {@code running} holds; asserts it. */
     public void awaitCommittedToLogEnd(String group, String topic, int partitions, Duration timeout,
             BooleanSupplier running) throws Exception {

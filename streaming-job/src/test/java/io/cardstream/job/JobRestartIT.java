@@ -8,7 +8,6 @@ import java.util.HashSet;
 import java.util.List;
 
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackExtension;
@@ -72,16 +71,11 @@ class JobRestartIT {
     }
 
     private long committedTotal() throws Exception {
-        return fixture.committed(GROUP).values().stream().mapToLong(Long::longValue).sum();
+        return fixture.committedTotal(GROUP);
     }
 
     private void awaitCommittedAtLeast(long total, JobProcess job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (committedTotal() < total) {
-            assertThat(job.isAlive()).as("the job runs; its log: %s", job.log()).isTrue();
-            assertThat(System.nanoTime()).as("the job committed %d records within 120 s", total).isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(250);
-        }
+        fixture.awaitCommittedAtLeast(GROUP, total, Duration.ofSeconds(120), job::isAlive);
     }
 
     /** Distinct source positions in the dead-letter topic (after a kill, a letter may be there twice). */
