@@ -7,6 +7,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -43,6 +44,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final String LOOPBACK = "127.0.0.1";
+    /** The SASL mechanism of the broker's optional second listener. */
+    public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
     private static final int PORT_ATTEMPTS = 3;
     /** HBase's own JDK 17 flags: without them it runs, but with its Unsafe fast paths off. */
     private static final List<String> HBASE_JVM_FLAGS = List.of(
@@ -65,6 +68,7 @@ public final class LocalStack implements AutoCloseable {
     private final String bootstrapServers;
     private final int zookeeperPort;
     private final int kafkaControllerPort;
+    private final int kafkaSaslPort;
     private final Thread shutdownHook;
     private boolean closed;
 
@@ -74,6 +78,7 @@ public final class LocalStack implements AutoCloseable {
         this.hbase = hbase == null ? null : hbase.node;
         this.bootstrapServers = kafka == null ? null : "127.0.0.1:" + kafka.ports[0];
         this.kafkaControllerPort = kafka == null ? -1 : kafka.ports[1];
+        this.kafkaSaslPort = kafka == null || kafka.ports.length < 3 ? -1 : kafka.ports[2];
         this.zookeeperPort = hbase == null ? -1 : hbase.ports[0];
         this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -141,11 +146,45 @@ public final class LocalStack implements AutoCloseable {
         return zookeeperPort;
     }
 
+    /**
+     * The broker's SASL_PLAINTEXT (SCRAM-SHA-512) listener, e.g. {@code 127.0.0.1:41235}, when the stack was
+     * configured with SCRAM users ({@link LocalStackConfig#withKafkaScram}).
+     */
+    public String saslBootstrapServers() {
+        requireService(kafka, KAFKA);
+        if (kafkaSaslPort < 0) {
+            throw new IllegalStateException("The local Kafka broker has no SASL listener: configure SCRAM users.");
+        }
+        return LOOPBACK + ":" + kafkaSaslPort;
+    }
+
+    /**
+     * The Kafka client settings that log {@code user} in on the SASL listener, password included: for the
+     * client's own configuration, never for a log.
+     */
+    public Map<String, String> scramClientProperties(String user) {
+        String password = config.kafkaScramUsers().get(user);
+        if (password == null) {
+            throw new IllegalArgumentException("No SCRAM user " + user + " in this local stack.");
+        }
+        return scramClientProperties(user, password);
+    }
+
+    /** Client settings for SCRAM-SHA-512 over SASL_PLAINTEXT with these credentials (right or wrong). */
+    public static Map<String, String> scramClientProperties(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM_MECHANISM,
+                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                        + user + "\" password=\"" + password + "\";");
+    }
+
     /** The settings a client needs, as the properties the Kafka and HBase clients themselves use. */
     public Map<String, String> connectionProperties() {
         Map<String, String> props = new LinkedHashMap<>();
         if (kafka != null) {
             props.put("bootstrap.servers", bootstrapServers);
+            if (kafkaSaslPort > 0) {
+                props.put("sasl.bootstrap.servers", saslBootstrapServers());
+            }
         }
         if (hbase != null) {
             props.put("hbase.zookeeper.quorum", LOOPBACK);
@@ -275,7 +314,8 @@ public final class LocalStack implements AutoCloseable {
         }
         if (service.equals(KAFKA)) {
             int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
-            kafka = startKafka(config.withPorts(port, kafkaControllerPort, config.zookeeperPort())).node;
+            kafka = startKafka(config.withPorts(port, kafkaControllerPort, config.zookeeperPort())
+                    .withKafkaScram(Math.max(0, kafkaSaslPort), config.kafkaScramUsers())).node;
         } else {
             hbase = startHBase(config.withPorts(config.kafkaPort(), config.kafkaControllerPort(), zookeeperPort)).node;
         }
@@ -293,7 +333,8 @@ public final class LocalStack implements AutoCloseable {
 
     private static Started startKafka(LocalStackConfig config) {
         NodeClasspath classpath = NodeClasspath.of("kafka", KAFKA);
-        return withPortRetries(KAFKA, config.kafkaPort() == 0 && config.kafkaControllerPort() == 0, () -> {
+        return withPortRetries(KAFKA, config.kafkaPort() == 0 && config.kafkaControllerPort() == 0
+                && config.kafkaSaslPort() == 0, () -> {
             int port = config.kafkaPort() != 0 ? config.kafkaPort() : freePort();
             int controllerPort = config.kafkaControllerPort() != 0 ? config.kafkaControllerPort() : freePort(port);
             Map<String, String> props = new HashMap<>();
@@ -302,13 +343,40 @@ public final class LocalStack implements AutoCloseable {
             props.put("cardstream.kafka.port", Integer.toString(port));
             props.put("cardstream.kafka.controllerPort", Integer.toString(controllerPort));
             props.put("cardstream.kafka.defaultPartitions", Integer.toString(config.kafkaPartitions()));
+            int saslPort = -1;
+            if (!config.kafkaScramUsers().isEmpty()) {
+                saslPort = config.kafkaSaslPort() != 0 ? config.kafkaSaslPort() : freePort(port, controllerPort);
+                props.put("cardstream.kafka.saslPort", Integer.toString(saslPort));
+                props.put("cardstream.kafka.scramUsersFile", writeScramUsers(config).toString());
+            }
             List<String> jvm = List.of("-Xmx" + config.kafkaHeap(), "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
                     "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true");
             ChildNode node = ChildNode.launch(KAFKA, classpath, jvm, props, config.logDir().resolve("kafka.log"),
                     config.dataDir().resolve("kafka/ready.properties"));
             node.awaitReady(config.startTimeout());
-            return new Started(node, port, controllerPort);
+            return saslPort < 0 ? new Started(node, port, controllerPort)
+                    : new Started(node, port, controllerPort, saslPort);
         });
+    }
+
+    /**
+     * The SCRAM users for the broker's child JVM, as a properties file only the owner may read: passwords go
+     * neither on a command line (visible to every process) nor into a log.
+     */
+    private static Path writeScramUsers(LocalStackConfig config) {
+        Path file = config.dataDir().resolve("kafka/scram-users.properties");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            StringBuilder text = new StringBuilder();
+            new java.util.TreeMap<>(config.kafkaScramUsers()).forEach((user, password) ->
+                    text.append(user).append('=').append(password).append('\n'));
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("The SCRAM users file " + file + " could not be written.", e);
+        }
     }
 
     private static Started startHBase(LocalStackConfig config) {

@@ -2,6 +2,7 @@ package io.cardstream.localstack;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,6 +10,8 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -75,6 +78,16 @@ public final class LocalStackCli implements Callable<Integer> {
             description = "Maximum heap of the HBase JVM (-Xmx). Default: ${DEFAULT-VALUE}")
     String hbaseHeap;
 
+    @Option(names = "--scram-users", paramLabel = "FILE",
+            description = "A properties file of SCRAM-SHA-512 users (name=password, one a line): the broker then also"
+                    + " listens with SASL_PLAINTEXT for them. Passwords never go on a command line or into a log.")
+    Path scramUsers;
+
+    @Option(names = "--kafka-sasl-port", paramLabel = "PORT", defaultValue = "0",
+            description = "The SASL listener's port on 127.0.0.1 (with --scram-users); 0 picks a free one."
+                    + " Default: ${DEFAULT-VALUE}")
+    int kafkaSaslPort;
+
     @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
             description = "How long to wait for each service to be ready. Default: ${DEFAULT-VALUE}")
     long startTimeoutSeconds;
@@ -98,6 +111,9 @@ public final class LocalStackCli implements Callable<Integer> {
                     .withHeaps(kafkaHeap, hbaseHeap)
                     .withKafkaPartitions(kafkaPartitions)
                     .withStartTimeout(Duration.ofSeconds(startTimeoutSeconds));
+            if (scramUsers != null) {
+                config = config.withKafkaScram(kafkaSaslPort, readScramUsers(scramUsers));
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -142,6 +158,22 @@ public final class LocalStackCli implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    private static Map<String, String> readScramUsers(Path file) {
+        Properties users = new Properties();
+        try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            users.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Invalid value for --scram-users: " + file + " could not be read ("
+                    + e.getMessage() + ").");
+        }
+        if (users.isEmpty()) {
+            throw new IllegalArgumentException("Invalid value for --scram-users: " + file + " names no user.");
+        }
+        Map<String, String> map = new TreeMap<>();
+        users.stringPropertyNames().forEach(u -> map.put(u, users.getProperty(u)));
+        return map;
     }
 
     private static void deleteTree(Path root) throws IOException {

@@ -22,6 +22,10 @@ import java.util.regex.Pattern;
  * @param kafkaPartitions   the broker's default partition count for new topics
  * @param startTimeout      how long to wait for each service to be ready
  * @param hbaseSettings     extra hbase-site settings for the HBase JVM
+ * @param kafkaSaslPort     the broker's SASL/SCRAM-SHA-512 listener port on 127.0.0.1, or 0 for a free one; used only
+ *                          with SCRAM users
+ * @param kafkaScramUsers   SCRAM-SHA-512 users (name to password) of a second listener, SASL_PLAINTEXT, beside the
+ *                          PLAINTEXT one; none: no SASL listener. Never printed: {@link #toString()} names the users only
  */
 public record LocalStackConfig(
         Path dataDir,
@@ -34,7 +38,9 @@ public record LocalStackConfig(
         String hbaseHeap,
         int kafkaPartitions,
         Duration startTimeout,
-        Map<String, String> hbaseSettings) {
+        Map<String, String> hbaseSettings,
+        int kafkaSaslPort,
+        Map<String, String> kafkaScramUsers) {
 
     public static final String DEFAULT_KAFKA_HEAP = "1g";
     /** DESIGN.md: the one-qualifier-per-field table wants at least 3 GB on a standalone HBase under load. */
@@ -43,11 +49,25 @@ public record LocalStackConfig(
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
 
     private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
+    private static final Pattern SCRAM_USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public LocalStackConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(startTimeout, "startTimeout");
         hbaseSettings = Map.copyOf(Objects.requireNonNull(hbaseSettings, "hbaseSettings"));
+        kafkaScramUsers = Map.copyOf(Objects.requireNonNull(kafkaScramUsers, "kafkaScramUsers"));
+        checkPort("kafka SASL port", kafkaSaslPort);
+        for (Map.Entry<String, String> user : kafkaScramUsers.entrySet()) {
+            if (!SCRAM_USER.matcher(user.getKey()).matches()) {
+                throw new IllegalArgumentException("A SCRAM user name must be 1 to 64 letters, digits, '.', '_' or"
+                        + " '-'; got '" + user.getKey() + "'.");
+            }
+            if (user.getValue() == null || user.getValue().isEmpty() || user.getValue().contains("\"")
+                    || user.getValue().contains("\n") || user.getValue().contains("]")) {
+                throw new IllegalArgumentException("The SCRAM password of user " + user.getKey() + " must be non-empty"
+                        + " and hold no double quote, ']' or line break.");
+            }
+        }
         if (!kafka && !hbase) {
             throw new IllegalArgumentException("The local stack must start Kafka, HBase or both; both are disabled.");
         }
@@ -73,37 +93,57 @@ public record LocalStackConfig(
     /** Both services, free ports, default heaps and timeout, data under {@code dataDir}. */
     public static LocalStackConfig defaults(Path dataDir) {
         return new LocalStackConfig(dataDir, true, true, 0, 0, 0, DEFAULT_KAFKA_HEAP, DEFAULT_HBASE_HEAP,
-                DEFAULT_KAFKA_PARTITIONS, DEFAULT_START_TIMEOUT, Map.of());
+                DEFAULT_KAFKA_PARTITIONS, DEFAULT_START_TIMEOUT, Map.of(), 0, Map.of());
     }
 
     public LocalStackConfig withServices(boolean startKafka, boolean startHBase) {
         return new LocalStackConfig(dataDir, startKafka, startHBase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings);
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
     }
 
     public LocalStackConfig withPorts(int kafkaClientPort, int controllerPort, int zkPort) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaClientPort, controllerPort, zkPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings);
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
     }
 
     public LocalStackConfig withHeaps(String kafkaMaxHeap, String hbaseMaxHeap) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaMaxHeap, hbaseMaxHeap, kafkaPartitions, startTimeout, hbaseSettings);
+                kafkaMaxHeap, hbaseMaxHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
     }
 
     public LocalStackConfig withKafkaPartitions(int partitions) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, partitions, startTimeout, hbaseSettings);
+                kafkaHeap, hbaseHeap, partitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
     }
 
     public LocalStackConfig withStartTimeout(Duration timeout) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, timeout, hbaseSettings);
+                kafkaHeap, hbaseHeap, kafkaPartitions, timeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
     }
 
     public LocalStackConfig withHBaseSettings(Map<String, String> settings) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, settings);
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, settings, kafkaSaslPort, kafkaScramUsers);
+    }
+
+    /**
+     * The broker also listens with SASL_PLAINTEXT and SCRAM-SHA-512 for {@code users} (name to password), on
+     * {@code saslPort} (0: a free port). Clients then log in there; the PLAINTEXT listener stays for the stack's
+     * own checks and for tests.
+     */
+    public LocalStackConfig withKafkaScram(int saslPort, Map<String, String> users) {
+        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, saslPort, users);
+    }
+
+    /** The SCRAM users' names, never their passwords. */
+    @Override
+    public String toString() {
+        return "LocalStackConfig[dataDir=" + dataDir + ", kafka=" + kafka + ", hbase=" + hbase + ", kafkaPort="
+                + kafkaPort + ", kafkaControllerPort=" + kafkaControllerPort + ", zookeeperPort=" + zookeeperPort
+                + ", kafkaHeap=" + kafkaHeap + ", hbaseHeap=" + hbaseHeap + ", kafkaPartitions=" + kafkaPartitions
+                + ", startTimeout=" + startTimeout + ", hbaseSettings=" + hbaseSettings + ", kafkaSaslPort="
+                + kafkaSaslPort + ", kafkaScramUsers=" + new java.util.TreeSet<>(kafkaScramUsers.keySet()) + "]";
     }
 
     public Path logDir() {

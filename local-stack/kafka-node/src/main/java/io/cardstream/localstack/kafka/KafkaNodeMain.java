@@ -7,6 +7,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -49,13 +51,25 @@ public final class KafkaNodeMain {
         int controllerPort = Integer.parseInt(required("cardstream.kafka.controllerPort"));
         int partitions = Integer.getInteger("cardstream.kafka.defaultPartitions", 4);
 
+        Integer saslPort = Integer.getInteger("cardstream.kafka.saslPort");
+        Properties scramUsers = new Properties();
+        String usersFile = System.getProperty("cardstream.kafka.scramUsersFile");
+        if (usersFile != null) {
+            try (var in = Files.newBufferedReader(Path.of(usersFile), StandardCharsets.UTF_8)) {
+                scramUsers.load(in);
+            }
+        }
+
         Properties props = brokerProperties(dataDir, port, controllerPort, partitions);
+        if (saslPort != null) {
+            addScramListener(props, port, controllerPort, saslPort);
+        }
         Path configFile = dataDir.resolve("server.properties");
         Files.createDirectories(dataDir);
         try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
             props.store(out, "Written by the cardstream local stack at every start");
         }
-        format(configFile, clusterId(dataDir));
+        format(configFile, clusterId(dataDir), scramUsers);
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -70,6 +84,10 @@ public final class KafkaNodeMain {
         awaitMetadata(bootstrap);
         writeReadyFile(readyFile, "bootstrap.servers=" + bootstrap + "\n");
         LOG.info("The local Kafka broker is ready at {} (controller on port {}).", bootstrap, controllerPort);
+        if (saslPort != null) {
+            LOG.info("It also listens with SASL_PLAINTEXT and SCRAM-SHA-512 at 127.0.0.1:{} for the users {}.", saslPort,
+                    new java.util.TreeSet<>(scramUsers.stringPropertyNames()));
+        }
         server.awaitShutdown();
     }
 
@@ -89,9 +107,27 @@ public final class KafkaNodeMain {
         p.setProperty("offsets.topic.num.partitions", "4");
         p.setProperty("transaction.state.log.replication.factor", "1");
         p.setProperty("transaction.state.log.min.isr", "1");
+        // the job's dead-letter transactions: 4 partitions of the state log start faster than the default 50
+        p.setProperty("transaction.state.log.num.partitions", "4");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
         p.setProperty("auto.create.topics.enable", "false");
         return p;
+    }
+
+    /**
+     * A second client listener, SASL_PLAINTEXT with SCRAM-SHA-512. The broker itself needs no credentials on it
+     * (inter-broker and controller traffic stay on their PLAINTEXT listeners), so its login module holds none.
+     */
+    static void addScramListener(Properties p, int port, int controllerPort, int saslPort) {
+        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:"
+                + saslPort);
+        p.setProperty("listener.security.protocol.map",
+                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+        p.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512");
+        p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
     }
 
     /** The id the log directory was formatted with; a restart on the same directory must reuse it. */
@@ -105,10 +141,19 @@ public final class KafkaNodeMain {
         return id;
     }
 
-    private static void format(Path configFile, String clusterId) throws IOException {
-        int rc = StorageTool.execute(new String[] {
-            "format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"
-        }, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+    /**
+     * Formats the log directory unless it is formatted already; SCRAM users are created with the first format
+     * (they live in the metadata log, so a restart keeps them).
+     */
+    private static void format(Path configFile, String clusterId, Properties scramUsers) throws IOException {
+        List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", configFile.toString(),
+                "--ignore-formatted"));
+        for (String user : new java.util.TreeSet<>(scramUsers.stringPropertyNames())) {
+            args.add("--add-scram");
+            args.add("SCRAM-SHA-512=[name=" + user + ",password=" + scramUsers.getProperty(user) + "]");
+        }
+        int rc = StorageTool.execute(args.toArray(String[]::new),
+                new PrintStream(System.out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("Formatting the Kafka log directory failed with exit code " + rc + ".");
         }
