@@ -97,7 +97,7 @@ public final class BenchCommand implements Callable<Integer> {
             DimensionLoader loader = new DimensionLoader(ctx.hbase(), 42);
             loader.loadPersons(settings.persons(), n -> { });
             loader.loadCompanies(settings.companies(), n -> { });
-            ctx.createTopic("bench-dlq", 1);
+            ctx.createDeadLetterTopic("bench-dlq");
 
             double consume = 0;
             double write = 0;

@@ -59,6 +59,10 @@ final class BenchContext implements AutoCloseable {
         TopicAdmin.createAndAwait(kafka, topic, partitions, (short) 1, Duration.ofSeconds(60));
     }
 
+    void createDeadLetterTopic(String topic) throws Exception {
+        TopicAdmin.createDeadLetterTopicAndAwait(kafka, topic, 1, (short) 1, Duration.ofSeconds(60));
+    }
+
     /** Records of {@code topic} not committed by {@code group}; -1 when Kafka does not answer. */
     long lag(String topic, int partitions, String group) {
         return TopicAdmin.lag(kafka, topic, partitions, group);

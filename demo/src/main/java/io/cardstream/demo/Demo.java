@@ -124,7 +124,8 @@ final class Demo {
             kafkaAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
             TopicAdmin.createAndAwait(kafkaAdmin, Topics.TRANSACTIONS, settings.partitions(), (short) 1,
                     Duration.ofSeconds(60));
-            TopicAdmin.createAndAwait(kafkaAdmin, Topics.DEAD_LETTER, 1, (short) 1, Duration.ofSeconds(60));
+            TopicAdmin.createDeadLetterTopicAndAwait(kafkaAdmin, Topics.DEAD_LETTER, 1, (short) 1,
+                    Duration.ofSeconds(60));
             checkStopping();
 
             Configuration readerConf = new Configuration(conf);

@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Counts what a run left behind, independently of the job's own counters: rows in {@code tx_enriched} by a full
- * key-only scan, dead letters by their distinct source positions (a replayed batch may write a letter twice), and
+ * key-only scan, dead letters by their distinct source positions as a read_committed consumer sees them, and
  * every valid generated transaction looked up by its row key.
  */
 final class Reconciler {
@@ -87,7 +87,9 @@ final class Reconciler {
         Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
                 ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000);
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
+                // the job writes dead letters in transactions; an aborted one is read again and written anew
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();

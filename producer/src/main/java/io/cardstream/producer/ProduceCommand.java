@@ -1,6 +1,11 @@
 package io.cardstream.producer;
 
+import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -8,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
@@ -21,6 +27,7 @@ import io.cardstream.core.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -116,6 +123,11 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Replication factor of a topic made by --create-topic. Default: ${DEFAULT-VALUE}")
     short replicationFactor;
 
+    @Option(names = "--topic-config", paramLabel = "KEY=VALUE",
+            description = "A setting of a topic made by --create-topic (repeatable), e.g. max.message.bytes=2097152"
+                    + " for a dead-letter topic, which must take records larger than the input topic does.")
+    Map<String, String> topicConfigs = new LinkedHashMap<>();
+
     @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "30",
             description = "How long to wait for the broker before giving up. Default: ${DEFAULT-VALUE}")
     int connectTimeoutSeconds;
@@ -125,6 +137,11 @@ public final class ProduceCommand implements Callable<Integer> {
                     + " compression.type=lz4, linger.ms=5, batch.size=65536, buffer.memory=67108864); repeatable,"
                     + " e.g. for SASL/SSL.")
     Map<String, String> producerProps = new LinkedHashMap<>();
+
+    @Option(names = "--producer-config", paramLabel = "FILE",
+            description = "A properties file of Kafka producer settings, e.g. security.protocol, sasl.mechanism and"
+                    + " sasl.jaas.config: credentials kept out of the command line. --producer-prop wins.")
+    Path producerConfig;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -183,7 +200,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
         StormProducer.Summary summary;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                StormProducer.kafkaProperties(bootstrap, producerProps))) {
+                StormProducer.kafkaProperties(bootstrap, clientProperties()))) {
             StormProducer storm = new StormProducer(producer, topic, new TransactionGenerator(generatorConfig), schedule);
             summary = storm.run(firstIndex, count, durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000))
                     : null, stop::get, p -> {
@@ -213,6 +230,23 @@ public final class ProduceCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** The producer settings: --producer-config's file, then --producer-prop over it. */
+    private Map<String, String> clientProperties() {
+        Map<String, String> props = new LinkedHashMap<>();
+        if (producerConfig != null) {
+            Properties file = new Properties();
+            try (var in = Files.newBufferedReader(producerConfig, StandardCharsets.UTF_8)) {
+                file.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("The producer config file " + producerConfig + " could not be read.",
+                        e);
+            }
+            file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
+        }
+        props.putAll(producerProps);
+        return props;
+    }
+
     private RateSchedule parseSchedule() {
         if (burst == null) {
             return RateSchedule.steady(rate);
@@ -231,7 +265,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     /** Empty when the broker answers and the topic exists (or was created); else what is wrong. */
     private Optional<String> checkBrokerAndTopic(String bootstrap) throws InterruptedException {
-        Map<String, Object> props = new LinkedHashMap<>(producerProps);
+        Map<String, Object> props = new LinkedHashMap<>(clientProperties());
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, connectTimeoutSeconds * 1000);
@@ -239,9 +273,18 @@ public final class ProduceCommand implements Callable<Integer> {
         try (Admin admin = Admin.create(props)) {
             try {
                 admin.describeCluster().nodes().get(connectTimeoutSeconds, TimeUnit.SECONDS);
-            } catch (TimeoutException | ExecutionException e) {
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof AuthenticationException) {
+                    return Optional.of("The Kafka broker at " + bootstrap + " refused the producer's credentials ("
+                            + e.getCause().getMessage() + "); check sasl.jaas.config, sasl.mechanism and"
+                            + " security.protocol (--producer-config, --producer-prop).");
+                }
                 return Optional.of("The Kafka broker at " + bootstrap + " could not be reached within "
-                        + connectTimeoutSeconds + " s (--bootstrap-servers, --connect-timeout).");
+                        + connectTimeoutSeconds + " s (--bootstrap-servers, --connect-timeout): " + e.getCause());
+            } catch (TimeoutException e) {
+                return Optional.of("The Kafka broker at " + bootstrap + " could not be reached within "
+                        + connectTimeoutSeconds + " s (--bootstrap-servers, --connect-timeout; if its listener wants"
+                        + " SASL or SSL, set security.protocol).");
             }
             try {
                 admin.describeTopics(List.of(topic)).allTopicNames().get(connectTimeoutSeconds, TimeUnit.SECONDS);
@@ -259,7 +302,7 @@ public final class ProduceCommand implements Callable<Integer> {
                         + "; create it, or pass --create-topic.");
             }
             try {
-                TopicAdmin.createAndAwait(admin, topic, partitions, replicationFactor,
+                TopicAdmin.createAndAwait(admin, topic, partitions, replicationFactor, topicConfigs,
                         Duration.ofSeconds(connectTimeoutSeconds));
                 return Optional.empty();
             } catch (ExecutionException e) {

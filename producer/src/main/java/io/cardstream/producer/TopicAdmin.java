@@ -10,6 +10,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
+import io.cardstream.core.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -30,9 +31,26 @@ public final class TopicAdmin {
     /** Creates {@code topic} and returns once every partition has a serving leader. */
     public static void createAndAwait(Admin admin, String topic, int partitions, short replication, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, replication))).all()
+        createAndAwait(admin, topic, partitions, replication, Map.of(), timeout);
+    }
+
+    /** Creates {@code topic} with the topic settings {@code configs}; returns once every partition has a leader. */
+    public static void createAndAwait(Admin admin, String topic, int partitions, short replication,
+            Map<String, String> configs, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        admin.createTopics(List.of(new NewTopic(topic, partitions, replication).configs(configs))).all()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         awaitLeaders(admin, topic, partitions, timeout);
+    }
+
+    /**
+     * Creates a dead-letter topic: one that takes records larger than an input topic at Kafka's default limit, with
+     * room for a dead letter's headers ({@link Topics#DEAD_LETTER_MAX_MESSAGE_BYTES}).
+     */
+    public static void createDeadLetterTopicAndAwait(Admin admin, String topic, int partitions, short replication,
+            Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
+        createAndAwait(admin, topic, partitions, replication,
+                Map.of(Topics.MAX_MESSAGE_BYTES, Integer.toString(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES)), timeout);
     }
 
     /** Returns once every partition of {@code topic} answers ListOffsets; throws TimeoutException after the timeout. */

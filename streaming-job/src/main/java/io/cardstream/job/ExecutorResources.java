@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
@@ -17,36 +18,39 @@ import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one executor JVM shares between all its tasks and batches: one HBase connection, one dead-letter producer
- * and one dimension cache, made on first use from the job's configuration and closed when the JVM exits. Never
- * built on the driver and shipped: connections do not serialize, and one per record or batch would be ruinous.
+ * What one executor JVM shares between all its tasks and batches: one HBase connection, one dimension cache, and a
+ * transactional dead-letter producer per input partition it has processed (a transaction writes a partition's dead
+ * letters and commits its offsets at once, and one producer holds one transaction at a time). Made on first use
+ * from the job's configuration and closed when the JVM exits. Never built on the driver and shipped: connections do
+ * not serialize, and one per record or batch would be ruinous.
  */
 final class ExecutorResources {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorResources.class);
     private static final int CLOSE_PRIORITY = 10;
+    private static final int DEAD_LETTER_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
     private static ExecutorResources instance;
 
     private final JobConfig config;
     private final Connection hbase;
-    private final Producer<byte[], byte[]> deadLetters;
+    private final Map<TopicPartition, Producer<byte[], byte[]>> deadLetters = new ConcurrentHashMap<>();
     private final Cache<String, Optional<String>> dimensions;
 
     private ExecutorResources(JobConfig config) throws IOException {
         this.config = config;
         this.hbase = ConnectionFactory.createConnection(hbaseConfiguration(config));
-        this.deadLetters = new KafkaProducer<>(deadLetterProducerProperties(config));
         this.dimensions = Caffeine.newBuilder()
                 .maximumSize(config.cacheSize())
                 .expireAfterWrite(Duration.ofSeconds(config.cacheTtlSeconds()))
                 .build();
-        LOG.info("Executor resources are ready: one HBase connection, one dead-letter producer, a dimension cache"
-                + " of at most {} rows living {} s.", config.cacheSize(), config.cacheTtlSeconds());
+        LOG.info("Executor resources are ready: one HBase connection, a dimension cache of at most {} rows living"
+                + " {} s.", config.cacheSize(), config.cacheTtlSeconds());
     }
 
     /**
@@ -79,7 +83,15 @@ final class ExecutorResources {
         return conf;
     }
 
-    static Map<String, Object> deadLetterProducerProperties(JobConfig config) {
+    /**
+     * The transactional id of the dead-letter producer for input partition {@code source}: stable across restarts,
+     * so that a restarted job's producer fences a killed one's and aborts its open transaction.
+     */
+    static String transactionalId(JobConfig config, TopicPartition source) {
+        return "cardstream-" + config.groupId() + "-" + source.topic() + "-" + source.partition();
+    }
+
+    static Map<String, Object> deadLetterProducerProperties(JobConfig config, TopicPartition source) {
         Map<String, Object> props = new HashMap<>(config.kafkaProperties());
         props.keySet().removeIf(k -> k.startsWith("group.") || k.startsWith("auto.") || k.startsWith("enable.auto")
                 || k.endsWith(".deserializer") || k.startsWith("max.poll") || k.startsWith("fetch.")
@@ -90,6 +102,12 @@ final class ExecutorResources {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // a dead letter is its record plus headers: larger than anything the input topic takes. The topic's own
+        // max.message.bytes is the limit that matters (the job checks it at start), not the client's 1 MiB default.
+        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DEAD_LETTER_MAX_REQUEST_BYTES));
+        props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(config, source));
+        // a transaction lasts one partition's processing; the broker's default ceiling is 15 minutes
+        props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(10 * 60 * 1000));
         props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return props;
@@ -99,8 +117,34 @@ final class ExecutorResources {
         return hbase;
     }
 
-    Producer<byte[], byte[]> deadLetters() {
-        return deadLetters;
+    /**
+     * The dead-letter producer of input partition {@code source}, its transactions initialised (which fences a
+     * producer of the same partition in a killed or stale JVM and aborts its open transaction).
+     */
+    Producer<byte[], byte[]> deadLetters(TopicPartition source) {
+        return deadLetters.computeIfAbsent(source, tp -> {
+            Producer<byte[], byte[]> producer = new KafkaProducer<>(deadLetterProducerProperties(config, tp));
+            try {
+                producer.initTransactions();
+            } catch (RuntimeException e) {
+                producer.close(Duration.ZERO);
+                throw e;
+            }
+            LOG.info("The dead-letter producer of {} is ready (transactional id {}).", tp,
+                    transactionalId(config, tp));
+            return producer;
+        });
+    }
+
+    /**
+     * Closes and forgets the dead-letter producer of {@code source} after a failed transaction: a fenced or failed
+     * transactional producer cannot be used again, and the next task makes a new one.
+     */
+    void discardDeadLetters(TopicPartition source) {
+        Producer<byte[], byte[]> producer = deadLetters.remove(source);
+        if (producer != null) {
+            producer.close(Duration.ZERO);
+        }
     }
 
     Cache<String, Optional<String>> dimensions() {
@@ -109,7 +153,8 @@ final class ExecutorResources {
 
     private void close() {
         try {
-            deadLetters.close(Duration.ofSeconds(10));
+            deadLetters.values().forEach(p -> p.close(Duration.ofSeconds(10)));
+            deadLetters.clear();
             hbase.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Closing the executor's connections failed: {}", e.toString());

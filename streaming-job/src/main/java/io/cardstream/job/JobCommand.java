@@ -219,7 +219,7 @@ public final class JobCommand implements Callable<Integer> {
         LOG.info("Starting the cardstream job with {}.", config.describe().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         StreamingJob job = new StreamingJob(config);
-        // Before Spark's own shutdown hooks (priority 50/51): stop gracefully, then commit the last batch.
+        // Before Spark's own shutdown hooks (priority 50/51): stop gracefully; running batches finish and commit.
         ShutdownHookManager.get().addShutdownHook(() -> job.stop(true), 100, 120, TimeUnit.SECONDS);
         try {
             job.start();

@@ -11,8 +11,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
 
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.EnrichStatus;
@@ -24,20 +22,27 @@ import org.HdrHistogram.Histogram;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.BufferedMutatorParams;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
+import org.apache.spark.streaming.kafka010.OffsetRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One partition of one micro-batch, on an executor, in chunks: decode; dead-letter the invalid with their reason
  * and position; look up the chunk's distinct persons and companies; enrich with the pure {@link Enricher}; write
- * with one BufferedMutator and flush; record latency. It returns only after every write of the partition was
- * flushed and every dead letter acknowledged; any failure throws, which fails the batch before its offsets are
- * committed.
+ * with one BufferedMutator and flush; record latency. Then, and only after every row was flushed, it commits the
+ * partition's dead letters and the consumer group's offset after its range in one Kafka transaction. Any failure
+ * aborts the transaction and throws, which fails the batch: the partition's records are read again on restart,
+ * their rows rewritten in place, and their dead letters, aborted once, written once.
  */
 final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecord<byte[], byte[]>>, PartitionResult> {
 
@@ -48,20 +53,62 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
 
     private final JobConfig config;
     private final long batchTime;
+    private final OffsetRange[] ranges;
 
-    PartitionProcessor(JobConfig config, long batchTime) {
+    /** {@code ranges}: the batch's offset ranges, indexed by the partition of its Kafka RDD (one per range). */
+    PartitionProcessor(JobConfig config, long batchTime, OffsetRange[] ranges) {
         this.config = config;
         this.batchTime = batchTime;
+        this.ranges = ranges.clone();
     }
 
     @Override
     public Iterator<PartitionResult> call(Iterator<ConsumerRecord<byte[], byte[]>> records) throws Exception {
+        OffsetRange range = ranges[TaskContext.getPartitionId()];
+        if (range.count() == 0) {
+            return List.of(new PartitionResult(0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
+                    BigDecimal.ZERO, Map.of(), List.of())).iterator();
+        }
         ExecutorResources resources = ExecutorResources.get(config);
+        TopicPartition source = range.topicPartition();
+        Producer<byte[], byte[]> deadLetters = resources.deadLetters(source);
+        try {
+            deadLetters.beginTransaction();
+            PartitionResult result = process(records, resources, deadLetters);
+            // this partition's dead letters and the offset after its range, in one transaction: both or neither,
+            // so a replay after a crash neither loses nor repeats a dead letter
+            deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.untilOffset())),
+                    new ConsumerGroupMetadata(config.groupId()));
+            deadLetters.commitTransaction();
+            return List.of(result).iterator();
+        } catch (KafkaException e) {
+            abandon(resources, source, deadLetters);
+            throw new IOException("Writing the dead letters of " + source + " (topic " + config.deadLetterTopic()
+                    + ") or committing its offsets failed; nothing of this partition is committed.", e);
+        } catch (Exception | Error e) {
+            abandon(resources, source, deadLetters);
+            throw e;
+        }
+    }
+
+    /** Aborts the partition's transaction, if the producer still can, and drops the producer. */
+    private static void abandon(ExecutorResources resources, TopicPartition source,
+            Producer<byte[], byte[]> deadLetters) {
+        try {
+            deadLetters.abortTransaction();
+        } catch (RuntimeException e) {
+            LOG.warn("Aborting the dead-letter transaction of {} failed ({}); the next producer of the partition"
+                    + " aborts it.", source, e.toString());
+        }
+        resources.discardDeadLetters(source);
+    }
+
+    private PartitionResult process(Iterator<ConsumerRecord<byte[], byte[]>> records, ExecutorResources resources,
+            Producer<byte[], byte[]> deadLetters) throws IOException {
         TransactionCodec codec = TransactionCodec.create();
         Histogram latency = BatchSummary.newHistogram();
         Map<String, CompanyAccumulator> companies = new HashMap<>();
         ArrayDeque<PartitionResult.SampleRow> sample = new ArrayDeque<>(SAMPLE);
-        List<Future<RecordMetadata>> deadLetterAcks = new ArrayList<>();
         long count = 0;
         long enriched = 0;
         long deadLettered = 0;
@@ -82,7 +129,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                         chunk.add(valid.transaction());
                     } else {
                         DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
-                        deadLetterAcks.add(resources.deadLetters().send(deadLetter(record, invalid)));
+                        deadLetters.send(deadLetter(record, invalid));
                         deadLettered++;
                         LOG.debug("Dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                                 invalid.reason());
@@ -129,20 +176,11 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
             }
             mutator.flush();
         }
-        resources.deadLetters().flush();
-        for (Future<RecordMetadata> ack : deadLetterAcks) {
-            try {
-                ack.get();
-            } catch (ExecutionException e) {
-                throw new IOException("A dead letter was not acknowledged by Kafka (topic " + config.deadLetterTopic()
-                        + "); failing the batch so nothing is committed.", e.getCause());
-            }
-        }
         Map<String, PartitionResult.CompanyTotal> totals = new HashMap<>(companies.size() * 2);
         companies.forEach((id, acc) -> totals.put(id, new PartitionResult.CompanyTotal(id, acc.name, acc.amount,
                 acc.transactions)));
-        return List.of(new PartitionResult(count, enriched, deadLettered, missing, BatchSummary.encode(latency),
-                amountSum, totals, List.copyOf(sample))).iterator();
+        return new PartitionResult(count, enriched, deadLettered, missing, BatchSummary.encode(latency), amountSum,
+                totals, List.copyOf(sample));
     }
 
     /** A company's running total within one partition: one object per company, not one per transaction. */

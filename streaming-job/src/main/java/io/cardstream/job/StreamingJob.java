@@ -1,7 +1,6 @@
 package io.cardstream.job;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -13,22 +12,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import io.cardstream.core.Topics;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.SparkConf;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
-import org.apache.spark.streaming.kafka010.CanCommitOffsets;
 import org.apache.spark.streaming.kafka010.ConsumerStrategies;
 import org.apache.spark.streaming.kafka010.HasOffsetRanges;
 import org.apache.spark.streaming.kafka010.KafkaUtils;
@@ -40,11 +40,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The DStream job of DESIGN.md: a direct Kafka stream cut into micro-batches; per partition, decode, dead-letter,
- * enrich from HBase and write ({@link PartitionProcessor}); then, and only after every partition succeeded, commit
- * the batch's offsets and hand its summary to the metrics listener. The first failed batch stops all progress:
- * later batches neither run nor commit, so a restart resumes at the failed batch and nothing is lost. After a
- * graceful stop the last batch's offsets are committed synchronously (the direct stream's asynchronous commit
- * would otherwise only happen at the next batch).
+ * enrich from HBase, write, and commit the partition's offsets in one Kafka transaction with its dead letters
+ * ({@link PartitionProcessor}); then hand the batch's summary to the metrics listener. The first failed batch stops
+ * all progress: later batches neither run nor commit, so a restart resumes where each partition last committed and
+ * nothing is lost or repeated. A graceful stop lets running batches finish, and so commit.
  */
 public final class StreamingJob implements AutoCloseable {
 
@@ -52,7 +51,6 @@ public final class StreamingJob implements AutoCloseable {
     static final int TOP_COMPANIES = 10;
 
     private final JobConfig config;
-    private final AtomicReference<OffsetRange[]> lastProcessed = new AtomicReference<>();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private JavaStreamingContext context;
     private Connection driverHBase;
@@ -127,22 +125,18 @@ public final class StreamingJob implements AutoCloseable {
             }
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
             try {
+                // each partition commits its own offsets with its dead letters (PartitionProcessor)
                 List<PartitionResult> results = rdd.mapPartitions(new PartitionProcessor(config,
-                        time.milliseconds())).collect();
+                        time.milliseconds(), ranges)).collect();
                 BatchSummary summary = BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES,
                         PartitionProcessor.SAMPLE);
-                ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges, (offsets, error) -> {
-                    if (error != null) {
-                        LOG.warn("Committing offsets of batch {} failed ({}); the next commit covers them.",
-                                time.milliseconds(), error.toString());
-                    }
-                });
-                lastProcessed.set(ranges);
                 listener.offer(summary);
-            } catch (RuntimeException e) {
+            } catch (Exception e) {
+                // a failed task arrives as SparkException, which Java sees as checked: catch all, or later batches
+                // would run and commit past the failed one
                 failure.compareAndSet(null, e);
-                LOG.error("Batch {} failed; nothing of it is committed and the job stops: {}", time.milliseconds(),
-                        e.toString());
+                LOG.error("Batch {} failed; its failed partitions committed nothing, and the job stops: {}",
+                        time.milliseconds(), e.toString());
                 throw e;
             }
         });
@@ -162,9 +156,13 @@ public final class StreamingJob implements AutoCloseable {
                             + " does not exist at " + config.bootstrapServers() + "; create it first.");
                 }
             }
-        } catch (ExecutionException | TimeoutException e) {
+            checkDeadLetterRoom(kafka);
+        } catch (ExecutionException e) {
+            throw kafkaRefused(e.getCause());
+        } catch (TimeoutException e) {
             throw new IllegalStateException("Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
-                    + " did not answer within 60 s (" + e + ").", e);
+                    + " did not answer within 60 s (" + e + "). If its listener wants SASL or SSL, set kafka-prop"
+                    + " security.protocol.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the topics.", e);
@@ -178,6 +176,55 @@ public final class StreamingJob implements AutoCloseable {
                             + " does not exist; run bin/cardstream schema create first.");
                 }
             }
+        }
+    }
+
+    /** The start-up error for a Kafka that refused the job: credentials, rights, or no answer. */
+    private IllegalStateException kafkaRefused(Throwable cause) {
+        if (cause instanceof AuthenticationException) {
+            return new IllegalStateException("Invalid setting kafka-prop sasl.jaas.config: Kafka at "
+                    + config.bootstrapServers() + " refused the job's credentials (" + cause.getMessage()
+                    + "). Check the user and password, sasl.mechanism and security.protocol.", cause);
+        }
+        if (cause instanceof AuthorizationException) {
+            return new IllegalStateException("Kafka at " + config.bootstrapServers() + " does not allow the job's"
+                    + " principal what it needs (" + cause.getMessage() + "): it must describe and read topic "
+                    + config.topic() + ", read group " + config.groupId() + ", write topic " + config.deadLetterTopic()
+                    + " and use the transactional ids cardstream-" + config.groupId() + "-*.", cause);
+        }
+        return new IllegalStateException("Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
+                + " did not answer the job (" + cause + ").", cause);
+    }
+
+    /**
+     * Refuses to start when the dead-letter topic takes no larger records than the input topic: a dead letter is
+     * its record plus headers, so a record near the input's limit could not be dead-lettered, its batch would fail,
+     * and every restart would fail on it again. Without the right to describe topic settings, warns and goes on.
+     */
+    private void checkDeadLetterRoom(Admin kafka) throws InterruptedException, TimeoutException {
+        ConfigResource input = new ConfigResource(ConfigResource.Type.TOPIC, config.topic());
+        ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, config.deadLetterTopic());
+        Map<ConfigResource, Config> configs;
+        try {
+            configs = kafka.describeConfigs(List.of(input, dlq)).all().get(60, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            LOG.warn("Could not read the max.message.bytes of topics {} and {} ({}); make sure the dead-letter topic"
+                    + " takes records at least {} bytes larger than the input topic.", config.topic(),
+                    config.deadLetterTopic(), e.getCause().toString(), Topics.DEAD_LETTER_HEADROOM_BYTES);
+            return;
+        }
+        long inputMax = Long.parseLong(configs.get(input).get(Topics.MAX_MESSAGE_BYTES).value());
+        long dlqMax = Long.parseLong(configs.get(dlq).get(Topics.MAX_MESSAGE_BYTES).value());
+        long needed = inputMax + Topics.DEAD_LETTER_HEADROOM_BYTES;
+        if (dlqMax < needed) {
+            throw new IllegalStateException("Invalid setting dlq-topic: the dead-letter topic "
+                    + config.deadLetterTopic() + " takes records of at most " + dlqMax + " bytes (max.message.bytes),"
+                    + " but the input topic " + config.topic() + " takes records of up to " + inputMax + " bytes, and"
+                    + " a dead letter is its record plus headers; a record near that size could not be dead-lettered"
+                    + " and would stop the job. Raise max.message.bytes of " + config.deadLetterTopic()
+                    + " to at least " + needed + " (kafka-configs.sh --alter --entity-type topics --entity-name "
+                    + config.deadLetterTopic() + " --add-config max.message.bytes=" + Math.max(needed,
+                    Topics.DEAD_LETTER_MAX_MESSAGE_BYTES) + ").");
         }
     }
 
@@ -211,9 +258,6 @@ public final class StreamingJob implements AutoCloseable {
         stopped = true;
         LOG.info("Stopping the job {}.", gracefully ? "gracefully (running batches finish and commit)" : "now");
         context.stop(true, gracefully);
-        if (gracefully && failure.get() == null) {
-            commitLastBatch();
-        }
         try {
             driverHBase.close();
         } catch (IOException e) {
@@ -227,21 +271,4 @@ public final class StreamingJob implements AutoCloseable {
         stop(true);
     }
 
-    private void commitLastBatch() {
-        OffsetRange[] ranges = lastProcessed.get();
-        if (ranges == null) {
-            return;
-        }
-        Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-        for (OffsetRange r : ranges) {
-            offsets.put(r.topicPartition(), new OffsetAndMetadata(r.untilOffset()));
-        }
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerProperties())) {
-            consumer.commitSync(offsets, Duration.ofSeconds(30));
-            LOG.info("Committed the last batch's offsets: {}.", offsets);
-        } catch (RuntimeException e) {
-            LOG.warn("The last batch's offsets could not be committed ({}); its records will be read again and"
-                    + " rewritten (idempotently) at the next start.", e.toString());
-        }
-    }
 }

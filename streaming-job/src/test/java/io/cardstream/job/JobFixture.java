@@ -82,7 +82,7 @@ public final class JobFixture {
     public void topics(String topic, int partitions, String dlq) throws Exception {
         try (var admin = kafkaAdmin()) {
             TopicAdmin.createAndAwait(admin, topic, partitions, (short) 1, Duration.ofSeconds(30));
-            TopicAdmin.createAndAwait(admin, dlq, 1, (short) 1, Duration.ofSeconds(30));
+            TopicAdmin.createDeadLetterTopicAndAwait(admin, dlq, 1, (short) 1, Duration.ofSeconds(30));
         }
     }
 
@@ -233,6 +233,8 @@ public final class JobFixture {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + topic);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // the job writes dead letters in transactions: what a reader sees is what was committed
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {

@@ -88,6 +88,15 @@ public final class JobProcess implements AutoCloseable {
         return Files.readString(log, StandardCharsets.UTF_8);
     }
 
+    /** Waits for the JVM to exit by itself; false if it did not within {@code seconds}. */
+    public boolean waitFor(long seconds) throws InterruptedException {
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    public int exitValue() {
+        return process.exitValue();
+    }
+
     /** SIGTERM, and wait for the graceful stop; false if it did not exit in time. */
     public boolean terminate(long seconds) throws InterruptedException {
         process.destroy();

@@ -4,30 +4,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashSet;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
-import java.util.Set;
-
-import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The job in its own JVM (spark-submit), stopped mid-stream twice, with records still to process: once
- * gracefully (SIGTERM), once abruptly (SIGKILL); each time restarted. In the end every valid transaction is stored
- * exactly once and every invalid one's position is in the dead-letter topic.
+ * The job in its own JVM (spark-submit) while 300,000 transactions arrive at 30,000 a second: stopped once
+ * gracefully (SIGTERM) and then killed (SIGKILL) three times at random moments, each time restarted. In the end
+ * every valid transaction is stored exactly once, every invalid one is in the dead-letter topic exactly once, and
+ * the committed offsets are the log end.
  */
 class JobRestartIT {
 
+    private static final Logger LOG = LoggerFactory.getLogger(JobRestartIT.class);
     private static final String TOPIC = "restart-tx";
     private static final String DLQ = "restart-dlq";
     private static final String GROUP = "restart-group";
-    private static final long TOTAL = 100_000;
+    private static final int PARTITIONS = 4;
+    private static final long TOTAL = 300_000;
+    private static final int KILLS = 3;
 
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
@@ -35,57 +40,61 @@ class JobRestartIT {
     private final JobFixture fixture = new JobFixture(STACK);
 
     @Test
-    void aGracefulStopAndAKillMidStreamLoseAndDuplicateNothing() throws Exception {
+    void aGracefulStopAndThreeKillsMidStreamLoseAndDuplicateNothing() throws Exception {
         fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(TOPIC, 4, DLQ);
+        fixture.topics(TOPIC, PARTITIONS, DLQ);
         GeneratorConfig generatorConfig = new GeneratorConfig(9001, 5_000, 500, 0.5, 0.01, 0.01);
-        StormProducer.Summary summary = fixture.produce(TOPIC, generatorConfig, TOTAL, 50_000);
-        assertThat(summary.errors()).isZero();
-        // 2,000 records a second per partition: 8,000 a batch, so each run stops with work left to do
+        long seed = System.nanoTime();
+        Random moments = new Random(seed);
+        LOG.info("Kill moments drawn with seed {}.", seed);
+        // 4,000 records a second per partition at most: 16,000 a batch, so every stop leaves work to do; a short
+        // session lets a restarted driver's consumer replace a killed one's in the group within seconds
         List<String> args = List.of("--bootstrap-servers", STACK.bootstrapServers(), "--topic", TOPIC,
                 "--dlq-topic", DLQ, "--group-id", GROUP, "--zookeeper-quorum", "127.0.0.1",
-                "--zookeeper-port", Integer.toString(STACK.zookeeperPort()), "--max-rate-per-partition", "2000",
-                "--initial-rate", "0");
+                "--zookeeper-port", Integer.toString(STACK.zookeeperPort()), "--max-rate-per-partition", "4000",
+                "--initial-rate", "0", "--kafka-prop", "session.timeout.ms=6000");
+        CompletableFuture<StormProducer.Summary> produced = CompletableFuture.supplyAsync(
+                () -> fixture.produce(TOPIC, generatorConfig, TOTAL, 30_000));
 
-        long afterGraceful;
-        try (JobProcess first = JobProcess.start(Path.of("target", "restart-it-1.log"), args)) {
-            awaitCommittedAtLeast(1, first);
-            assertThat(first.terminate(90)).as("the job exits after SIGTERM").isTrue();
-            assertThat(first.output()).contains("Committed the last batch's offsets");
-            afterGraceful = committedTotal();
+        int run = 0;
+        try (JobProcess job = JobProcess.start(log(++run), args)) {
+            fixture.awaitCommittedAtLeast(GROUP, 1, Duration.ofSeconds(120), job::isAlive);
+            assertThat(job.terminate(90)).as("the job exits after SIGTERM; see %s", job.log()).isTrue();
+            assertThat(job.output()).contains("The job stopped.");
         }
-        assertThat(afterGraceful).as("the graceful stop came mid-stream").isBetween(1L, TOTAL - 1);
+        long committed = fixture.committedTotal(GROUP);
+        assertThat(committed).as("the graceful stop came mid-stream").isBetween(1L, TOTAL - 1);
 
-        try (JobProcess second = JobProcess.start(Path.of("target", "restart-it-2.log"), args)) {
-            awaitCommittedAtLeast(afterGraceful + 1, second);
-            second.kill();
+        List<Long> recoveries = new ArrayList<>();
+        for (int kill = 1; kill <= KILLS; kill++) {
+            try (JobProcess job = JobProcess.start(log(++run), args)) {
+                long started = System.nanoTime();
+                fixture.awaitCommittedAtLeast(GROUP, committed + 1, Duration.ofSeconds(120), job::isAlive);
+                recoveries.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+                // a random moment within the next few batches
+                TimeUnit.MILLISECONDS.sleep(moments.nextInt(3_000));
+                job.kill();
+            }
+            committed = fixture.committedTotal(GROUP);
+            LOG.info("Kill {} of the job: {} records committed by then.", kill, committed);
+            assertThat(committed).as("kill %d came mid-stream", kill).isLessThan(TOTAL);
         }
-        assertThat(committedTotal()).as("the kill came mid-stream").isLessThan(TOTAL);
 
-        try (JobProcess third = JobProcess.start(Path.of("target", "restart-it-3.log"), args)) {
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 4, Duration.ofSeconds(240), third::isAlive);
-            assertThat(third.terminate(90)).isTrue();
+        StormProducer.Summary summary = produced.get(1, TimeUnit.MINUTES);
+        assertThat(summary.acked()).isEqualTo(TOTAL);
+        try (JobProcess job = JobProcess.start(log(++run), args)) {
+            long started = System.nanoTime();
+            fixture.awaitCommittedAtLeast(GROUP, committed + 1, Duration.ofSeconds(120), job::isAlive);
+            recoveries.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(240), job::isAlive);
+            assertThat(job.terminate(90)).isTrue();
         }
-        assertThat(fixture.countRows(JobFixture.txIdPrefix(generatorConfig))).isEqualTo(summary.valid());
-        assertThat(deadLetterPositions((int) summary.invalid())).hasSize((int) summary.invalid());
+        LOG.info("Restart to first new commit, after the graceful stop and after each kill: {} ms.", recoveries);
+
+        fixture.assertEveryRecordAccountedFor(generatorConfig, TOTAL, summary, TOPIC, DLQ);
     }
 
-    private long committedTotal() throws Exception {
-        return fixture.committedTotal(GROUP);
-    }
-
-    private void awaitCommittedAtLeast(long total, JobProcess job) throws Exception {
-        fixture.awaitCommittedAtLeast(GROUP, total, Duration.ofSeconds(120), job::isAlive);
-    }
-
-    /** Distinct source positions in the dead-letter topic (after a kill, a letter may be there twice). */
-    private Set<String> deadLetterPositions(int expected) {
-        Set<String> positions = new HashSet<>();
-        for (ConsumerRecord<byte[], byte[]> r : fixture.consume(DLQ, expected)) {
-            assertThat(JobFixture.header(r, Topics.HEADER_ERROR_REASON)).isNotBlank();
-            positions.add(JobFixture.header(r, Topics.HEADER_SOURCE_PARTITION) + "@"
-                    + JobFixture.header(r, Topics.HEADER_SOURCE_OFFSET));
-        }
-        return positions;
+    private static Path log(int run) {
+        return Path.of("target", "restart-it-" + run + ".log");
     }
 }

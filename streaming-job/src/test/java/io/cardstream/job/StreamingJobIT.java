@@ -13,6 +13,7 @@ import java.util.Set;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
+import io.cardstream.producer.TopicAdmin;
 import io.cardstream.schema.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Connection;
@@ -22,6 +23,7 @@ import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
+import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -105,6 +107,17 @@ class StreamingJobIT {
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingTable).start())
                 .hasMessageContaining("tx-table").hasMessageContaining("schema create");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.bootstrapServers()))) {
+            TopicAdmin.createAndAwait(admin, "default-size-dlq", 1, (short) 1,
+                    Duration.ofSeconds(30));
+        }
+        JobConfig tooSmallDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "default-size-dlq", 1000,
+                1000, true, 1000, "earliest", "local[2]", "cardstream:person", "cardstream:company",
+                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
+                STACK.hbaseSettings());
+        assertThatThrownBy(() -> new StreamingJob(tooSmallDlq).start())
+                .hasMessageContaining("dlq-topic").hasMessageContaining("max.message.bytes")
+                .hasMessageContaining("default-size-dlq");
     }
 
     private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {

@@ -1,0 +1,221 @@
+package io.cardstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardstream.core.DimensionIds;
+import io.cardstream.core.InvalidReason;
+import io.cardstream.core.Topics;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.schema.NameGenerator;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
+import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.Get;
+import org.apache.hadoop.hbase.client.Put;
+import org.apache.hadoop.hbase.client.Result;
+import org.apache.hadoop.hbase.client.ResultScanner;
+import org.apache.hadoop.hbase.client.Scan;
+import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.util.Bytes;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A corpus of about 12,000 hostile records ({@link HostileCorpus}) through the real job: it never fails, every
+ * invalid record is in the dead-letter topic once, byte for byte, with a reason and its position, and every valid
+ * one is stored with its hostile ids and cardholder names exactly as sent, in rows and batch samples that stay
+ * well-formed for the dashboard.
+ */
+class HostileInputIT {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HostileInputIT.class);
+    private static final String TOPIC = "hostile-tx";
+    private static final String DLQ = "hostile-dlq";
+    private static final String GROUP = "hostile-group";
+    private static final int PERSONS = 1_000;
+    /** Just under the broker's default message.max.bytes (1,048,588) less a record batch's own overhead. */
+    private static final int NEAR_BROKER_LIMIT = 1_048_400;
+
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+
+    private final JobFixture fixture = new JobFixture(STACK);
+
+    @Test
+    void neverFailsDeadLettersEveryInvalidRecordAndStoresEveryValidOneExactly() throws Exception {
+        System.setProperty("spark.ui.enabled", "false");
+        fixture.schemaAndDimensions(PERSONS, 100);
+        Map<String, String> hostileNames = renamePersonsToInjections();
+        fixture.topics(TOPIC, 2, DLQ);
+
+        long startedAt = System.currentTimeMillis();
+        List<HostileCorpus.Entry> corpus = HostileCorpus.build(13, PERSONS, startedAt, NEAR_BROKER_LIMIT);
+        Map<String, HostileCorpus.Entry> invalidAt = produce(corpus);
+        long valid = corpus.stream().filter(HostileCorpus.Entry::valid).count();
+        LOG.info("Produced {} hostile records: {} valid, {} invalid.", corpus.size(), valid, invalidAt.size());
+        assertThat(corpus).hasSizeGreaterThanOrEqualTo(10_000);
+
+        JobConfig config = new JobConfig(STACK.bootstrapServers(), TOPIC, GROUP, DLQ, 1000, 5_000, true, 5_000,
+                "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
+                "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        StreamingJob job = new StreamingJob(config);
+        boolean passed = false;
+        try {
+            job.start();
+            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(180), () -> job.failure() == null);
+            assertThat(job.failure()).as("the job's failure").isNull();
+            passed = true;
+        } finally {
+            job.stop(passed);
+        }
+
+        assertEveryValidRecordStoredExactly(corpus, hostileNames);
+        assertEveryInvalidRecordDeadLetteredOnce(invalidAt);
+        assertBatchSamplesAreWellFormedJson(startedAt);
+    }
+
+    /** Persons 0..n-1 of {@link HostileCorpus#INJECTIONS} get those strings as names; returns id -> name. */
+    private Map<String, String> renamePersonsToInjections() throws Exception {
+        Map<String, String> names = new HashMap<>();
+        try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
+             Table table = c.getTable(Schema.PERSON.tableName())) {
+            List<Put> puts = new ArrayList<>();
+            for (int i = 0; i < HostileCorpus.INJECTIONS.size(); i++) {
+                String id = DimensionIds.personId(i);
+                names.put(id, HostileCorpus.INJECTIONS.get(i));
+                puts.add(new Put(Bytes.toBytes(id)).addColumn(Schema.PERSON.familyBytes(),
+                        Schema.PERSON.column("name").qualifierBytes(), Bytes.toBytes(HostileCorpus.INJECTIONS.get(i))));
+            }
+            table.put(puts);
+        }
+        return names;
+    }
+
+    /** Sends the corpus uncompressed (so the large records are near the limit on the broker too). */
+    private Map<String, HostileCorpus.Entry> produce(List<HostileCorpus.Entry> corpus) throws Exception {
+        Map<String, HostileCorpus.Entry> invalidAt = new HashMap<>();
+        Map<String, String> overrides = Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024));
+        try (var producer = new KafkaProducer<byte[], byte[]>(
+                StormProducer.kafkaProperties(STACK.bootstrapServers(), overrides))) {
+            List<Future<RecordMetadata>> acks = new ArrayList<>();
+            for (HostileCorpus.Entry e : corpus) {
+                acks.add(producer.send(new ProducerRecord<>(TOPIC, e.value())));
+            }
+            producer.flush();
+            for (int i = 0; i < corpus.size(); i++) {
+                RecordMetadata m = acks.get(i).get();
+                if (!corpus.get(i).valid()) {
+                    invalidAt.put(m.partition() + "@" + m.offset(), corpus.get(i));
+                }
+            }
+        }
+        return invalidAt;
+    }
+
+    private void assertEveryValidRecordStoredExactly(List<HostileCorpus.Entry> corpus,
+            Map<String, String> hostileNames) throws Exception {
+        NameGenerator names = new NameGenerator(JobFixture.NAME_SEED);
+        Set<String> known = new HashSet<>();
+        for (int i = 0; i < PERSONS; i++) {
+            known.add(DimensionIds.personId(i));
+        }
+        int checked = 0;
+        try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
+             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+            for (HostileCorpus.Entry e : corpus) {
+                if (!e.valid()) {
+                    continue;
+                }
+                Result row = table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(e.txId()))));
+                assertThat(row.isEmpty()).as("a row for valid %s record %s", e.kind(), e.txId()).isFalse();
+                assertThat(cell(row, "tx_id")).as("tx_id of a %s record", e.kind()).isEqualTo(e.txId());
+                assertThat(cell(row, "person_id")).as("person_id of %s", e.txId()).isEqualTo(e.personId());
+                String expectedName = hostileNames.containsKey(e.personId()) ? hostileNames.get(e.personId())
+                        : known.contains(e.personId())
+                        ? names.person(Long.parseLong(e.personId().substring(1))).name() : null;
+                assertThat(cell(row, "person_name")).as("person_name of %s", e.txId()).isEqualTo(expectedName);
+                checked++;
+            }
+        }
+        LOG.info("Every one of the {} valid hostile records is stored with its ids and names as sent.", checked);
+        assertThat(checked).isGreaterThan(4_000);
+    }
+
+    private void assertEveryInvalidRecordDeadLetteredOnce(Map<String, HostileCorpus.Entry> invalidAt) {
+        List<ConsumerRecord<byte[], byte[]>> letters = fixture.consume(DLQ, invalidAt.size());
+        assertThat(letters).as("records in %s", DLQ).hasSize(invalidAt.size());
+        Set<String> reasons = new HashSet<>();
+        for (InvalidReason r : InvalidReason.values()) {
+            reasons.add(r.name());
+        }
+        Map<String, Integer> byReason = new HashMap<>();
+        Set<String> positions = new HashSet<>();
+        for (ConsumerRecord<byte[], byte[]> letter : letters) {
+            assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(TOPIC);
+            String position = JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
+                    + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET);
+            assertThat(positions.add(position)).as("one letter for %s", position).isTrue();
+            HostileCorpus.Entry original = invalidAt.get(position);
+            assertThat(original).as("an invalid record was sent to %s", position).isNotNull();
+            assertThat(Arrays.equals(letter.value(), original.value()))
+                    .as("the letter for %s (%s) holds the original bytes", position, original.kind()).isTrue();
+            String reason = JobFixture.header(letter, Topics.HEADER_ERROR_REASON);
+            assertThat(reason).as("reason of %s (%s)", position, original.kind()).contains(": ");
+            String code = reason.substring(0, reason.indexOf(": "));
+            assertThat(reasons).as("reason code of %s", position).contains(code);
+            byReason.merge(code, 1, Integer::sum);
+        }
+        LOG.info("Dead letters by reason: {}.", byReason);
+    }
+
+    private void assertBatchSamplesAreWellFormedJson(long since) throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        int samples = 0;
+        try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
+             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+             ResultScanner scanner = table.getScanner(new Scan())) {
+            for (Result row : scanner) {
+                byte[] sample = row.getValue(Schema.BATCH_METRICS.familyBytes(),
+                        Schema.BATCH_METRICS.column("sample").qualifierBytes());
+                byte[] top = row.getValue(Schema.BATCH_METRICS.familyBytes(),
+                        Schema.BATCH_METRICS.column("top_companies").qualifierBytes());
+                if (sample != null) {
+                    JsonNode parsed = json.readTree(sample);
+                    assertThat(parsed.isArray()).as("batch sample %s", Bytes.toString(sample)).isTrue();
+                    samples++;
+                }
+                if (top != null) {
+                    assertThat(json.readTree(top).isContainerNode()).isTrue();
+                }
+            }
+        }
+        assertThat(samples).as("batch samples read back").isPositive();
+    }
+
+    private static String cell(Result row, String column) {
+        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
+        return v == null ? null : Bytes.toString(v);
+    }
+}
