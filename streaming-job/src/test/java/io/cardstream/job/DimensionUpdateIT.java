@@ -3,7 +3,6 @@ package io.cardstream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -52,9 +51,7 @@ class DimensionUpdateIT {
         System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(PERSONS, 200);
         fixture.topics(TOPIC, 2, "rename-dlq");
-        JobConfig config = new JobConfig(STACK.bootstrapServers(), TOPIC, GROUP, "rename-dlq", 500, 10_000, true,
-                10_000, "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 100_000, TTL_SECONDS, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        JobConfig config = fixture.jobConfig(TOPIC, GROUP, "rename-dlq", 500, 10_000, 10_000, TTL_SECONDS);
         GeneratorConfig generator = new GeneratorConfig(777, PERSONS, 200, 0, 0, 0);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;

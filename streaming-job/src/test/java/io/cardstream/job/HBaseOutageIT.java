@@ -34,9 +34,7 @@ class HBaseOutageIT {
         System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(2_000, 200);
         fixture.topics(TOPIC, 2, "outage-dlq");
-        JobConfig config = new JobConfig(STACK.bootstrapServers(), TOPIC, GROUP, "outage-dlq", 1000, 5_000, true,
-                5_000, "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        JobConfig config = fixture.jobConfig(TOPIC, GROUP, "outage-dlq", 1000, 5_000, 5_000, 60);
         GeneratorConfig before = new GeneratorConfig(31, 2_000, 200, 0, 0.01, 0.01);
         GeneratorConfig during = new GeneratorConfig(32, 2_000, 200, 0, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);

@@ -76,9 +76,7 @@ class HostileInputIT {
         LOG.info("Produced {} hostile records: {} valid, {} invalid.", corpus.size(), valid, invalidAt.size());
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(10_000);
 
-        JobConfig config = new JobConfig(STACK.bootstrapServers(), TOPIC, GROUP, DLQ, 1000, 5_000, true, 5_000,
-                "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        JobConfig config = fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 5_000, 5_000, 60);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {

@@ -26,6 +26,11 @@ public final class JobProcess implements AutoCloseable {
 
     /** {@code --master local[2]}, on target/spark-classpath.txt (a Spark distribution's jars, from Maven). */
     static JobProcess start(Path log, List<String> jobArgs) throws IOException {
+        return start(log, "local[2]", jobArgs);
+    }
+
+    /** {@code --master <master>}, on target/spark-classpath.txt (a Spark distribution's jars, from Maven). */
+    static JobProcess start(Path log, String master, List<String> jobArgs) throws IOException {
         Path jar;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
             jar = files.filter(p -> p.getFileName().toString().endsWith("-spark.jar")).findFirst()
@@ -33,7 +38,7 @@ public final class JobProcess implements AutoCloseable {
         }
         String sparkClasspath = Files.readString(Path.of("target", "spark-classpath.txt")).trim();
         return submit(log, Path.of("."), Map.of(), sparkClasspath,
-                List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false"), jar, jobArgs);
+                List.of("--master", master, "--conf", "spark.ui.enabled=false"), jar, jobArgs);
     }
 
     /**

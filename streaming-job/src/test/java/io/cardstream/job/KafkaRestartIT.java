@@ -3,7 +3,6 @@ package io.cardstream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -40,9 +39,7 @@ class KafkaRestartIT {
         System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(5_000, 500);
         fixture.topics(TOPIC, PARTITIONS, DLQ);
-        JobConfig config = new JobConfig(STACK.bootstrapServers(), TOPIC, GROUP, DLQ, 1000, 10_000, true, 10_000,
-                "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        JobConfig config = fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 10_000, 10_000, 60);
         GeneratorConfig generator = new GeneratorConfig(4242, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;

@@ -127,9 +127,7 @@ class StreamingJobIT {
     private static Run runJob(String topic, String dlq, String group, long intervalMs, long seed, long count,
                               double rate) throws Exception {
         FIXTURE.topics(topic, 4, dlq);
-        JobConfig config = new JobConfig(STACK.bootstrapServers(), topic, group, dlq, intervalMs, 50_000, true, 20_000,
-                "earliest", "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 100_000, 60, 8 * 1024 * 1024, Map.of(), STACK.hbaseSettings());
+        JobConfig config = FIXTURE.jobConfig(topic, group, dlq, intervalMs, 50_000, 20_000, 60);
         GeneratorConfig generatorConfig = new GeneratorConfig(seed, PERSONS, COMPANIES, 0.8, 0.01, 0.01);
         long startedAt = System.currentTimeMillis();
         StreamingJob job = new StreamingJob(config);
