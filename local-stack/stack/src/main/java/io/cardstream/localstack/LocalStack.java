@@ -69,6 +69,7 @@ public final class LocalStack implements AutoCloseable {
     private final int zookeeperPort;
     private final int kafkaControllerPort;
     private final int kafkaSaslPort;
+    private final int kafkaSaslSslPort;
     private final Thread shutdownHook;
     private boolean closed;
 
@@ -79,6 +80,7 @@ public final class LocalStack implements AutoCloseable {
         this.bootstrapServers = kafka == null ? null : "127.0.0.1:" + kafka.ports[0];
         this.kafkaControllerPort = kafka == null ? -1 : kafka.ports[1];
         this.kafkaSaslPort = kafka == null || kafka.ports.length < 3 ? -1 : kafka.ports[2];
+        this.kafkaSaslSslPort = kafka == null || kafka.ports.length < 4 ? -1 : kafka.ports[3];
         this.zookeeperPort = hbase == null ? -1 : hbase.ports[0];
         this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -170,6 +172,34 @@ public final class LocalStack implements AutoCloseable {
         return scramClientProperties(user, password);
     }
 
+    /**
+     * The broker's SASL_SSL (SCRAM-SHA-512 over TLS) listener, e.g. {@code 127.0.0.1:41236}, when the stack was
+     * configured with SCRAM users; its certificate is self-signed for 127.0.0.1 (see {@link #truststore()}).
+     */
+    public String saslSslBootstrapServers() {
+        saslBootstrapServers();
+        return LOOPBACK + ":" + kafkaSaslSslPort;
+    }
+
+    /** The PKCS12 truststore that holds the SASL_SSL listener's self-signed certificate. */
+    public Path truststore() {
+        return Tls.of(config.dataDir().resolve("kafka")).truststore();
+    }
+
+    /**
+     * The Kafka client settings that log {@code user} in on the SASL_SSL listener: SCRAM-SHA-512 over TLS, trusting
+     * the broker's certificate through {@link #truststore()}. Passwords included: for a client, never for a log.
+     */
+    public Map<String, String> scramSslClientProperties(String user) {
+        Map<String, String> props = new LinkedHashMap<>(scramClientProperties(user));
+        Tls tls = Tls.of(config.dataDir().resolve("kafka"));
+        props.put("security.protocol", "SASL_SSL");
+        props.put("ssl.truststore.type", "PKCS12");
+        props.put("ssl.truststore.location", tls.truststore().toString());
+        props.put("ssl.truststore.password", tls.password());
+        return props;
+    }
+
     /** Client settings for SCRAM-SHA-512 over SASL_PLAINTEXT with these credentials (right or wrong). */
     public static Map<String, String> scramClientProperties(String user, String password) {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM_MECHANISM,
@@ -184,6 +214,8 @@ public final class LocalStack implements AutoCloseable {
             props.put("bootstrap.servers", bootstrapServers);
             if (kafkaSaslPort > 0) {
                 props.put("sasl.bootstrap.servers", saslBootstrapServers());
+                props.put("sasl.ssl.bootstrap.servers", saslSslBootstrapServers());
+                props.put("ssl.truststore.location", truststore().toString());
             }
         }
         if (hbase != null) {
@@ -315,7 +347,8 @@ public final class LocalStack implements AutoCloseable {
         if (service.equals(KAFKA)) {
             int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
             kafka = startKafka(config.withPorts(port, kafkaControllerPort, config.zookeeperPort())
-                    .withKafkaScram(Math.max(0, kafkaSaslPort), config.kafkaScramUsers())).node;
+                    .withKafkaScram(Math.max(0, kafkaSaslPort), config.kafkaScramUsers())
+                    .withKafkaSaslSslPort(Math.max(0, kafkaSaslSslPort))).node;
         } else {
             hbase = startHBase(config.withPorts(config.kafkaPort(), config.kafkaControllerPort(), zookeeperPort)).node;
         }
@@ -334,7 +367,7 @@ public final class LocalStack implements AutoCloseable {
     private static Started startKafka(LocalStackConfig config) {
         NodeClasspath classpath = NodeClasspath.of("kafka", KAFKA);
         return withPortRetries(KAFKA, config.kafkaPort() == 0 && config.kafkaControllerPort() == 0
-                && config.kafkaSaslPort() == 0, () -> {
+                && config.kafkaSaslPort() == 0 && config.kafkaSaslSslPort() == 0, () -> {
             int port = config.kafkaPort() != 0 ? config.kafkaPort() : freePort();
             int controllerPort = config.kafkaControllerPort() != 0 ? config.kafkaControllerPort() : freePort(port);
             Map<String, String> props = new HashMap<>();
@@ -344,10 +377,17 @@ public final class LocalStack implements AutoCloseable {
             props.put("cardstream.kafka.controllerPort", Integer.toString(controllerPort));
             props.put("cardstream.kafka.defaultPartitions", Integer.toString(config.kafkaPartitions()));
             int saslPort = -1;
+            int saslSslPort = -1;
             if (!config.kafkaScramUsers().isEmpty()) {
                 saslPort = config.kafkaSaslPort() != 0 ? config.kafkaSaslPort() : freePort(port, controllerPort);
+                saslSslPort = config.kafkaSaslSslPort() != 0 ? config.kafkaSaslSslPort()
+                        : freePort(port, controllerPort, saslPort);
+                Tls tls = Tls.ensure(config.dataDir().resolve("kafka"));
                 props.put("cardstream.kafka.saslPort", Integer.toString(saslPort));
+                props.put("cardstream.kafka.saslSslPort", Integer.toString(saslSslPort));
                 props.put("cardstream.kafka.scramUsersFile", writeScramUsers(config).toString());
+                props.put("cardstream.kafka.keystore", tls.keystore().toString());
+                props.put("cardstream.kafka.tlsPasswordFile", tls.passwordFile().toString());
             }
             List<String> jvm = List.of("-Xmx" + config.kafkaHeap(), "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
                     "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true");
@@ -355,7 +395,7 @@ public final class LocalStack implements AutoCloseable {
                     config.dataDir().resolve("kafka/ready.properties"));
             node.awaitReady(config.startTimeout());
             return saslPort < 0 ? new Started(node, port, controllerPort)
-                    : new Started(node, port, controllerPort, saslPort);
+                    : new Started(node, port, controllerPort, saslPort, saslSslPort);
         });
     }
 

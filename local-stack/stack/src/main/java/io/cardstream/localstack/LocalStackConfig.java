@@ -25,7 +25,9 @@ import java.util.regex.Pattern;
  * @param kafkaSaslPort     the broker's SASL/SCRAM-SHA-512 listener port on 127.0.0.1, or 0 for a free one; used only
  *                          with SCRAM users
  * @param kafkaScramUsers   SCRAM-SHA-512 users (name to password) of a second listener, SASL_PLAINTEXT, beside the
- *                          PLAINTEXT one; none: no SASL listener. Never printed: {@link #toString()} names the users only
+ *                          PLAINTEXT one, and a third, SASL_SSL, with a self-signed certificate for 127.0.0.1; none:
+ *                          no SASL listener. Never printed: {@link #toString()} names the users only
+ * @param kafkaSaslSslPort  the SASL_SSL listener's port on 127.0.0.1, or 0 for a free one; used only with SCRAM users
  */
 public record LocalStackConfig(
         Path dataDir,
@@ -40,7 +42,8 @@ public record LocalStackConfig(
         Duration startTimeout,
         Map<String, String> hbaseSettings,
         int kafkaSaslPort,
-        Map<String, String> kafkaScramUsers) {
+        Map<String, String> kafkaScramUsers,
+        int kafkaSaslSslPort) {
 
     public static final String DEFAULT_KAFKA_HEAP = "1g";
     /** DESIGN.md: the one-qualifier-per-field table wants at least 3 GB on a standalone HBase under load. */
@@ -57,6 +60,7 @@ public record LocalStackConfig(
         hbaseSettings = Map.copyOf(Objects.requireNonNull(hbaseSettings, "hbaseSettings"));
         kafkaScramUsers = Map.copyOf(Objects.requireNonNull(kafkaScramUsers, "kafkaScramUsers"));
         checkPort("kafka SASL port", kafkaSaslPort);
+        checkPort("kafka SASL_SSL port", kafkaSaslSslPort);
         for (Map.Entry<String, String> user : kafkaScramUsers.entrySet()) {
             if (!SCRAM_USER.matcher(user.getKey()).matches()) {
                 throw new IllegalArgumentException("A SCRAM user name must be 1 to 64 letters, digits, '.', '_' or"
@@ -93,37 +97,43 @@ public record LocalStackConfig(
     /** Both services, free ports, default heaps and timeout, data under {@code dataDir}. */
     public static LocalStackConfig defaults(Path dataDir) {
         return new LocalStackConfig(dataDir, true, true, 0, 0, 0, DEFAULT_KAFKA_HEAP, DEFAULT_HBASE_HEAP,
-                DEFAULT_KAFKA_PARTITIONS, DEFAULT_START_TIMEOUT, Map.of(), 0, Map.of());
+                DEFAULT_KAFKA_PARTITIONS, DEFAULT_START_TIMEOUT, Map.of(), 0, Map.of(), 0);
     }
 
     public LocalStackConfig withServices(boolean startKafka, boolean startHBase) {
         return new LocalStackConfig(dataDir, startKafka, startHBase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings,
+                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
     }
 
     public LocalStackConfig withPorts(int kafkaClientPort, int controllerPort, int zkPort) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaClientPort, controllerPort, zkPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings,
+                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
     }
 
     public LocalStackConfig withHeaps(String kafkaMaxHeap, String hbaseMaxHeap) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaMaxHeap, hbaseMaxHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
+                kafkaMaxHeap, hbaseMaxHeap, kafkaPartitions, startTimeout, hbaseSettings,
+                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
     }
 
     public LocalStackConfig withKafkaPartitions(int partitions) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, partitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
+                kafkaHeap, hbaseHeap, partitions, startTimeout, hbaseSettings,
+                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
     }
 
     public LocalStackConfig withStartTimeout(Duration timeout) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, timeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers);
+                kafkaHeap, hbaseHeap, kafkaPartitions, timeout, hbaseSettings,
+                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
     }
 
     public LocalStackConfig withHBaseSettings(Map<String, String> settings) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, settings, kafkaSaslPort, kafkaScramUsers);
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, settings,
+                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
     }
 
     /**
@@ -133,7 +143,14 @@ public record LocalStackConfig(
      */
     public LocalStackConfig withKafkaScram(int saslPort, Map<String, String> users) {
         return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, saslPort, users);
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, saslPort, users, kafkaSaslSslPort);
+    }
+
+    /** The port of the SASL_SSL listener that comes with SCRAM users (0: a free port). */
+    public LocalStackConfig withKafkaSaslSslPort(int saslSslPort) {
+        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
+                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers,
+                saslSslPort);
     }
 
     /** The SCRAM users' names, never their passwords. */
@@ -143,7 +160,8 @@ public record LocalStackConfig(
                 + kafkaPort + ", kafkaControllerPort=" + kafkaControllerPort + ", zookeeperPort=" + zookeeperPort
                 + ", kafkaHeap=" + kafkaHeap + ", hbaseHeap=" + hbaseHeap + ", kafkaPartitions=" + kafkaPartitions
                 + ", startTimeout=" + startTimeout + ", hbaseSettings=" + hbaseSettings + ", kafkaSaslPort="
-                + kafkaSaslPort + ", kafkaScramUsers=" + new java.util.TreeSet<>(kafkaScramUsers.keySet()) + "]";
+                + kafkaSaslPort + ", kafkaScramUsers=" + new java.util.TreeSet<>(kafkaScramUsers.keySet())
+                + ", kafkaSaslSslPort=" + kafkaSaslSslPort + "]";
     }
 
     public Path logDir() {

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -52,6 +53,7 @@ public final class KafkaNodeMain {
         int partitions = Integer.getInteger("cardstream.kafka.defaultPartitions", 4);
 
         Integer saslPort = Integer.getInteger("cardstream.kafka.saslPort");
+        Integer saslSslPort = Integer.getInteger("cardstream.kafka.saslSslPort");
         Properties scramUsers = new Properties();
         String usersFile = System.getProperty("cardstream.kafka.scramUsersFile");
         if (usersFile != null) {
@@ -62,13 +64,23 @@ public final class KafkaNodeMain {
 
         Properties props = brokerProperties(dataDir, port, controllerPort, partitions);
         if (saslPort != null) {
-            addScramListener(props, port, controllerPort, saslPort);
+            addScramListeners(props, port, controllerPort, saslPort, saslSslPort);
+            if (saslSslPort != null) {
+                String password = Files.readString(Path.of(required("cardstream.kafka.tlsPasswordFile")),
+                        StandardCharsets.UTF_8).trim();
+                props.setProperty("ssl.keystore.type", "PKCS12");
+                props.setProperty("ssl.keystore.location", required("cardstream.kafka.keystore"));
+                props.setProperty("ssl.keystore.password", password);
+                props.setProperty("ssl.key.password", password);
+            }
         }
         Path configFile = dataDir.resolve("server.properties");
         Files.createDirectories(dataDir);
         try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
             props.store(out, "Written by the cardstream local stack at every start");
         }
+        // it may hold the keystore's password: for the owner's eyes only
+        Files.setPosixFilePermissions(configFile, PosixFilePermissions.fromString("rw-------"));
         format(configFile, clusterId(dataDir), scramUsers);
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
@@ -85,8 +97,9 @@ public final class KafkaNodeMain {
         writeReadyFile(readyFile, "bootstrap.servers=" + bootstrap + "\n");
         LOG.info("The local Kafka broker is ready at {} (controller on port {}).", bootstrap, controllerPort);
         if (saslPort != null) {
-            LOG.info("It also listens with SASL_PLAINTEXT and SCRAM-SHA-512 at 127.0.0.1:{} for the users {}.", saslPort,
-                    new java.util.TreeSet<>(scramUsers.stringPropertyNames()));
+            LOG.info("It also listens with SCRAM-SHA-512 for the users {}: SASL_PLAINTEXT at 127.0.0.1:{}, SASL_SSL at"
+                    + " 127.0.0.1:{}.", new java.util.TreeSet<>(scramUsers.stringPropertyNames()), saslPort,
+                    saslSslPort);
         }
         server.awaitShutdown();
     }
@@ -115,19 +128,22 @@ public final class KafkaNodeMain {
     }
 
     /**
-     * A second client listener, SASL_PLAINTEXT with SCRAM-SHA-512. The broker itself needs no credentials on it
-     * (inter-broker and controller traffic stay on their PLAINTEXT listeners), so its login module holds none.
+     * Client listeners with SCRAM-SHA-512: SASL_PLAINTEXT, and SASL_SSL when {@code saslSslPort} is given. The broker
+     * itself needs no credentials on them (inter-broker and controller traffic stay on their PLAINTEXT listeners),
+     * so their login modules hold none.
      */
-    static void addScramListener(Properties p, int port, int controllerPort, int saslPort) {
-        p.setProperty("listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
-                + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        p.setProperty("advertised.listeners", "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:"
-                + saslPort);
+    static void addScramListeners(Properties p, int port, int controllerPort, int saslPort, Integer saslSslPort) {
+        String clients = "PLAINTEXT://127.0.0.1:" + port + ",SASL_PLAINTEXT://127.0.0.1:" + saslPort
+                + (saslSslPort == null ? "" : ",SASL_SSL://127.0.0.1:" + saslSslPort);
+        p.setProperty("listeners", clients + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        p.setProperty("advertised.listeners", clients);
         p.setProperty("listener.security.protocol.map",
-                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT");
+                "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL");
         p.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512");
-        p.setProperty("listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config",
-                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        for (String listener : List.of("sasl_plaintext", "sasl_ssl")) {
+            p.setProperty("listener.name." + listener + ".scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+        }
     }
 
     /** The id the log directory was formatted with; a restart on the same directory must reuse it. */
