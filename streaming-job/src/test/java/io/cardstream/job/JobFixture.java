@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -15,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.EnrichStatus;
@@ -61,6 +65,22 @@ public final class JobFixture {
 
     public JobFixture(LocalStackExtension stack) {
         this.stack = stack;
+    }
+
+    /**
+     * Empties target/{@code name}, the directory of one IT's logs and files, and returns it: the ITs read the logs
+     * there, and a previous run's lines must not answer for this one's.
+     */
+    public static Path freshDirectory(String name) throws IOException {
+        Path dir = Path.of("target", name).toAbsolutePath();
+        if (Files.exists(dir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                for (Path p : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
+                    Files.delete(p);
+                }
+            }
+        }
+        return Files.createDirectories(dir);
     }
 
     public Configuration hbase() {

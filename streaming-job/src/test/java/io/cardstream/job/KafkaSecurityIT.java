@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -24,10 +25,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The broker with a SASL/SCRAM-SHA-512 listener: the producer (bin/cardstream produce --producer-config) and the
- * job (spark-submit, --config) log in with credentials from their configuration files and do their work; with a
- * wrong password each fails at start with a message that says so and names the setting; and no password, right or
- * wrong, appears in any log: the producer's, the job's, the broker's or HBase's.
+ * The broker with SASL/SCRAM-SHA-512 listeners: the producer (bin/cardstream produce --producer-config) logs in over
+ * SASL_PLAINTEXT and the job (spark-submit, --config) over SASL_SSL, with credentials from their configuration
+ * files, and both do their work; with a wrong password each fails at start with a message that says so and names
+ * the setting; and no password, right or wrong, nor the truststore's, appears in any log: the producer's, the
+ * job's, the broker's or HBase's.
  */
 class KafkaSecurityIT {
 
@@ -38,7 +40,7 @@ class KafkaSecurityIT {
     private static final String DLQ = "secure-dlq";
     private static final String GROUP = "secure-group";
     private static final long COUNT = 20_000;
-    private static final Path DIR = Path.of("target", "security-it").toAbsolutePath();
+    private static Path dir;
 
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase()
@@ -48,7 +50,7 @@ class KafkaSecurityIT {
 
     @BeforeAll
     static void prepare() throws Exception {
-        Files.createDirectories(DIR);
+        dir = JobFixture.freshDirectory("security-it");
         FIXTURE.schemaAndDimensions(1_000, 100);
         FIXTURE.topics(TOPIC, 2, DLQ);
     }
@@ -59,42 +61,45 @@ class KafkaSecurityIT {
         Path badClient = clientConfig("bad-client.properties", WRONG_PASSWORD);
 
         // the producer: wrong password first, then the run the job will process
-        Process refused = produce(badClient, DIR.resolve("produce-refused.log"), 1_000);
+        Process refused = produce(badClient, dir.resolve("produce-refused.log"), 1_000);
         assertThat(refused.waitFor(60, TimeUnit.SECONDS)).as("the refused producer exits").isTrue();
         assertThat(refused.exitValue()).isEqualTo(1);
-        assertThat(Files.readString(DIR.resolve("produce-refused.log")))
+        assertThat(Files.readString(dir.resolve("produce-refused.log")))
                 .contains("refused the producer's credentials").contains("sasl.jaas.config");
 
-        Process producer = produce(goodClient, DIR.resolve("produce.log"), COUNT);
+        Process producer = produce(goodClient, dir.resolve("produce.log"), COUNT);
         assertThat(producer.waitFor(120, TimeUnit.SECONDS)).as("the producer exits").isTrue();
-        assertThat(producer.exitValue()).as("the producer's exit code; see %s", DIR.resolve("produce.log"))
+        assertThat(producer.exitValue()).as("the producer's exit code; see %s", dir.resolve("produce.log"))
                 .isZero();
 
         // the job: wrong password, then the right one
-        try (JobProcess job = JobProcess.start(DIR.resolve("job-refused.log"),
+        try (JobProcess job = JobProcess.start(dir.resolve("job-refused.log"),
                 List.of("--config", jobConfig("job-refused.properties", WRONG_PASSWORD).toString()))) {
             assertThat(job.waitFor(120)).as("the refused job exits; see %s", job.log()).isTrue();
             assertThat(job.exitValue()).isEqualTo(1);
             assertThat(job.output()).contains("Invalid setting kafka-prop sasl.jaas.config")
                     .contains("refused the job's credentials");
         }
-        try (JobProcess job = JobProcess.start(DIR.resolve("job.log"),
+        try (JobProcess job = JobProcess.start(dir.resolve("job.log"),
                 List.of("--config", jobConfig("job.properties", PASSWORD).toString()))) {
             FIXTURE.awaitCommittedToLogEnd(GROUP, TOPIC, 2, java.time.Duration.ofSeconds(180), job::isAlive);
             assertThat(job.terminate(90)).isTrue();
-            assertThat(job.output()).contains("kafka-prop sasl.jaas.config=********");
+            assertThat(job.output()).contains("kafka-prop sasl.jaas.config=********")
+                    .contains("kafka-prop ssl.truststore.password=********").contains("security.protocol=SASL_SSL");
         }
         GeneratorConfig config = new GeneratorConfig(77, 1_000, 100, 0, 0.01, 0.01);
         FIXTURE.assertEveryRecordAccountedFor(config, COUNT, summaryOf(config), TOPIC, DLQ);
 
         List<Path> logs = new ArrayList<>(STACK.stack().logFiles().values());
-        try (Stream<Path> files = Files.list(DIR)) {
+        try (Stream<Path> files = Files.list(dir)) {
             logs.addAll(files.filter(p -> p.toString().endsWith(".log")).collect(Collectors.toList()));
         }
         assertThat(logs).hasSizeGreaterThanOrEqualTo(6);
+        String truststorePassword = STACK.stack().scramSslClientProperties(USER).get("ssl.truststore.password");
         for (Path log : logs) {
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
-            assertThat(text).as("log %s", log).isNotEmpty().doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD);
+            assertThat(text).as("log %s", log).isNotEmpty().doesNotContain(PASSWORD).doesNotContain(WRONG_PASSWORD)
+                    .doesNotContain(truststorePassword);
         }
     }
 
@@ -102,21 +107,23 @@ class KafkaSecurityIT {
         StringBuilder text = new StringBuilder();
         LocalStack.scramClientProperties(USER, password).forEach((k, v) -> text.append(k).append('=')
                 .append(v.replace("\\", "\\\\")).append('\n'));
-        return Files.writeString(DIR.resolve(name), text);
+        return Files.writeString(dir.resolve(name), text);
     }
 
-    /** The job's options as a --config file, the credentials as kafka-prop.* lines. */
+    /** The job's options as a --config file for the SASL_SSL listener, the credentials as kafka-prop.* lines. */
     private static Path jobConfig(String name, String password) throws IOException {
+        Map<String, String> client = new LinkedHashMap<>(STACK.stack().scramSslClientProperties(USER));
+        client.put("sasl.jaas.config", LocalStack.scramClientProperties(USER, password).get("sasl.jaas.config"));
         StringBuilder text = new StringBuilder()
-                .append("bootstrap-servers=").append(STACK.stack().saslBootstrapServers()).append('\n')
+                .append("bootstrap-servers=").append(STACK.stack().saslSslBootstrapServers()).append('\n')
                 .append("topic=").append(TOPIC).append('\n')
                 .append("dlq-topic=").append(DLQ).append('\n')
                 .append("group-id=").append(GROUP).append('\n')
                 .append("zookeeper-quorum=127.0.0.1\n")
                 .append("zookeeper-port=").append(STACK.zookeeperPort()).append('\n');
-        LocalStack.scramClientProperties(USER, password).forEach((k, v) -> text.append("kafka-prop.").append(k)
-                .append('=').append(v.replace("\\", "\\\\")).append('\n'));
-        return Files.writeString(DIR.resolve(name), text);
+        client.forEach((k, v) -> text.append("kafka-prop.").append(k).append('=').append(v.replace("\\", "\\\\"))
+                .append('\n'));
+        return Files.writeString(dir.resolve(name), text);
     }
 
     /** bin/cardstream produce on the SASL listener with {@code clientConfig}, its output to {@code log}. */

@@ -7,12 +7,9 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 import io.cardstream.job.JobFixture;
 import io.cardstream.job.JobProcess;
@@ -47,20 +44,9 @@ final class ClusterRun {
         this.dir = Path.of("target", name).toAbsolutePath();
     }
 
-    /**
-     * Empties target/{@code name}, the directory of one IT's logs and work directories: the ITs read the logs
-     * there, and a previous run's lines must not answer for this one's.
-     */
+    /** Empties target/{@code name}, the directory of one IT's logs and work directories (see JobFixture). */
     static Path freshDirectory(String name) throws IOException {
-        Path dir = Path.of("target", name).toAbsolutePath();
-        if (Files.exists(dir)) {
-            try (Stream<Path> files = Files.walk(dir)) {
-                for (Path p : files.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                    Files.delete(p);
-                }
-            }
-        }
-        return Files.createDirectories(dir);
+        return JobFixture.freshDirectory(name);
     }
 
     static Path sparkHome() {
