@@ -29,6 +29,7 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
@@ -71,9 +72,8 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
         }
         ExecutorResources resources = ExecutorResources.get(config);
         TopicPartition source = range.topicPartition();
-        Producer<byte[], byte[]> deadLetters = resources.deadLetters(source);
+        Producer<byte[], byte[]> deadLetters = begin(resources, range);
         try {
-            deadLetters.beginTransaction();
             PartitionResult result = process(records, resources, deadLetters);
             // this partition's dead letters and the offset after its range, in one transaction: both or neither,
             // so a replay after a crash neither loses nor repeats a dead letter
@@ -91,11 +91,39 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
         }
     }
 
+    /**
+     * Begins the partition's transaction and claims it at once: the offset where the range starts goes into the
+     * transaction (the one at its end replaces it), which asks the broker before any record is read. A producer that
+     * another executor's has fenced since its last batch here (the partition moved, and came back) fails that claim;
+     * it is then replaced, once, by a new one, which in turn fences the other.
+     */
+    private Producer<byte[], byte[]> begin(ExecutorResources resources, OffsetRange range) {
+        TopicPartition source = range.topicPartition();
+        for (int attempt = 1; ; attempt++) {
+            Producer<byte[], byte[]> deadLetters = resources.deadLetters(source);
+            try {
+                deadLetters.beginTransaction();
+                deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.fromOffset())),
+                        new ConsumerGroupMetadata(config.groupId()));
+                return deadLetters;
+            } catch (KafkaException e) {
+                abandon(resources, source, deadLetters);
+                if (attempt == 2) {
+                    throw e;
+                }
+                LOG.info("The dead-letter producer of {} could not begin its transaction ({}), fenced by another"
+                        + " executor's since its last batch here; making a new one.", source, e.toString());
+            }
+        }
+    }
+
     /** Aborts the partition's transaction, if the producer still can, and drops the producer. */
     private static void abandon(ExecutorResources resources, TopicPartition source,
             Producer<byte[], byte[]> deadLetters) {
         try {
             deadLetters.abortTransaction();
+        } catch (ProducerFencedException e) {
+            LOG.debug("The dead-letter producer of {} was fenced; its successor aborted what it had open.", source);
         } catch (RuntimeException e) {
             LOG.warn("Aborting the dead-letter transaction of {} failed ({}); the next producer of the partition"
                     + " aborts it.", source, e.toString());

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
@@ -24,6 +25,9 @@ import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -90,6 +94,52 @@ class StreamingJobIT {
         assertThat(gaps).contains(500L);
         assertThat(gaps.stream().filter(g -> g % 500 != 0)).isEmpty();
         assertThat(metricsTotals(run.startedAt)[0]).isEqualTo(30_000);
+    }
+
+    @Test
+    void carriesOnWhenAnotherExecutorFencedItsDeadLetterProducers() throws Exception {
+        String topic = "tx-fenced";
+        String dlq = "dlq-fenced";
+        String group = "group-fenced";
+        FIXTURE.topics(topic, 2, dlq);
+        JobConfig config = FIXTURE.jobConfig(topic, group, dlq, 500, 10_000, 10_000, 60);
+        GeneratorConfig before = new GeneratorConfig(61, PERSONS, COMPANIES, 0, 0.02, 0);
+        GeneratorConfig after = new GeneratorConfig(62, PERSONS, COMPANIES, 0, 0.02, 0);
+        StreamingJob job = new StreamingJob(config);
+        StormProducer.Summary first;
+        StormProducer.Summary second;
+        boolean passed = false;
+        try {
+            job.start();
+            first = FIXTURE.produce(topic, before, 10_000, 5_000);
+            FIXTURE.awaitCommittedToLogEnd(group, topic, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+            // what an executor does when a partition moves to it: a producer of the partition's transactional id
+            for (int p = 0; p < 2; p++) {
+                Map<String, Object> props = Map.of("bootstrap.servers", STACK.bootstrapServers(), "transactional.id",
+                        ExecutorResources.transactionalId(config, new TopicPartition(topic, p)),
+                        "key.serializer", ByteArraySerializer.class, "value.serializer", ByteArraySerializer.class);
+                try (KafkaProducer<byte[], byte[]> other = new KafkaProducer<>(props)) {
+                    other.initTransactions();
+                }
+            }
+            second = FIXTURE.produce(topic, after, 10_000, 5_000);
+            FIXTURE.awaitCommittedToLogEnd(group, topic, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+            passed = true;
+        } finally {
+            job.stop(passed);
+        }
+        assertThat(job.failure()).isNull();
+        assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(before))).isEqualTo(first.valid());
+        assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(after))).isEqualTo(second.valid());
+        long invalid = first.invalid() + second.invalid();
+        var letters = FIXTURE.consume(dlq, (int) invalid);
+        assertThat(letters).as("dead letters").hasSize((int) invalid);
+        Set<String> positions = new HashSet<>();
+        for (var letter : letters) {
+            positions.add(JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
+                    + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET));
+        }
+        assertThat(positions).as("dead letters, each once").hasSize((int) invalid);
     }
 
     @Test
