@@ -21,6 +21,9 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -157,8 +160,13 @@ public final class StreamingJob implements AutoCloseable {
                 }
             }
             checkDeadLetterRoom(kafka);
+            int partitions = kafka.describeTopics(List.of(config.topic())).allTopicNames().get(60, TimeUnit.SECONDS)
+                    .get(config.topic()).partitions().size();
+            abortTransactionsLeftOpen(partitions);
         } catch (ExecutionException e) {
             throw kafkaRefused(e.getCause());
+        } catch (KafkaException e) {
+            throw kafkaRefused(e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
                     + " did not answer within 60 s (" + e + "). If its listener wants SASL or SSL, set kafka-prop"
@@ -177,6 +185,26 @@ public final class StreamingJob implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /**
+     * Aborts the dead-letter transactions a killed run of the job may have left open, by fencing each input
+     * partition's transactional id. Until then their pending offset commits would keep the stream's consumer
+     * waiting for stable offsets, and with it the first batch, whose tasks would be the ones to fence them.
+     */
+    private void abortTransactionsLeftOpen(int partitions) {
+        long start = System.nanoTime();
+        // on this thread: its context class loader is the one that sees the job's jar (spark-submit sets it)
+        for (int p = 0; p < partitions; p++) {
+            TopicPartition source = new TopicPartition(config.topic(), p);
+            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
+                    ExecutorResources.deadLetterProducerProperties(config, source))) {
+                producer.initTransactions();
+            }
+        }
+        LOG.info("Fenced the dead-letter producers of the {} partitions of {}, aborting any transaction a previous"
+                + " run left open, in {} ms.", partitions, config.topic(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     /** The start-up error for a Kafka that refused the job: credentials, rights, or no answer. */

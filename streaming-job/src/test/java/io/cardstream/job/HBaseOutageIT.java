@@ -14,6 +14,8 @@ import io.cardstream.producer.StormProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * HBase crashes (SIGKILL) mid-stream and comes back some seconds later: while it is down no offset is committed,
@@ -21,6 +23,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class HBaseOutageIT {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HBaseOutageIT.class);
     private static final String TOPIC = "outage-tx";
     private static final String GROUP = "outage-group";
 
@@ -47,6 +50,7 @@ class HBaseOutageIT {
             CompletableFuture<StormProducer.Summary> second = CompletableFuture.supplyAsync(
                     () -> fixture.produce(TOPIC, during, 30_000, 3_000));
             STACK.stack().stop(LocalStack.HBASE, true);
+            long crashed = System.nanoTime();
             // a batch whose rows were all flushed before the crash may still commit: give it 2 s, then watch
             TimeUnit.SECONDS.sleep(2);
             Map<TopicPartition, Long> atOutage = fixture.committed(GROUP);
@@ -60,12 +64,20 @@ class HBaseOutageIT {
                     .isGreaterThan(atOutage.values().stream().mapToLong(Long::longValue).sum());
 
             STACK.stack().start(LocalStack.HBASE);
+            long back = System.nanoTime();
+            long committedAtOutage = atOutage.values().stream().mapToLong(Long::longValue).sum();
+            fixture.awaitCommittedAtLeast(GROUP, committedAtOutage + 1, Duration.ofSeconds(120),
+                    () -> job.failure() == null);
+            LOG.info("HBase was down {} ms (killed, watched, restarted); the job committed again {} ms after it was"
+                    + " back.", TimeUnit.NANOSECONDS.toMillis(back - crashed),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
             StormProducer.Summary secondSummary = second.get(2, TimeUnit.MINUTES);
             fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(240), () -> job.failure() == null);
             assertThat(job.failure()).isNull();
 
-            assertThat(fixture.countRows(JobFixture.txIdPrefix(before))).isEqualTo(first.valid());
-            assertThat(fixture.countRows(JobFixture.txIdPrefix(during))).isEqualTo(secondSummary.valid());
+            fixture.assertEveryValidStored(before, 10_000, first.valid());
+            fixture.assertEveryValidStored(during, 30_000, secondSummary.valid());
+            fixture.assertEveryInvalidDeadLettered(first.invalid() + secondSummary.invalid(), TOPIC, "outage-dlq");
             passed = true;
         } finally {
             // after a failure a batch may be stuck on a dead service; a graceful stop would wait for it

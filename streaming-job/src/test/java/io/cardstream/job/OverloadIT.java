@@ -29,8 +29,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Overload, and the guard against real-time monopolisation: the job runs under spark-submit with one core
  * ({@code local[1]}) and a cap of 2,500 records a second per partition (10,000 a batch on 4 partitions), and the
- * storm arrives at three times that for 10 s (or {@code cardstream.overload.seconds}). No batch exceeds the cap, the job stays up, its CPU stays within its
- * one core (plus what the JVM itself needs), and once the storm has passed the lag returns to zero.
+ * storm arrives at three times that for 10 s (or {@code cardstream.overload.seconds}). No batch exceeds the cap,
+ * the job stays up, its CPU stays within its one core (plus what the JVM itself needs), and once the storm has
+ * passed the lag returns to zero.
  */
 class OverloadIT {
 
