@@ -153,7 +153,10 @@ final class ExecutorResources {
 
     private void close() {
         try {
-            deadLetters.values().forEach(p -> p.close(Duration.ofSeconds(10)));
+            // one 10 s budget for all of them, as for the single producer before: with the broker gone, each close
+            // waits out its whole timeout
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            deadLetters.values().forEach(p -> p.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
             deadLetters.clear();
             hbase.close();
         } catch (IOException | RuntimeException e) {
