@@ -136,7 +136,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
         TransactionCodec codec = TransactionCodec.create();
         Histogram latency = BatchSummary.newHistogram();
         Map<String, CompanyAccumulator> companies = new HashMap<>();
-        ArrayDeque<PartitionResult.SampleRow> sample = new ArrayDeque<>(SAMPLE);
+        ArrayDeque<EnrichedTransaction> last = new ArrayDeque<>(SAMPLE);
         long count = 0;
         long enriched = 0;
         long deadLettered = 0;
@@ -194,12 +194,10 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                     amountSum = amountSum.add(tx.amount());
                     companies.computeIfAbsent(tx.companyId(), id -> new CompanyAccumulator(e.companyName()))
                             .add(tx.amount());
-                    if (sample.size() == SAMPLE) {
-                        sample.removeFirst();
+                    if (last.size() == SAMPLE) {
+                        last.removeFirst();
                     }
-                    sample.addLast(new PartitionResult.SampleRow(tx.txId(), e.personName(), e.companyName(),
-                            tx.amount().toPlainString(), tx.currency(), tx.eventTime(), e.processedTime(),
-                            e.status().name()));
+                    last.addLast(e);
                 }
             }
             mutator.flush();
@@ -207,8 +205,12 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
         Map<String, PartitionResult.CompanyTotal> totals = new HashMap<>(companies.size() * 2);
         companies.forEach((id, acc) -> totals.put(id, new PartitionResult.CompanyTotal(id, acc.name, acc.amount,
                 acc.transactions)));
+        List<PartitionResult.SampleRow> sample = last.stream().map(e -> new PartitionResult.SampleRow(
+                e.transaction().txId(), e.personName(), e.companyName(), e.transaction().amount().toPlainString(),
+                e.transaction().currency(), e.transaction().eventTime(), e.processedTime(), e.status().name()))
+                .toList();
         return new PartitionResult(count, enriched, deadLettered, missing, BatchSummary.encode(latency), amountSum,
-                totals, List.copyOf(sample));
+                totals, sample);
     }
 
     /** A company's running total within one partition: one object per company, not one per transaction. */

@@ -1,7 +1,15 @@
 package io.cardstream.job;
 
+import java.io.Externalizable;
+import java.io.IOException;
+import java.io.ObjectInput;
+import java.io.ObjectOutput;
+import java.io.Serial;
 import java.io.Serializable;
 import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +32,16 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
 
     private static final long serialVersionUID = 1L;
 
+    /**
+     * Travels to the driver as a {@link Wire}: Java's default form of thousands of company records (each with a
+     * BigDecimal) a partition and batch took about a tenth of the job JVM's CPU samples at 20,000 tx/s (Java Flight
+     * Recorder), half of them on the driver's result thread.
+     */
+    @Serial
+    private Object writeReplace() {
+        return new Wire(this);
+    }
+
     /** A company's amount in a batch; the name is null when the company was not found. */
     public record CompanyTotal(String companyId, String name, BigDecimal amount, long transactions)
             implements Serializable {
@@ -39,5 +57,117 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
     public record SampleRow(String txId, String personName, String companyName, String amount, String currency,
                             long eventTime, long processedTime, String status) implements Serializable {
         private static final long serialVersionUID = 1L;
+    }
+
+    /** The compact serialised form of a {@link PartitionResult}: fields written one by one, no per-object headers. */
+    static final class Wire implements Externalizable {
+        @Serial
+        private static final long serialVersionUID = 1L;
+
+        private PartitionResult result;
+
+        /** For deserialisation only. */
+        public Wire() {
+        }
+
+        Wire(PartitionResult result) {
+            this.result = result;
+        }
+
+        @Override
+        public void writeExternal(ObjectOutput out) throws IOException {
+            PartitionResult r = result;
+            out.writeLong(r.records);
+            out.writeLong(r.enriched);
+            out.writeLong(r.deadLettered);
+            out.writeLong(r.missingDims);
+            out.writeInt(r.latencyHistogram.length);
+            out.write(r.latencyHistogram);
+            writeDecimal(out, r.amountSum);
+            out.writeInt(r.companies.size());
+            for (CompanyTotal c : r.companies.values()) {
+                out.writeUTF(c.companyId);
+                writeNullable(out, c.name);
+                writeDecimal(out, c.amount);
+                out.writeLong(c.transactions);
+            }
+            out.writeInt(r.sample.size());
+            for (SampleRow row : r.sample) {
+                out.writeUTF(row.txId);
+                writeNullable(out, row.personName);
+                writeNullable(out, row.companyName);
+                out.writeUTF(row.amount);
+                out.writeUTF(row.currency);
+                out.writeLong(row.eventTime);
+                out.writeLong(row.processedTime);
+                out.writeUTF(row.status);
+            }
+        }
+
+        @Override
+        public void readExternal(ObjectInput in) throws IOException {
+            long records = in.readLong();
+            long enriched = in.readLong();
+            long deadLettered = in.readLong();
+            long missing = in.readLong();
+            byte[] histogram = new byte[in.readInt()];
+            in.readFully(histogram);
+            BigDecimal amountSum = readDecimal(in);
+            int companyCount = in.readInt();
+            Map<String, CompanyTotal> companies = new HashMap<>(companyCount * 2);
+            for (int i = 0; i < companyCount; i++) {
+                String id = in.readUTF();
+                companies.put(id, new CompanyTotal(id, readNullable(in), readDecimal(in), in.readLong()));
+            }
+            int sampleCount = in.readInt();
+            List<SampleRow> sample = new ArrayList<>(sampleCount);
+            for (int i = 0; i < sampleCount; i++) {
+                sample.add(new SampleRow(in.readUTF(), readNullable(in), readNullable(in), in.readUTF(), in.readUTF(),
+                        in.readLong(), in.readLong(), in.readUTF()));
+            }
+            result = new PartitionResult(records, enriched, deadLettered, missing, histogram, amountSum, companies,
+                    List.copyOf(sample));
+        }
+
+        @Serial
+        private Object readResolve() {
+            return result;
+        }
+
+        private static void writeNullable(ObjectOutput out, String s) throws IOException {
+            out.writeBoolean(s != null);
+            if (s != null) {
+                out.writeUTF(s);
+            }
+        }
+
+        private static String readNullable(ObjectInput in) throws IOException {
+            return in.readBoolean() ? in.readUTF() : null;
+        }
+
+        /** Scale and unscaled value; a long when it fits (every amount of the contract does). */
+        private static void writeDecimal(ObjectOutput out, BigDecimal v) throws IOException {
+            out.writeInt(v.scale());
+            BigInteger unscaled = v.unscaledValue();
+            if (unscaled.bitLength() < 64) {
+                out.writeByte(0);
+                out.writeLong(unscaled.longValue());
+            } else {
+                byte[] bytes = unscaled.toByteArray();
+                out.writeByte(1);
+                out.writeInt(bytes.length);
+                out.write(bytes);
+            }
+        }
+
+        private static BigDecimal readDecimal(ObjectInput in) throws IOException {
+            int scale = in.readInt();
+            if (in.readByte() == 0) {
+                return BigDecimal.valueOf(in.readLong(), scale);
+            }
+            byte[] bytes = new byte[in.readInt()];
+            in.readFully(bytes);
+            return new BigDecimal(new BigInteger(bytes), scale);
+        }
     }
 }

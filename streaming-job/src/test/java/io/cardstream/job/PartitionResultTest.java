@@ -1,0 +1,78 @@
+package io.cardstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.math.BigDecimal;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.HdrHistogram.Histogram;
+import org.junit.jupiter.api.Test;
+
+class PartitionResultTest {
+
+    private static PartitionResult result(int companyCount) {
+        Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
+        for (int i = 0; i < companyCount; i++) {
+            String id = String.format("C%07d", i);
+            companies.put(id, new PartitionResult.CompanyTotal(id, i % 7 == 0 ? null : "Merchant " + i,
+                    new BigDecimal(i + ".25"), i + 1));
+        }
+        // an amount whose unscaled value does not fit a long takes the other path
+        companies.put("C-big", new PartitionResult.CompanyTotal("C-big", "Big", new BigDecimal("1e30").add(
+                new BigDecimal("0.01")), 3));
+        Histogram h = BatchSummary.newHistogram();
+        h.recordValue(120);
+        h.recordValue(870);
+        List<PartitionResult.SampleRow> sample = List.of(
+                new PartitionResult.SampleRow("tx-1", "Ada L.", "Shop", "12.50", "EUR", 1_000L, 1_700L, "OK"),
+                new PartitionResult.SampleRow("tx-2", null, null, "0.01", "USD", 2_000L, 2_900L, "MISSING_BOTH"));
+        return new PartitionResult(5_000, 4_950, 50, 12, BatchSummary.encode(h), new BigDecimal("123456.78"),
+                companies, sample);
+    }
+
+    private static byte[] serialize(Object o) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(o);
+        }
+        return bytes.toByteArray();
+    }
+
+    private static Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes))) {
+            return in.readObject();
+        }
+    }
+
+    @Test
+    void survivesJavaSerialisationFieldForField() throws Exception {
+        PartitionResult before = result(3_000);
+        PartitionResult after = (PartitionResult) deserialize(serialize(before));
+        assertThat(after.records()).isEqualTo(5_000);
+        assertThat(after.enriched()).isEqualTo(4_950);
+        assertThat(after.deadLettered()).isEqualTo(50);
+        assertThat(after.missingDims()).isEqualTo(12);
+        assertThat(after.latencyHistogram()).isEqualTo(before.latencyHistogram());
+        assertThat(BatchSummary.decode(after.latencyHistogram()).getTotalCount()).isEqualTo(2);
+        assertThat(after.amountSum()).isEqualTo(new BigDecimal("123456.78"));
+        assertThat(after.companies()).isEqualTo(before.companies());
+        assertThat(after.companies().get("C0000007").name()).isNull();
+        assertThat(after.companies().get("C-big").amount()).isEqualByComparingTo("1000000000000000000000000000000.01");
+        assertThat(after.sample()).isEqualTo(before.sample());
+    }
+
+    @Test
+    void theWireFormIsAFractionOfJavasDefaultForm() throws Exception {
+        PartitionResult r = result(3_000);
+        // what the default form of the same content costs: the records themselves, without writeReplace
+        int defaultForm = serialize(new HashMap<>(r.companies())).length;
+        assertThat(serialize(r).length).isLessThan(defaultForm / 2);
+    }
+}
