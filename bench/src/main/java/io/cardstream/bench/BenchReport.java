@@ -26,7 +26,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * latency against achieved throughput.
  */
 record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double hbaseWriteLimit,
-                   double hbaseGetLimit, List<RateResult> rungs) {
+                   double hbaseWriteBurst, double hbaseGetLimit, List<RateResult> rungs) {
 
     /** The highest target rate of {@code design} at {@code intervalMs} that was sustained; 0 if none was. */
     long sustained(String design, long intervalMs) {
@@ -46,6 +46,7 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
         j.put("machine", machine);
         j.put("kafka_consume_limit_rps", Math.round(kafkaConsumeLimit));
         j.put("hbase_write_limit_rps", Math.round(hbaseWriteLimit));
+        j.put("hbase_write_burst_rps", Math.round(hbaseWriteBurst));
         j.put("hbase_get_limit_keys_ps", Math.round(hbaseGetLimit));
         long s1000 = sustained("pipeline", 1000);
         long s500 = sustained("pipeline", 500);
@@ -81,6 +82,9 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
         m.put("cpu_cores", round2(r.cpuCores()));
         m.put("rps_per_core", Math.round(r.rpsPerCore()));
         m.put("heap_max_mb", r.heapMaxMb());
+        m.put("hbase_cores", round2(r.hbaseCores()));
+        m.put("kafka_cores", round2(r.kafkaCores()));
+        m.put("producer_cores", round2(r.producerCores()));
         return m;
     }
 
@@ -93,22 +97,29 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
                 machine.get("warmup_s"), machine.get("hold_s")));
         Map<String, Object> j = json();
         md.append("| figure | value |\n|---|---|\n");
-        for (String key : List.of("kafka_consume_limit_rps", "hbase_write_limit_rps", "hbase_get_limit_keys_ps",
+        for (String key : List.of("kafka_consume_limit_rps", "hbase_write_limit_rps", "hbase_write_burst_rps",
+                "hbase_get_limit_keys_ps",
                 "sustained_rps_1000ms", "p99_ms_1000ms", "sustained_rps_500ms", "p99_ms_500ms", "naive_sustained_rps",
                 "ratio_to_hbase_limit", "ratio_to_naive")) {
             md.append("| `").append(key).append("` | ").append(format(j.get(key))).append(" |\n");
         }
         md.append("\n| design | interval | target tx/s | achieved tx/s | sustained | processing avg | delay avg / max"
-                + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max"
+                + " | HBase / Kafka / producer CPU (cores) |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RateResult r : rungs) {
             md.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
-                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB |%n", r.design(), r.intervalMs(),
-                    r.targetRps(), r.achievedRps(), r.sustainable() ? "yes" : "no", r.avgProcessingMs(),
-                    r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), r.p50Ms(), r.p95Ms(), r.p99Ms(),
-                    r.maxMs(), r.cpuCores(), r.rpsPerCore(), r.heapMaxMb()));
+                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB | %s / %s / %s |%n", r.design(),
+                    r.intervalMs(), r.targetRps(), r.achievedRps(), r.sustainable() ? "yes" : "no",
+                    r.avgProcessingMs(), r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), r.p50Ms(), r.p95Ms(),
+                    r.p99Ms(), r.maxMs(), r.cpuCores(), r.rpsPerCore(), r.heapMaxMb(), cores(r.hbaseCores()),
+                    cores(r.kafkaCores()), cores(r.producerCores())));
         }
         return md.toString();
+    }
+
+    private static String cores(double v) {
+        return v < 0 ? "?" : String.format(Locale.ROOT, "%.2f", v);
     }
 
     private static String format(Object v) {

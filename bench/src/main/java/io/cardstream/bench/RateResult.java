@@ -21,18 +21,28 @@ package io.cardstream.bench;
  * @param latencySamples  rows the percentiles come from
  * @param cpuCores        CPU the job's JVM used over the window, in cores (2.0 = both cores of this machine)
  * @param heapMaxMb       the job JVM's largest used heap seen (sampled every second)
+ * @param hbaseCores      CPU the HBase JVM (master, region server and ZooKeeper) used over the window, in cores;
+ *                        -1 when the OS did not say
+ * @param kafkaCores      CPU the broker's JVM used over the window, in cores; -1 when the OS did not say
+ * @param producerCores   CPU the producer's JVM used over the window, in cores; -1 when the OS did not say
  * @param sustainable     scheduling delay under one interval on average and lag not growing
  */
 public record RateResult(String design, long intervalMs, long targetRps, double achievedRps, int batches,
                          double avgProcessingMs, double avgSchedulingMs, long maxSchedulingMs, long lagGrowth,
                          long p50Ms, long p95Ms, long p99Ms, long maxMs, long latencySamples, double cpuCores,
-                         long heapMaxMb, boolean sustainable) {
+                         long heapMaxMb, double hbaseCores, double kafkaCores, double producerCores,
+                         boolean sustainable) {
 
     /** The rule of issue 7: average scheduling delay under one interval, lag not growing beyond two batches. */
     static boolean sustainable(double avgSchedulingMs, long intervalMs, long lagGrowth, long targetRps,
                                double achievedRps) {
         long twoBatches = Math.max(1, targetRps * intervalMs * 2 / 1000);
         return avgSchedulingMs < intervalMs && lagGrowth <= twoBatches && achievedRps >= 0.9 * targetRps;
+    }
+
+    /** CPU every process of the run used over the window (job, HBase, Kafka, producer), in cores. */
+    public double totalCores() {
+        return cpuCores + Math.max(0, hbaseCores) + Math.max(0, kafkaCores) + Math.max(0, producerCores);
     }
 
     /** Records per second per core the job used. */

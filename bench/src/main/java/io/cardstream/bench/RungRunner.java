@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.cardstream.job.JobConfig;
+import io.cardstream.localstack.LocalStack;
 import io.cardstream.job.StreamingJob;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.TransactionGenerator;
@@ -103,12 +105,23 @@ final class RungRunner {
             long windowStart = t0 + warmup * 1000;
             long windowEnd = windowStart + hold * 1000;
             long cpuStart = -1;
+            long[] stackCpuStart = null;
+            long[] stackCpuLast = null;
+            long stackStartMs = 0;
+            long stackLastMs = 0;
+            long[] stackPids = {pid(LocalStack.HBASE), pid(LocalStack.KAFKA), producer.pid()};
             long heapMax = 0;
             List<double[]> lags = new ArrayList<>();
             while (System.currentTimeMillis() < windowEnd) {
                 long now = System.currentTimeMillis();
                 if (cpuStart < 0 && now >= windowStart) {
                     cpuStart = os.getProcessCpuTime();
+                    stackCpuStart = cpuNanos(stackPids);
+                    stackStartMs = System.currentTimeMillis();
+                } else if (stackCpuStart != null) {
+                    // read every second, not at the end: the producer exits when the window ends
+                    stackCpuLast = cpuNanos(stackPids);
+                    stackLastMs = System.currentTimeMillis();
                 }
                 if (now >= windowStart) {
                     heapMax = Math.max(heapMax, memory.getHeapMemoryUsage().getUsed());
@@ -120,6 +133,8 @@ final class RungRunner {
                 Thread.sleep(1000 - System.currentTimeMillis() % 1000);
             }
             double cpuCores = (os.getProcessCpuTime() - cpuStart) / 1e9 / hold;
+            double[] stackCores = cores(stackPids.length, stackCpuStart, stackCpuLast,
+                    (stackLastMs - stackStartMs) / 1000.0);
             List<Batch> window = batches.stream()
                     .filter(b -> b.batchTime() >= windowStart && b.batchTime() < windowEnd).toList();
             long records = window.stream().mapToLong(Batch::records).sum();
@@ -134,7 +149,7 @@ final class RungRunner {
             Percentiles latency = latency(seed, windowStart, windowEnd, rate * hold);
             RateResult r = new RateResult(design, intervalMs, rate, achieved, window.size(), avgProcessing,
                     avgScheduling, maxScheduling, lagGrowth, latency.at(50), latency.at(95), latency.at(99),
-                    latency.max(), latency.size(), cpuCores, heapMax >> 20,
+                    latency.max(), latency.size(), cpuCores, heapMax >> 20, stackCores[0], stackCores[1], stackCores[2],
                     RateResult.sustainable(avgScheduling, intervalMs, lagGrowth, rate, achieved));
             LOG.info("{} at {} ms, {} tx/s: {}", design, intervalMs, rate, r);
             return r;
@@ -143,6 +158,31 @@ final class RungRunner {
             producer.destroyForcibly();
             producer.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private long pid(String service) {
+        Long pid = ctx.stack().pids().get(service);
+        return pid == null ? -1 : pid;
+    }
+
+    /** Each process's CPU time so far, in nanoseconds; -1 where the OS does not say (or the process is gone). */
+    static long[] cpuNanos(long[] pids) {
+        long[] cpu = new long[pids.length];
+        for (int i = 0; i < pids.length; i++) {
+            cpu[i] = ProcessHandle.of(pids[i]).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
+                    .orElse(-1L);
+        }
+        return cpu;
+    }
+
+    /** Cores each process used between two readings {@code seconds} apart; -1 where a reading is missing. */
+    static double[] cores(int processes, long[] start, long[] end, double seconds) {
+        double[] cores = new double[processes];
+        for (int i = 0; i < cores.length; i++) {
+            cores[i] = start == null || end == null || seconds <= 0 || start[i] < 0 || end[i] < 0 ? -1
+                    : (end[i] - start[i]) / 1e9 / seconds;
+        }
+        return cores;
     }
 
     private AutoCloseable startJob(String design, String topic, long intervalMs, long maxRatePerPartition,
