@@ -29,9 +29,8 @@ public record BenchSettings(boolean quick, long warmupSeconds, long holdSeconds,
                             long jvmWarmupSeconds, Path outDir, Path dataDir) {
 
     /**
-     * The full run: each rate held 60 s after 20 s of warm-up. The 1 s and naive ladders step by an eighth of the
-     * previously sustained rates (2,500 and 250 tx/s) where they ended, so the sustained figures and their ratio are
-     * not an artefact of coarse steps.
+     * The full run: each rate held 60 s after 20 s of warm-up. The 1 s and naive ladders step by 2,500 and 250 tx/s
+     * around where they ended before, so the sustained figures and their ratio are not artefacts of coarse steps.
      */
     static BenchSettings full(Path outDir, Path dataDir) {
         return new BenchSettings(false, 20, 60, List.of(15_000L, 17_500L, 20_000L, 22_500L, 25_000L, 27_500L,
