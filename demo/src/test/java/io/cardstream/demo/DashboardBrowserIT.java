@@ -55,6 +55,7 @@ class DashboardBrowserIT {
         }
         Assumptions.assumeTrue(present, "Chromium and chromedriver are not installed (apt-get install chromium"
                 + " chromium-driver); .ci/run installs them and sets CARDSTREAM_REQUIRE_BROWSER=1.");
+        DemoProcess.requireSigintDelivered();
 
         // A 1 s cache TTL, so the renamed cardholders reach the enriched rows within seconds.
         Path jobConfig = tmp.resolve("job.properties");

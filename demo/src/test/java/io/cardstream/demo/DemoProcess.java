@@ -51,6 +51,26 @@ final class DemoProcess implements AutoCloseable {
         return new DemoProcess(pb.start());
     }
 
+    /**
+     * Fails at once, saying why, when SIGINT is ignored in this JVM: a Ctrl-C test cannot work then, because every
+     * process started from here inherits the ignored signal and the JVM does not install its handler for it. That
+     * happens when the build runs as a background job of a shell without job control ({@code (mvn verify &)});
+     * the demo would keep running and the test time out after minutes with no hint.
+     */
+    static void requireSigintDelivered() throws IOException {
+        Path status = Path.of("/proc/self/status");
+        if (!Files.isReadable(status)) {
+            return;
+        }
+        for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
+            if (line.startsWith("SigIgn:") && (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0) {
+                throw new AssertionError("SIGINT is ignored in this JVM (SigIgn " + line.substring(7).trim()
+                        + "), and the demo started from it would ignore Ctrl-C too. The build was started as a"
+                        + " background job without job control; start it in the foreground, or with 'set -m' first.");
+            }
+        }
+    }
+
     /** The repository root: where demo.sh is, above this module. */
     static Path projectRoot() {
         Path dir = Path.of("").toAbsolutePath();
