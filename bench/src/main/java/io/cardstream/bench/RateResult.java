@@ -40,11 +40,6 @@ public record RateResult(String design, long intervalMs, long targetRps, double 
         return avgSchedulingMs < intervalMs && lagGrowth <= twoBatches && achievedRps >= 0.9 * targetRps;
     }
 
-    /** CPU every process of the run used over the window (job, HBase, Kafka, producer), in cores. */
-    public double totalCores() {
-        return cpuCores + Math.max(0, hbaseCores) + Math.max(0, kafkaCores) + Math.max(0, producerCores);
-    }
-
     /** Records per second per core the job used. */
     public double rpsPerCore() {
         return cpuCores > 0 ? achievedRps / cpuCores : 0;

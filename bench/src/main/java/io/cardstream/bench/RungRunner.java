@@ -7,14 +7,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import io.cardstream.job.JobConfig;
-import io.cardstream.localstack.LocalStack;
 import io.cardstream.job.StreamingJob;
+import io.cardstream.localstack.LocalStack;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.Schema;
@@ -105,10 +106,8 @@ final class RungRunner {
             long windowStart = t0 + warmup * 1000;
             long windowEnd = windowStart + hold * 1000;
             long cpuStart = -1;
-            long[] stackCpuStart = null;
-            long[] stackCpuLast = null;
-            long stackStartMs = 0;
-            long stackLastMs = 0;
+            CpuReading stackCpuStart = null;
+            CpuReading stackCpuLast = null;
             long[] stackPids = {pid(LocalStack.HBASE), pid(LocalStack.KAFKA), producer.pid()};
             long heapMax = 0;
             List<double[]> lags = new ArrayList<>();
@@ -116,12 +115,10 @@ final class RungRunner {
                 long now = System.currentTimeMillis();
                 if (cpuStart < 0 && now >= windowStart) {
                     cpuStart = os.getProcessCpuTime();
-                    stackCpuStart = cpuNanos(stackPids);
-                    stackStartMs = System.currentTimeMillis();
+                    stackCpuStart = CpuReading.of(stackPids);
                 } else if (stackCpuStart != null) {
                     // read every second, not at the end: the producer exits when the window ends
-                    stackCpuLast = cpuNanos(stackPids);
-                    stackLastMs = System.currentTimeMillis();
+                    stackCpuLast = CpuReading.of(stackPids);
                 }
                 if (now >= windowStart) {
                     heapMax = Math.max(heapMax, memory.getHeapMemoryUsage().getUsed());
@@ -133,8 +130,7 @@ final class RungRunner {
                 Thread.sleep(1000 - System.currentTimeMillis() % 1000);
             }
             double cpuCores = (os.getProcessCpuTime() - cpuStart) / 1e9 / hold;
-            double[] stackCores = cores(stackPids.length, stackCpuStart, stackCpuLast,
-                    (stackLastMs - stackStartMs) / 1000.0);
+            double[] stackCores = CpuReading.cores(stackPids.length, stackCpuStart, stackCpuLast);
             List<Batch> window = batches.stream()
                     .filter(b -> b.batchTime() >= windowStart && b.batchTime() < windowEnd).toList();
             long records = window.stream().mapToLong(Batch::records).sum();
@@ -165,24 +161,33 @@ final class RungRunner {
         return pid == null ? -1 : pid;
     }
 
-    /** Each process's CPU time so far, in nanoseconds; -1 where the OS does not say (or the process is gone). */
-    static long[] cpuNanos(long[] pids) {
-        long[] cpu = new long[pids.length];
-        for (int i = 0; i < pids.length; i++) {
-            cpu[i] = ProcessHandle.of(pids[i]).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
-                    .orElse(-1L);
-        }
-        return cpu;
-    }
+    /** The CPU time each process has used so far, in nanoseconds (-1 where the OS does not say), and when. */
+    record CpuReading(long atMillis, long[] nanos) {
 
-    /** Cores each process used between two readings {@code seconds} apart; -1 where a reading is missing. */
-    static double[] cores(int processes, long[] start, long[] end, double seconds) {
-        double[] cores = new double[processes];
-        for (int i = 0; i < cores.length; i++) {
-            cores[i] = start == null || end == null || seconds <= 0 || start[i] < 0 || end[i] < 0 ? -1
-                    : (end[i] - start[i]) / 1e9 / seconds;
+        static CpuReading of(long[] pids) {
+            long[] cpu = new long[pids.length];
+            for (int i = 0; i < pids.length; i++) {
+                cpu[i] = ProcessHandle.of(pids[i]).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
+                        .orElse(-1L);
+            }
+            return new CpuReading(System.currentTimeMillis(), cpu);
         }
-        return cores;
+
+        /** Cores each of {@code processes} used from {@code start} to {@code end}; -1 where a reading is missing. */
+        static double[] cores(int processes, CpuReading start, CpuReading end) {
+            double[] cores = new double[processes];
+            Arrays.fill(cores, -1);
+            if (start == null || end == null || end.atMillis <= start.atMillis) {
+                return cores;
+            }
+            double seconds = (end.atMillis - start.atMillis) / 1000.0;
+            for (int i = 0; i < processes; i++) {
+                if (start.nanos[i] >= 0 && end.nanos[i] >= 0) {
+                    cores[i] = (end.nanos[i] - start.nanos[i]) / 1e9 / seconds;
+                }
+            }
+            return cores;
+        }
     }
 
     private AutoCloseable startJob(String design, String topic, long intervalMs, long maxRatePerPartition,

@@ -53,6 +53,14 @@ class BenchReportTest {
     }
 
     @Test
+    void processCoresComeFromTwoReadingsAndAreUnknownWhereOneIsMissing() {
+        RungRunner.CpuReading start = new RungRunner.CpuReading(1_000, new long[] {0, 5_000_000_000L, -1});
+        RungRunner.CpuReading end = new RungRunner.CpuReading(11_000, new long[] {12_000_000_000L, 6_000_000_000L, 9});
+        assertThat(RungRunner.CpuReading.cores(3, start, end)).containsExactly(1.2, 0.1, -1.0);
+        assertThat(RungRunner.CpuReading.cores(3, start, null)).containsExactly(-1.0, -1.0, -1.0);
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         Percentiles p = new Percentiles(new long[] {5, 1, 4, 2, 3, 6, 7, 8, 9, 10});
         assertThat(p.at(50)).isEqualTo(5);
