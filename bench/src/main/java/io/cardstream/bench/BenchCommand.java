@@ -71,6 +71,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-raw-limits", description = "Do not measure the raw limits (for profiling runs).")
     boolean skipRaw;
 
+    @Option(names = "--kafka-heap", paramLabel = "SIZE", defaultValue = LocalStackConfig.DEFAULT_KAFKA_HEAP,
+            description = "Maximum heap of the broker JVM (-Xmx). Default: ${DEFAULT-VALUE}")
+    String kafkaHeap;
+
+    @Option(names = "--hbase-heap", paramLabel = "SIZE", defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
+            description = "Maximum heap of the HBase JVM (-Xmx); its memstores get 40% of it. Default:"
+                    + " ${DEFAULT-VALUE}")
+    String hbaseHeap;
+
+    @Option(names = "--hbase-conf", paramLabel = "KEY=VALUE",
+            description = "An hbase-site setting for the HBase JVM, e.g. hbase.hstore.compaction.min=5 (repeatable).")
+    Map<String, String> hbaseConf = new LinkedHashMap<>();
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -89,7 +102,8 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         };
         say.line("Starting Kafka and HBase under " + dataDir + " ...");
-        LocalStack stack = LocalStack.start(LocalStackConfig.defaults(dataDir).withHeaps("1g", "3g"));
+        LocalStack stack = LocalStack.start(LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
+                .withHBaseSettings(hbaseConf));
         try (BenchContext ctx = new BenchContext(home, dataDir, stack, connect(stack))) {
             try (Admin admin = ctx.hbase().getAdmin()) {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
@@ -100,7 +114,7 @@ public final class BenchCommand implements Callable<Integer> {
             ctx.createDeadLetterTopic("bench-dlq");
 
             double consume = 0;
-            RawLimits.WriteLimit write = new RawLimits.WriteLimit(0, 0);
+            RawLimits.WriteLimit write = RawLimits.WriteLimit.NOT_MEASURED;
             double get = 0;
             if (!skipRaw) {
                 RawLimits raw = new RawLimits(ctx);
@@ -109,7 +123,8 @@ public final class BenchCommand implements Callable<Integer> {
                 say.line(String.format("  Kafka consume: %,.0f records/s", consume));
                 write = raw.hbaseWrite(Math.min(100_000, settings.writeRows()), settings.writeRows(), 8L << 20);
                 say.line(String.format("  HBase write (tx_enriched rows and settings, BufferedMutator 8 MB): %,.0f"
-                        + " rows/s sustained (%,.0f rows/s into an empty memstore)", write.steady(), write.burst()));
+                        + " rows/s sustained (%,.0f rows/s into an empty memstore); HBase %.2f cores, %.1f µs a row",
+                        write.steady(), write.burst(), write.hbaseCores(), write.hbaseMicrosPerRow()));
                 get = raw.hbaseGet(settings.persons(), Duration.ofSeconds(settings.getSeconds()));
                 say.line(String.format("  HBase batched get (1,000 person keys a call): %,.0f keys/s", get));
             }
@@ -128,7 +143,7 @@ public final class BenchCommand implements Callable<Integer> {
                             + " it must be pipeline-1000, pipeline-500 or naive; got '" + ladder + "'.");
                 }
             }
-            BenchReport report = new BenchReport(machine(settings), consume, write.steady(), write.burst(), get, rungs);
+            BenchReport report = new BenchReport(machine(settings), consume, write, get, rungs);
             report.write(outDir);
             say.line("");
             say.line(report.markdown());
@@ -177,7 +192,7 @@ public final class BenchCommand implements Callable<Integer> {
         return HBaseOptions.connect(conf);
     }
 
-    private static Map<String, Object> machine(BenchSettings settings) {
+    private Map<String, Object> machine(BenchSettings settings) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("cores", Runtime.getRuntime().availableProcessors());
         long bytes = ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
@@ -191,6 +206,9 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             m.put("host", "unknown");
         }
+        m.put("kafka_heap", kafkaHeap);
+        m.put("hbase_heap", hbaseHeap);
+        m.put("hbase_conf", hbaseConf);
         m.put("quick", settings.quick());
         m.put("warmup_s", settings.warmupSeconds());
         m.put("hold_s", settings.holdSeconds());

@@ -25,8 +25,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
  * {@code latest.json} (stable snake_case keys), {@code latest.md} (the tables README shows) and a PNG chart of p99
  * latency against achieved throughput.
  */
-record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double hbaseWriteLimit,
-                   double hbaseWriteBurst, double hbaseGetLimit, List<RateResult> rungs) {
+record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLimits.WriteLimit hbaseWrite,
+                   double hbaseGetLimit, List<RateResult> rungs) {
 
     /** The highest target rate of {@code design} at {@code intervalMs} that was sustained; 0 if none was. */
     long sustained(String design, long intervalMs) {
@@ -45,8 +45,11 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
         Map<String, Object> j = new LinkedHashMap<>();
         j.put("machine", machine);
         j.put("kafka_consume_limit_rps", Math.round(kafkaConsumeLimit));
-        j.put("hbase_write_limit_rps", Math.round(hbaseWriteLimit));
-        j.put("hbase_write_burst_rps", Math.round(hbaseWriteBurst));
+        j.put("hbase_write_limit_rps", Math.round(hbaseWrite.steady()));
+        j.put("hbase_write_burst_rps", Math.round(hbaseWrite.burst()));
+        j.put("hbase_write_limit_hbase_cores", round2(hbaseWrite.hbaseCores()));
+        j.put("hbase_write_limit_client_cores", round2(hbaseWrite.clientCores()));
+        j.put("hbase_write_limit_us_per_row", round1(hbaseWrite.hbaseMicrosPerRow()));
         j.put("hbase_get_limit_keys_ps", Math.round(hbaseGetLimit));
         long s1000 = sustained("pipeline", 1000);
         long s500 = sustained("pipeline", 500);
@@ -56,7 +59,7 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
         j.put("sustained_rps_500ms", s500);
         j.put("p99_ms_500ms", p99AtSustained("pipeline", 500));
         j.put("naive_sustained_rps", naive);
-        j.put("ratio_to_hbase_limit", round2(hbaseWriteLimit > 0 ? s1000 / hbaseWriteLimit : 0));
+        j.put("ratio_to_hbase_limit", round2(hbaseWrite.steady() > 0 ? s1000 / hbaseWrite.steady() : 0));
         j.put("ratio_to_naive", round2(naive > 0 ? s1000 / (double) naive : 0));
         j.put("rates", rungs.stream().map(BenchReport::row).toList());
         return j;
@@ -83,6 +86,7 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
         m.put("rps_per_core", Math.round(r.rpsPerCore()));
         m.put("heap_max_mb", r.heapMaxMb());
         m.put("hbase_cores", round2(r.hbaseCores()));
+        m.put("hbase_us_per_row", round1(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())));
         m.put("kafka_cores", round2(r.kafkaCores()));
         m.put("producer_cores", round2(r.producerCores()));
         return m;
@@ -90,35 +94,42 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Measured %s on %s: %s cores, %s GiB, %s; Kafka, HBase, the job (local[2])"
-                        + " and the producer all on this machine. %s run (%s s warm-up, %s s measured per rate).%n%n",
+        md.append(String.format(Locale.ROOT, "Measured %s on %s: %s cores, %s GiB, %s; Kafka (%s heap), HBase (%s"
+                        + " heap), the job (local[2]) and the producer all on this machine. %s run (%s s warm-up, %s s"
+                        + " measured per rate).%n%n",
                 machine.get("date"), machine.get("host"), machine.get("cores"), machine.get("memory_gib"),
-                machine.get("java"), Boolean.TRUE.equals(machine.get("quick")) ? "Quick" : "Full",
+                machine.get("java"), machine.getOrDefault("kafka_heap", "?"), machine.getOrDefault("hbase_heap", "?"),
+                Boolean.TRUE.equals(machine.get("quick")) ? "Quick" : "Full",
                 machine.get("warmup_s"), machine.get("hold_s")));
         Map<String, Object> j = json();
         md.append("| figure | value |\n|---|---|\n");
         for (String key : List.of("kafka_consume_limit_rps", "hbase_write_limit_rps", "hbase_write_burst_rps",
-                "hbase_get_limit_keys_ps", "sustained_rps_1000ms", "p99_ms_1000ms", "sustained_rps_500ms",
+                "hbase_write_limit_hbase_cores", "hbase_write_limit_us_per_row", "hbase_get_limit_keys_ps", "sustained_rps_1000ms", "p99_ms_1000ms", "sustained_rps_500ms",
                 "p99_ms_500ms", "naive_sustained_rps", "ratio_to_hbase_limit", "ratio_to_naive")) {
             md.append("| `").append(key).append("` | ").append(format(j.get(key))).append(" |\n");
         }
         md.append("\n| design | interval | target tx/s | achieved tx/s | sustained | processing avg | delay avg / max"
                 + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max"
-                + " | HBase / Kafka / producer CPU (cores) |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | HBase / Kafka / producer CPU (cores) | HBase CPU a row |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RateResult r : rungs) {
             md.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
-                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB | %s / %s / %s |%n", r.design(),
+                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB | %s / %s / %s | %s |%n", r.design(),
                     r.intervalMs(), r.targetRps(), r.achievedRps(), r.sustainable() ? "yes" : "no",
                     r.avgProcessingMs(), r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), r.p50Ms(), r.p95Ms(),
                     r.p99Ms(), r.maxMs(), r.cpuCores(), r.rpsPerCore(), r.heapMaxMb(), cores(r.hbaseCores()),
-                    cores(r.kafkaCores()), cores(r.producerCores())));
+                    cores(r.kafkaCores()), cores(r.producerCores()),
+                    micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps()))));
         }
         return md.toString();
     }
 
     private static String cores(double v) {
         return v < 0 ? "?" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String micros(double v) {
+        return v < 0 ? "?" : String.format(Locale.ROOT, "%.0f µs", v);
     }
 
     private static String format(Object v) {
@@ -204,5 +215,9 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, double
 
     private static double round2(double v) {
         return Math.round(v * 100) / 100.0;
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
     }
 }

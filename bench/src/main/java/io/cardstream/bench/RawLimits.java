@@ -16,6 +16,7 @@ import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.EnrichedTransaction;
 import io.cardstream.core.Transaction;
 import io.cardstream.job.EnrichedRows;
+import io.cardstream.localstack.LocalStack;
 import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.RateSchedule;
@@ -95,13 +96,27 @@ final class RawLimits {
     /**
      * Rows a second HBase takes from one BufferedMutator.
      *
-     * @param burst  over {@code rows} written into an empty table after a small warm-up: mostly into the memstore,
-     *               before the server has flushed much of it
-     * @param steady over the next {@code rows}: the server now flushes as fast as it takes writes (global memstore
-     *               pressure, HFile writes with the table's block encoding), as it does in a pipeline that runs for
-     *               minutes. This is the limit a sustained rate compares with.
+     * @param burst       over {@code rows} written into an empty table after a small warm-up: mostly into the
+     *                    memstore, before the server has flushed much of it
+     * @param steady      over the next {@code rows}: the server now flushes as fast as it takes writes (global
+     *                    memstore pressure, HFile writes with the table's block encoding), as it does in a pipeline
+     *                    that runs for minutes. This is the limit a sustained rate compares with.
+     * @param hbaseCores  the HBase process's CPU over the steady part, in cores; -1 if the OS did not say
+     * @param clientCores this JVM's CPU (the writing client) over the steady part, in cores
      */
-    record WriteLimit(double burst, double steady) {
+    record WriteLimit(double burst, double steady, double hbaseCores, double clientCores) {
+
+        static final WriteLimit NOT_MEASURED = new WriteLimit(0, 0, -1, -1);
+
+        /** HBase's CPU per row written in the steady part, in microseconds; -1 if unknown. */
+        double hbaseMicrosPerRow() {
+            return microsPerRow(hbaseCores, steady);
+        }
+    }
+
+    /** CPU microseconds per row of a process that used {@code cores} while {@code rowsPerSecond} were written. */
+    static double microsPerRow(double cores, double rowsPerSecond) {
+        return cores < 0 || rowsPerSecond <= 0 ? -1 : cores * 1e6 / rowsPerSecond;
     }
 
     /** The write limits for the job's rows in a copy of tx_enriched's table settings (descriptor and splits). */
@@ -118,10 +133,17 @@ final class RawLimits {
         try {
             write(hbase, 0, warmupRows, bufferBytes);
             double burst = timedWrite(hbase, warmupRows, rows, bufferBytes);
+            long[] pids = {ctx.stack().pids().getOrDefault(LocalStack.HBASE, -1L), ProcessHandle.current().pid()};
+            RungRunner.CpuReading cpuStart = RungRunner.CpuReading.of(pids);
             double steady = timedWrite(hbase, warmupRows + rows, rows, bufferBytes);
-            LOG.info("HBase took {} rows at {} rows/s into an empty table, and the next {} at {} rows/s.", rows,
-                    String.format("%,.0f", burst), rows, String.format("%,.0f", steady));
-            return new WriteLimit(burst, steady);
+            double[] cores = RungRunner.CpuReading.cores(2, cpuStart, RungRunner.CpuReading.of(pids));
+            WriteLimit limit = new WriteLimit(burst, steady, cores[0], cores[1]);
+            LOG.info("HBase took {} rows at {} rows/s into an empty table, and the next {} at {} rows/s using {}"
+                            + " cores ({} µs a row) while this client used {} cores.", rows,
+                    String.format("%,.0f", burst), rows, String.format("%,.0f", steady),
+                    String.format("%.2f", cores[0]), String.format("%.1f", limit.hbaseMicrosPerRow()),
+                    String.format("%.2f", cores[1]));
+            return limit;
         } finally {
             try (Admin admin = hbase.getAdmin()) {
                 admin.disableTable(WRITE_TABLE);

@@ -17,8 +17,8 @@ class BenchReportTest {
                 ok ? 0 : 90_000, 700, 900, p99, p99 + 100, 100_000, 1.5, 900, 1.2, 0.1, -1, ok);
     }
 
-    private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000, 35_000,
-            45_000, 30_000, List.of(rung("pipeline", 1000, 15_000, true, 1500),
+    private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000,
+            new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 30_000, List.of(rung("pipeline", 1000, 15_000, true, 1500),
             rung("pipeline", 1000, 20_000, true, 1800),
             rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 800),
             rung("naive", 1000, 1_000, true, 1200), rung("naive", 1000, 2_000, false, 20_000)));
@@ -29,10 +29,14 @@ class BenchReportTest {
         assertThat(json).containsEntry("sustained_rps_1000ms", 20_000L).containsEntry("p99_ms_1000ms", 1800L)
                 .containsEntry("sustained_rps_500ms", 10_000L).containsEntry("p99_ms_500ms", 800L)
                 .containsEntry("naive_sustained_rps", 1_000L).containsEntry("hbase_write_limit_rps", 35_000L)
-                .containsEntry("hbase_write_burst_rps", 45_000L)
+                .containsEntry("hbase_write_burst_rps", 45_000L).containsEntry("hbase_write_limit_hbase_cores", 1.4)
+                .containsEntry("hbase_write_limit_us_per_row", 40.0)
                 .containsEntry("ratio_to_naive", 20.0).containsEntry("ratio_to_hbase_limit", 0.57)
                 .containsKeys("kafka_consume_limit_rps", "hbase_get_limit_keys_ps", "machine", "rates");
         assertThat((List<?>) json.get("rates")).hasSize(6);
+        // 1.2 HBase cores for 15,000 rows a second
+        Map<?, ?> first = (Map<?, ?>) ((List<?>) json.get("rates")).get(0);
+        assertThat(first.get("hbase_us_per_row")).isEqualTo(80.0);
     }
 
     @Test
