@@ -48,8 +48,13 @@ class LocalStackIT {
 
     private static final int COUNT = 10_000;
 
+    /** A caller's hbase-site setting, which must win over the local stack's own. */
+    private static final Map<String, String> HBASE_SETTINGS = Map.of(
+            "hbase.hstore.compaction.throughput.higher.bound", Long.toString(60L << 20));
+
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase()
+            .configure(c -> c.withHBaseSettings(HBASE_SETTINGS));
 
     @Test
     void brokerTakesAndGivesBackTenThousandRecords() throws Exception {
@@ -139,6 +144,15 @@ class LocalStackIT {
                 assertThat(results[10].isEmpty()).isTrue();
             }
         }
+    }
+
+    @Test
+    void compactionsRunAtTheLocalPaceAndTheCallersSettingsWin() {
+        // 10 MB/s is the local stack's own lower bound (HBase's is 50); the higher bound is the caller's 60, not 50.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(java.nio.file.Files.readString(STACK.stack().logFiles().get(LocalStack.HBASE)))
+                        .contains("Compaction throughput configurations, higher bound: 60.00 MB/second,"
+                                + " lower bound 10.00 MB/second"));
     }
 
     @Test

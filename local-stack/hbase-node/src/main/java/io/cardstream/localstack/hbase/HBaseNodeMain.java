@@ -35,6 +35,8 @@ public final class HBaseNodeMain {
     private static final String LOOPBACK = "127.0.0.1";
     private static final long READY_TIMEOUT_MS = 180_000;
     private static final int ZK_TICK_MS = 500;
+    static final String COMPACTION_THROUGHPUT_LOWER = "hbase.hstore.compaction.throughput.lower.bound";
+    static final String COMPACTION_THROUGHPUT_HIGHER = "hbase.hstore.compaction.throughput.higher.bound";
 
     private HBaseNodeMain() {
     }
@@ -101,6 +103,12 @@ public final class HBaseNodeMain {
         // One RegionServer is all there will ever be: do not wait 4.5 s for more.
         conf.setInt("hbase.master.wait.on.regionservers.mintostart", 1);
         conf.setInt("hbase.master.wait.on.regionservers.maxtostart", 1);
+        // This node shares a laptop's few cores with the broker and the job that writes to it. HBase's defaults
+        // (compactions at 50 MB/s, up to 100 MB/s as store files pile up) are for region servers of their own: here
+        // two compactions at full speed took both cores from the writes. Compact at 10 MB/s while a store has few
+        // files; the controller still raises the pace, up to 50 MB/s, as files approach the blocking count.
+        conf.setLong(COMPACTION_THROUGHPUT_LOWER, 10L << 20);
+        conf.setLong(COMPACTION_THROUGHPUT_HIGHER, 50L << 20);
         // Extra settings from the caller, e.g. -Dcardstream.hbase.conf.hbase.regionserver.handler.count=60
         String prefix = "cardstream.hbase.conf.";
         System.getProperties().stringPropertyNames().stream()
