@@ -80,9 +80,10 @@ public final class BenchCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}")
     String hbaseHeap;
 
-    @Option(names = "--hbase-conf", paramLabel = "KEY=VALUE",
-            description = "An hbase-site setting for the HBase JVM, e.g. hbase.hstore.compaction.min=5 (repeatable).")
-    Map<String, String> hbaseConf = new LinkedHashMap<>();
+    @Option(names = "--hbase-server-conf", paramLabel = "KEY=VALUE",
+            description = "An hbase-site setting of the HBase server the run starts (not a client setting, unlike the"
+                    + " other commands' --hbase-conf), e.g. hbase.hstore.compaction.min=5; repeatable.")
+    Map<String, String> hbaseServerConf = new LinkedHashMap<>();
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -103,7 +104,7 @@ public final class BenchCommand implements Callable<Integer> {
         };
         say.line("Starting Kafka and HBase under " + dataDir + " ...");
         LocalStack stack = LocalStack.start(LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
-                .withHBaseSettings(hbaseConf));
+                .withHBaseSettings(hbaseServerConf));
         try (BenchContext ctx = new BenchContext(home, dataDir, stack, connect(stack))) {
             try (Admin admin = ctx.hbase().getAdmin()) {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
@@ -208,7 +209,7 @@ public final class BenchCommand implements Callable<Integer> {
         }
         m.put("kafka_heap", kafkaHeap);
         m.put("hbase_heap", hbaseHeap);
-        m.put("hbase_conf", hbaseConf);
+        m.put("hbase_conf", hbaseServerConf);
         m.put("quick", settings.quick());
         m.put("warmup_s", settings.warmupSeconds());
         m.put("hold_s", settings.holdSeconds());

@@ -213,8 +213,9 @@ final class RungRunner {
         List<String> command = ctx.javaCommand("producer", "1g");
         command.addAll(List.of("io.cardstream.producer.ProduceCommand", "--bootstrap-servers",
                 ctx.bootstrapServers(), "--topic", topic, "--rate", Long.toString(rate), "--duration",
-                Long.toString(seconds), "--seed", Long.toString(seed), "--persons", Integer.toString(settings.persons()),
-                "--companies", Integer.toString(settings.companies()), "--skew", "0.8", "--bad-ratio", "0.01",
+                Long.toString(seconds), "--seed", Long.toString(seed),
+                "--persons", Integer.toString(settings.persons()), "--companies",
+                Integer.toString(settings.companies()), "--skew", "0.8", "--bad-ratio", "0.01",
                 "--unknown-ratio", "0.005"));
         Path log = ctx.logDir().resolve(topic + "-producer.log");
         return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();

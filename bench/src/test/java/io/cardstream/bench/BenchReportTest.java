@@ -18,8 +18,8 @@ class BenchReportTest {
     }
 
     private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000,
-            new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 30_000, List.of(rung("pipeline", 1000, 15_000, true, 1500),
-            rung("pipeline", 1000, 20_000, true, 1800),
+            new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 30_000, List.of(
+            rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 20_000, true, 1800),
             rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 800),
             rung("naive", 1000, 1_000, true, 1200), rung("naive", 1000, 2_000, false, 20_000)));
 
@@ -28,7 +28,10 @@ class BenchReportTest {
         Map<String, Object> json = report.json();
         assertThat(json).containsEntry("sustained_rps_1000ms", 20_000L).containsEntry("p99_ms_1000ms", 1800L)
                 .containsEntry("sustained_rps_500ms", 10_000L).containsEntry("p99_ms_500ms", 800L)
-                .containsEntry("naive_sustained_rps", 1_000L).containsEntry("hbase_write_limit_rps", 35_000L)
+                .containsEntry("naive_sustained_rps", 1_000L)
+                .containsEntry("p99_within_2_intervals_rps_1000ms", 20_000L)
+                .containsEntry("p99_within_2_intervals_rps_500ms", 10_000L)
+                .containsEntry("hbase_write_limit_rps", 35_000L)
                 .containsEntry("hbase_write_burst_rps", 45_000L).containsEntry("hbase_write_limit_hbase_cores", 1.4)
                 .containsEntry("hbase_write_limit_us_per_row", 40.0)
                 .containsEntry("ratio_to_naive", 20.0).containsEntry("ratio_to_hbase_limit", 0.57)
@@ -37,6 +40,19 @@ class BenchReportTest {
         // 1.2 HBase cores for 15,000 rows a second
         Map<?, ?> first = (Map<?, ?>) ((List<?>) json.get("rates")).get(0);
         assertThat(first.get("hbase_us_per_row")).isEqualTo(80.0);
+    }
+
+    @Test
+    void theLatencyBoundRateIsTheHighestSustainedRungWithP99WithinTwoIntervals() {
+        BenchReport noisy = new BenchReport(Map.of(), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of(
+                rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 17_500, true, 2500),
+                rung("pipeline", 1000, 20_000, true, 1900), rung("pipeline", 1000, 22_500, true, 4200),
+                rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 1200)));
+        assertThat(noisy.json()).containsEntry("sustained_rps_1000ms", 22_500L)
+                .containsEntry("p99_within_2_intervals_rps_1000ms", 20_000L)
+                .containsEntry("sustained_rps_500ms", 10_000L)
+                .containsEntry("p99_within_2_intervals_rps_500ms", 0L)
+                .containsEntry("hbase_write_limit_us_per_row", -1.0);
     }
 
     @Test
