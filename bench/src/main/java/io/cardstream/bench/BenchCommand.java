@@ -20,8 +20,10 @@ import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackConfig;
 import io.cardstream.schema.DimensionLoader;
 import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.io.compress.Compression;
@@ -48,6 +50,8 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
+    /** The longest wait for HBase's compactions between two ladders. */
+    private static final Duration QUIESCE_MAX = Duration.ofMinutes(10);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -136,6 +140,7 @@ public final class BenchCommand implements Callable<Integer> {
             runner.warmUp(settings.warmupRate(), settings.jvmWarmupSeconds());
             List<RateResult> rungs = new ArrayList<>();
             for (String ladder : ladders) {
+                quiesce(ctx, say);
                 switch (ladder) {
                     case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()), rungs, say);
                     case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()), rungs, say);
@@ -164,6 +169,23 @@ public final class BenchCommand implements Callable<Integer> {
     @FunctionalInterface
     private interface PrintLine {
         void line(String text);
+    }
+
+    /**
+     * Lets HBase finish compacting what the warm-up and earlier ladders wrote before the next ladder starts, so that
+     * every ladder, the naive one included, begins on a server that is not compacting. Within a ladder the
+     * compactions its own rungs cause are part of what it measures.
+     */
+    private static void quiesce(BenchContext ctx, PrintLine say) throws Exception {
+        List<TableName> tables = List.of(Schema.TX_ENRICHED.tableName(), Schema.PERSON.tableName(),
+                Schema.COMPANY.tableName());
+        Duration waited = ctx.awaitCompactionsDone(tables, QUIESCE_MAX);
+        if (waited.compareTo(QUIESCE_MAX) >= 0) {
+            say.line(String.format("HBase was still compacting after %d s; the next ladder starts anyway.",
+                    waited.toSeconds()));
+        } else if (waited.toSeconds() >= 5) {
+            say.line(String.format("Waited %d s for HBase to finish its compactions.", waited.toSeconds()));
+        }
     }
 
     /** Runs the rates in order and stops after the first one that is not sustained. */

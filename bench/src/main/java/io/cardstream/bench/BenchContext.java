@@ -11,6 +11,8 @@ import java.util.Map;
 
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.producer.TopicAdmin;
+import org.apache.hadoop.hbase.TableName;
+import org.apache.hadoop.hbase.client.CompactionState;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -61,6 +63,31 @@ final class BenchContext implements AutoCloseable {
 
     void createDeadLetterTopic(String topic) throws Exception {
         TopicAdmin.createDeadLetterTopicAndAwait(kafka, topic, 1, (short) 1, Duration.ofSeconds(60));
+    }
+
+    /**
+     * Waits until HBase runs no compaction of {@code tables} (three readings in a row, a second apart), at most
+     * {@code max}, so that a ladder does not pay for the compactions of the rows an earlier one wrote.
+     *
+     * @return how long it waited; {@code max} or more if compactions were still running then
+     */
+    Duration awaitCompactionsDone(List<TableName> tables, Duration max) throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + max.toNanos();
+        int quiet = 0;
+        try (org.apache.hadoop.hbase.client.Admin admin = hbase.getAdmin()) {
+            while (quiet < 3 && System.nanoTime() < deadline) {
+                boolean compacting = false;
+                for (TableName table : tables) {
+                    compacting |= admin.getCompactionState(table) != CompactionState.NONE;
+                }
+                quiet = compacting ? 0 : quiet + 1;
+                if (quiet < 3) {
+                    Thread.sleep(1000);
+                }
+            }
+        }
+        return Duration.ofNanos(System.nanoTime() - start);
     }
 
     /** Records of {@code topic} not committed by {@code group}; -1 when Kafka does not answer. */
