@@ -56,8 +56,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--quick", description = "About 5 minutes: shorter rungs, shorter ladders (the full run takes"
-            + " 20 to 40 minutes).")
+    @Option(names = "--quick", description = "About 10 minutes: shorter rungs, shorter ladders (the full run takes"
+            + " 30 to 45 minutes).")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: bench/results in the"

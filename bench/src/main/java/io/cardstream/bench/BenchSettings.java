@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * What a benchmark run measures and for how long.
  *
- * @param quick           the short run (about 5 minutes): fewer, shorter rungs and smaller raw-limit samples
+ * @param quick           the short run (about 10 minutes): fewer, shorter rungs and smaller raw-limit samples
  * @param warmupSeconds   seconds of each rung before its measured window
  * @param holdSeconds     seconds each rung's rate is measured
  * @param rates1000       the pipeline's ladder at 1 s batches (stops after the first rung it does not sustain)
@@ -40,7 +40,7 @@ public record BenchSettings(boolean quick, long warmupSeconds, long holdSeconds,
                 3_000_000, 1_500_000, 20, 15_000, 60, outDir, dataDir);
     }
 
-    /** About 5 minutes: 20 s rungs after 10 s of warm-up, a short ladder each. */
+    /** About 10 minutes (9.5 here): 20 s rungs after 10 s of warm-up, a short ladder each. */
     static BenchSettings quick(Path outDir, Path dataDir) {
         return new BenchSettings(true, 10, 20, List.of(15_000L, 20_000L, 25_000L, 30_000L),
                 List.of(10_000L, 15_000L, 20_000L), List.of(1_000L, 1_500L, 2_000L), 100_000, 10_000, 1_000_000,
