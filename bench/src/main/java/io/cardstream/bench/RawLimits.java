@@ -32,8 +32,6 @@ import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The machine's own limits, measured with the same stack the pipeline runs on: Kafka's consume rate (Kafka's own
@@ -43,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 final class RawLimits {
 
-    private static final Logger LOG = LoggerFactory.getLogger(RawLimits.class);
     private static final TableName WRITE_TABLE = TableName.valueOf(Schema.NAMESPACE, "bench_write_limit");
 
     private final BenchContext ctx;
@@ -136,14 +133,8 @@ final class RawLimits {
             long[] pids = {ctx.stack().pids().getOrDefault(LocalStack.HBASE, -1L), ProcessHandle.current().pid()};
             RungRunner.CpuReading cpuStart = RungRunner.CpuReading.of(pids);
             double steady = timedWrite(hbase, warmupRows + rows, rows, bufferBytes);
-            double[] cores = RungRunner.CpuReading.cores(2, cpuStart, RungRunner.CpuReading.of(pids));
-            WriteLimit limit = new WriteLimit(burst, steady, cores[0], cores[1]);
-            LOG.info("HBase took {} rows at {} rows/s into an empty table, and the next {} at {} rows/s using {}"
-                            + " cores ({} µs a row) while this client used {} cores.", rows,
-                    String.format("%,.0f", burst), rows, String.format("%,.0f", steady),
-                    String.format("%.2f", cores[0]), String.format("%.1f", limit.hbaseMicrosPerRow()),
-                    String.format("%.2f", cores[1]));
-            return limit;
+            double[] cores = RungRunner.CpuReading.cores(pids.length, cpuStart, RungRunner.CpuReading.of(pids));
+            return new WriteLimit(burst, steady, cores[0], cores[1]);
         } finally {
             try (Admin admin = hbase.getAdmin()) {
                 admin.disableTable(WRITE_TABLE);

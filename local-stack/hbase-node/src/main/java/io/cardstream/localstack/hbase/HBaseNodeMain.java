@@ -35,8 +35,8 @@ public final class HBaseNodeMain {
     private static final String LOOPBACK = "127.0.0.1";
     private static final long READY_TIMEOUT_MS = 180_000;
     private static final int ZK_TICK_MS = 500;
-    static final String COMPACTION_THROUGHPUT_LOWER = "hbase.hstore.compaction.throughput.lower.bound";
-    static final String COMPACTION_THROUGHPUT_HIGHER = "hbase.hstore.compaction.throughput.higher.bound";
+    private static final String COMPACTION_THROUGHPUT_LOWER = "hbase.hstore.compaction.throughput.lower.bound";
+    private static final String COMPACTION_THROUGHPUT_HIGHER = "hbase.hstore.compaction.throughput.higher.bound";
 
     private HBaseNodeMain() {
     }
