@@ -27,8 +27,9 @@ import org.slf4j.LoggerFactory;
  * What one executor JVM shares between all its tasks and batches: one HBase connection, one dimension cache, and a
  * transactional dead-letter producer per input partition it has processed (a transaction writes a partition's dead
  * letters and commits its offsets at once, and one producer holds one transaction at a time). Made on first use
- * from the job's configuration and closed when the JVM exits. Never built on the driver and shipped: connections do
- * not serialize, and one per record or batch would be ruinous.
+ * from the job's configuration and closed when the JVM exits (in local mode: when the job stops and its last task
+ * has finished). Never built on the driver and shipped: connections do not serialize, and one per record or batch
+ * would be ruinous.
  */
 final class ExecutorResources {
 
@@ -41,6 +42,10 @@ final class ExecutorResources {
     private final Connection hbase;
     private final Map<TopicPartition, Producer<byte[], byte[]>> deadLetters = new ConcurrentHashMap<>();
     private final Cache<String, Optional<String>> dimensions;
+    /** Tasks using these resources now, and whether a newer job replaced them (guarded by the class). */
+    private int tasks;
+    private boolean retired;
+    private final Runnable closeHook = this::close;
 
     private ExecutorResources(JobConfig config) throws IOException {
         this.config = config;
@@ -54,27 +59,75 @@ final class ExecutorResources {
     }
 
     /**
-     * The resources for {@code config}. An executor serves one application, but in local mode a JVM can run one
-     * job after another (tests do): resources made for another configuration are closed and made anew.
+     * The resources for {@code config}, for one task; the task gives them back with {@link #release()}. An executor
+     * serves one application, but in local mode a JVM can run one job after another (tests and the benchmark do):
+     * resources made for another configuration are retired and made anew.
      */
-    static synchronized ExecutorResources get(JobConfig config) {
-        if (instance != null && !instance.config.equals(config)) {
-            LOG.info("The job's configuration changed in this JVM; reconnecting the executor's resources.");
-            instance.close();
+    static ExecutorResources acquire(JobConfig config) {
+        ExecutorResources retiredNow = null;
+        ExecutorResources acquired;
+        synchronized (ExecutorResources.class) {
+            if (instance != null && !instance.config.equals(config)) {
+                LOG.info("The job's configuration changed in this JVM; reconnecting the executor's resources.");
+                retiredNow = instance.retire();
+                instance = null;
+            }
+            if (instance == null) {
+                try {
+                    instance = new ExecutorResources(config);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("The executor could not connect to HBase.", e);
+                }
+                // After Spark's own hooks (SparkContext 50, StreamingContext 51, the job's graceful stop 100): in
+                // local mode the executor is the driver's JVM, and batches finishing a graceful stop still use these.
+                ShutdownHookManager.get().addShutdownHook(instance.closeHook, CLOSE_PRIORITY);
+            }
+            instance.tasks++;
+            acquired = instance;
+        }
+        if (retiredNow != null) {
+            retiredNow.closeRetired();
+        }
+        return acquired;
+    }
+
+    /** Gives back what {@link #acquire} gave; the last task of retired resources closes them. */
+    void release() {
+        boolean last;
+        synchronized (ExecutorResources.class) {
+            tasks--;
+            last = retired && tasks == 0;
+        }
+        if (last) {
+            closeRetired();
+        }
+    }
+
+    /**
+     * Closes this JVM's resources once no task uses them, when a local-mode job that ran its executor here has
+     * stopped: its dead-letter producers would otherwise keep reconnecting to a broker that may be gone until the
+     * JVM exits. A task still running (a batch the stop cut short goes on in its executor thread) finishes first.
+     */
+    static void closeInThisJvm() {
+        ExecutorResources retiredNow;
+        synchronized (ExecutorResources.class) {
+            retiredNow = instance == null ? null : instance.retire();
             instance = null;
         }
-        if (instance == null) {
-            try {
-                instance = new ExecutorResources(config);
-            } catch (IOException e) {
-                throw new UncheckedIOException("The executor could not connect to HBase.", e);
-            }
-            ExecutorResources created = instance;
-            // After Spark's own hooks (SparkContext 50, StreamingContext 51, the job's graceful stop 100): in local
-            // mode the executor is the driver's JVM, and batches finishing a graceful stop still use these.
-            ShutdownHookManager.get().addShutdownHook(created::close, CLOSE_PRIORITY);
+        if (retiredNow != null) {
+            retiredNow.closeRetired();
         }
-        return instance;
+    }
+
+    /** Whether this JVM holds resources a new task would use (a local-mode job that has not stopped). */
+    static synchronized boolean openInThisJvm() {
+        return instance != null;
+    }
+
+    /** Marks these resources retired; returns them when no task uses them (the caller closes them), else null. */
+    private ExecutorResources retire() {
+        retired = true;
+        return tasks == 0 ? this : null;
     }
 
     static Configuration hbaseConfiguration(JobConfig config) {
@@ -149,6 +202,17 @@ final class ExecutorResources {
 
     Cache<String, Optional<String>> dimensions() {
         return dimensions;
+    }
+
+    /** Closes retired resources and lets them go: no shutdown hook keeps them, nor their cache, any longer. */
+    private void closeRetired() {
+        try {
+            ShutdownHookManager.get().removeShutdownHook(closeHook);
+        } catch (IllegalStateException e) {
+            // the JVM is shutting down: the hook closes them again, which does no harm
+        }
+        close();
+        dimensions.invalidateAll();
     }
 
     private void close() {

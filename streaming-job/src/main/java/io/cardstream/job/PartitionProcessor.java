@@ -70,7 +70,17 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
             return List.of(new PartitionResult(0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
                     BigDecimal.ZERO, Map.of(), List.of())).iterator();
         }
-        ExecutorResources resources = ExecutorResources.get(config);
+        ExecutorResources resources = ExecutorResources.acquire(config);
+        try {
+            return processAndCommit(records, resources, range);
+        } finally {
+            resources.release();
+        }
+    }
+
+    private Iterator<PartitionResult> processAndCommit(Iterator<ConsumerRecord<byte[], byte[]>> records,
+                                                       ExecutorResources resources, OffsetRange range)
+            throws Exception {
         TopicPartition source = range.topicPartition();
         Producer<byte[], byte[]> deadLetters = begin(resources, range);
         try {

@@ -1,6 +1,7 @@
 package io.cardstream.job;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -29,6 +30,7 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
@@ -52,12 +54,16 @@ public final class StreamingJob implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
     static final int TOP_COMPANIES = 10;
+    /** How long a stop that does not wait for the running batch still lets its tasks finish. */
+    static final Duration TASKS_FINISH = Duration.ofSeconds(10);
 
     private final JobConfig config;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private JavaStreamingContext context;
     private Connection driverHBase;
     private boolean stopped;
+    /** Set by a stop that does not wait for the running batch: that batch's failure is the stop, not a fault. */
+    private volatile boolean stoppingNow;
     private final List<StreamingListener> extraListeners = new ArrayList<>();
 
     public StreamingJob(JobConfig config) {
@@ -135,6 +141,12 @@ public final class StreamingJob implements AutoCloseable {
                         PartitionProcessor.SAMPLE);
                 listener.offer(summary);
             } catch (Exception e) {
+                if (stoppingNow) {
+                    // nothing after it runs; its partitions that had not committed are read again on the next start
+                    LOG.info("Batch {} was cut short by the stop ({}); its partitions that had not committed are read"
+                            + " again on the next start.", time.milliseconds(), e.toString());
+                    return;
+                }
                 // a failed task arrives as SparkException, which Java sees as checked: catch all, or later batches
                 // would run and commit past the failed one
                 failure.compareAndSet(null, e);
@@ -277,15 +289,26 @@ public final class StreamingJob implements AutoCloseable {
 
     /**
      * Stops the job. Gracefully: the running and queued batches finish and the last one's offsets are committed.
-     * Otherwise: stop now; the next start resumes from the last commit.
+     * Otherwise: stop now; no further batch starts, the running batch's tasks get {@link #TASKS_FINISH} to end (each
+     * commits its whole partition or nothing), and the next start resumes from the last commit.
      */
     public synchronized void stop(boolean gracefully) {
         if (stopped || context == null) {
             return;
         }
         stopped = true;
+        stoppingNow = !gracefully;
         LOG.info("Stopping the job {}.", gracefully ? "gracefully (running batches finish and commit)" : "now");
-        context.stop(true, gracefully);
+        boolean local = context.sparkContext().isLocal();
+        if (gracefully) {
+            context.stop(true, true);
+        } else {
+            stopNow(context);
+        }
+        if (local) {
+            // the executor ran in this JVM and has stopped with the context
+            ExecutorResources.closeInThisJvm();
+        }
         try {
             driverHBase.close();
         } catch (IOException e) {
@@ -297,6 +320,30 @@ public final class StreamingJob implements AutoCloseable {
     @Override
     public void close() {
         stop(true);
+    }
+
+    /**
+     * Stops a streaming context and its Spark context without waiting for queued batches, but lets the running
+     * batch's tasks finish first (at most {@link #TASKS_FINISH}): Spark would otherwise pull its environment from
+     * under them, and they would fail noisily.
+     */
+    public static void stopNow(JavaStreamingContext context) {
+        JavaSparkContext spark = context.sparkContext();
+        context.stop(false, false);
+        long deadline = System.nanoTime() + TASKS_FINISH.toNanos();
+        try {
+            while (spark.statusTracker().getActiveJobIds().length > 0) {
+                if (System.nanoTime() > deadline) {
+                    LOG.info("Tasks of the cut-short batch still run after {} s; they stop with Spark.",
+                            TASKS_FINISH.toSeconds());
+                    break;
+                }
+                Thread.sleep(50);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        spark.stop();
     }
 
 }

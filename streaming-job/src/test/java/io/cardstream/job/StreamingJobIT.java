@@ -129,6 +129,8 @@ class StreamingJobIT {
             job.stop(passed);
         }
         assertThat(job.failure()).isNull();
+        assertThat(ExecutorResources.openInThisJvm()).as("the local executor's producers and connection, closed with"
+                + " the job").isFalse();
         assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(before))).isEqualTo(first.valid());
         assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(after))).isEqualTo(second.valid());
         long invalid = first.invalid() + second.invalid();
