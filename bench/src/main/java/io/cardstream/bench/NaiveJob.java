@@ -15,6 +15,7 @@ import io.cardstream.core.EnrichedTransaction;
 import io.cardstream.core.Transaction;
 import io.cardstream.core.TransactionCodec;
 import io.cardstream.job.EnrichedRows;
+import io.cardstream.job.StreamingJob;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
 import org.apache.hadoop.conf.Configuration;
@@ -48,6 +49,7 @@ import org.apache.spark.streaming.scheduler.StreamingListener;
 final class NaiveJob implements AutoCloseable {
 
     private final JavaStreamingContext context;
+    private boolean stopped;
 
     NaiveJob(String bootstrapServers, String topic, String group, long intervalMs, long maxRatePerPartition,
              Map<String, String> hbaseSettings, StreamingListener listener) {
@@ -81,9 +83,21 @@ final class NaiveJob implements AutoCloseable {
         context.start();
     }
 
+    /** Stops the job (once; later calls do nothing): gracefully, the running and queued batches finish first. */
+    synchronized void stop(boolean gracefully) {
+        if (!stopped) {
+            stopped = true;
+            if (gracefully) {
+                context.stop(true, true);
+            } else {
+                StreamingJob.stopNow(context);
+            }
+        }
+    }
+
     @Override
     public void close() {
-        context.stop(true, false);
+        stop(false);
     }
 
     /** One Get, one Get, one Put per record, as the typical examples do; one connection per executor JVM. */
