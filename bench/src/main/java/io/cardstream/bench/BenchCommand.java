@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
@@ -50,14 +51,12 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
-    /** The longest wait for HBase's compactions between two ladders. */
-    private static final Duration QUIESCE_MAX = Duration.ofMinutes(10);
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--quick", description = "About 10 minutes: shorter rungs, shorter ladders (the full run takes"
-            + " 30 to 45 minutes).")
+    @Option(names = "--quick", description = "About 6 minutes: shorter rungs, shorter ladders with coarse steps, at"
+            + " most a minute's wait for compactions; a first look (the full run takes 30 to 45 minutes).")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: bench/results in the"
@@ -135,12 +134,10 @@ public final class BenchCommand implements Callable<Integer> {
             }
 
             RungRunner runner = new RungRunner(ctx, settings);
-            say.line(String.format("Warming the job's JVM up: the pipeline at %,d tx/s for %d s, not measured ...",
-                    settings.warmupRate(), settings.jvmWarmupSeconds()));
-            runner.warmUp(settings.warmupRate(), settings.jvmWarmupSeconds());
+            warmUp(runner, settings, say);
             List<RateResult> rungs = new ArrayList<>();
             for (String ladder : ladders) {
-                quiesce(ctx, say);
+                quiesce(ctx, Duration.ofSeconds(settings.quiesceMaxSeconds()), say);
                 switch (ladder) {
                     case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()), rungs, say);
                     case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()), rungs, say);
@@ -172,15 +169,33 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /**
+     * Runs the unmeasured warm-up until the JVM is warm (its batches take less than the interval): a cold JVM's
+     * first batches can take seconds, and a ladder that began there would measure the JIT compiler, not the pipeline.
+     */
+    private static void warmUp(RungRunner runner, BenchSettings settings, PrintLine say) throws Exception {
+        for (int run = 1; run <= BenchSettings.JVM_WARMUP_RUNS; run++) {
+            say.line(String.format("Warming the job's JVM up: the pipeline at %,d tx/s for %d s, not measured ...",
+                    settings.warmupRate(), settings.jvmWarmupSeconds()));
+            if (runner.warmUp(settings.warmupRate(), settings.jvmWarmupSeconds())) {
+                return;
+            }
+            say.line(run < BenchSettings.JVM_WARMUP_RUNS
+                    ? "  The job's batches still took longer than the interval; warming up again."
+                    : "  The job's batches still took longer than the interval after " + run + " warm-up runs; the"
+                    + " ladders start anyway (is something else using this machine's cores?).");
+        }
+    }
+
+    /**
      * Lets HBase finish compacting what the warm-up and earlier ladders wrote before the next ladder starts, so that
      * every ladder, the naive one included, begins on a server that is not compacting. Within a ladder the
      * compactions its own rungs cause are part of what it measures.
      */
-    private static void quiesce(BenchContext ctx, PrintLine say) throws Exception {
+    private static void quiesce(BenchContext ctx, Duration max, PrintLine say) throws Exception {
         List<TableName> tables = List.of(Schema.TX_ENRICHED.tableName(), Schema.PERSON.tableName(),
                 Schema.COMPANY.tableName());
-        Duration waited = ctx.awaitCompactionsDone(tables, QUIESCE_MAX);
-        if (waited.compareTo(QUIESCE_MAX) >= 0) {
+        Duration waited = ctx.awaitCompactionsDone(tables, max);
+        if (waited.compareTo(max) >= 0) {
             say.line(String.format("HBase was still compacting after %d s; the next ladder starts anyway.",
                     waited.toSeconds()));
         } else if (waited.toSeconds() >= 5) {
@@ -188,20 +203,21 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    /** Runs the rates in order and stops after the first one that is not sustained. */
+    /** Runs the ladder's rungs (see {@link Ladder}) and adds them to {@code into}. */
     private static void ladder(RungRunner runner, String design, long intervalMs, List<Long> rates,
                                List<RateResult> into, PrintLine say) throws Exception {
-        for (long rate : rates) {
-            say.line(String.format("%s, %d ms batches, %,d tx/s ...", design, intervalMs, rate));
-            RateResult r = runner.run(design, intervalMs, rate);
+        List<RateResult> done = new ArrayList<>();
+        for (OptionalLong rate = Ladder.next(rates, done); rate.isPresent(); rate = Ladder.next(rates, done)) {
+            say.line(String.format("%s, %d ms batches, %,d tx/s ...", design, intervalMs, rate.getAsLong()));
+            RateResult r = runner.run(design, intervalMs, rate.getAsLong());
+            done.add(r);
             into.add(r);
+            String verdict = r.sustainable() ? "sustained"
+                    : Ladder.next(rates, done).isPresent() ? "NOT sustained; trying a lower rate"
+                    : "NOT sustained; the ladder stops";
             say.line(String.format("  achieved %,.0f tx/s, processing %,.0f ms, delay %,.0f ms, lag growth %,d,"
                             + " p99 %,d ms, CPU %.2f cores, heap %,d MB: %s", r.achievedRps(), r.avgProcessingMs(),
-                    r.avgSchedulingMs(), r.lagGrowth(), r.p99Ms(), r.cpuCores(), r.heapMaxMb(),
-                    r.sustainable() ? "sustained" : "NOT sustained; the ladder stops"));
-            if (!r.sustainable()) {
-                return;
-            }
+                    r.avgSchedulingMs(), r.lagGrowth(), r.p99Ms(), r.cpuCores(), r.heapMaxMb(), verdict));
         }
     }
 
@@ -234,6 +250,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("hbase_conf", hbaseServerConf);
         m.put("quick", settings.quick());
         m.put("warmup_s", settings.warmupSeconds());
+        m.put("warmup_max_s", settings.warmupMaxSeconds());
         m.put("hold_s", settings.holdSeconds());
         return m;
     }

@@ -112,7 +112,8 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
                 machine.get("date"), machine.get("host"), machine.get("cores"), machine.get("memory_gib"),
                 machine.get("java"), machine.getOrDefault("kafka_heap", "?"), machine.getOrDefault("hbase_heap", "?"),
                 Boolean.TRUE.equals(machine.get("quick")) ? "Quick" : "Full",
-                machine.get("warmup_s"), machine.get("hold_s")));
+                machine.containsKey("warmup_max_s") ? machine.get("warmup_s") + "–" + machine.get("warmup_max_s")
+                        : machine.get("warmup_s"), machine.get("hold_s")));
         Map<String, Object> j = json();
         md.append("| figure | value |\n|---|---|\n");
         for (String key : List.of("kafka_consume_limit_rps", "hbase_write_limit_rps", "hbase_write_burst_rps",

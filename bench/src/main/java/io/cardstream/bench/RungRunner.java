@@ -33,14 +33,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs one rung of a ladder: a fresh topic and consumer group, the job (the pipeline, or the naive design) in this
- * JVM, the open-loop producer in a JVM of its own for warm-up plus hold; then measures the hold window: Spark's own
- * batch timings, lag growth, this JVM's CPU and heap, and event-to-stored latency over a sample of the rows stored.
+ * JVM, the open-loop producer in a JVM of its own until the hold window ends; then measures that window, which
+ * starts once the job has caught up with the rung's start: Spark's own batch timings, lag growth, this JVM's CPU and
+ * heap, and event-to-stored latency over a sample of the rows stored.
  */
 final class RungRunner {
 
     private static final Logger LOG = LoggerFactory.getLogger(RungRunner.class);
     private static final int PARTITIONS = 4;
     private static final int LATENCY_SAMPLE = 200_000;
+    private static final int CAUGHT_UP_BATCHES = 3;
+    /** A rung's batches may hold up to 3 times the rate's share: room to catch up after a slow batch. */
+    private static final int CATCH_UP_FACTOR = 3;
     private static final TableSpec TX = Schema.TX_ENRICHED;
 
     private final BenchContext ctx;
@@ -67,17 +71,28 @@ final class RungRunner {
 
     /**
      * An unmeasured pipeline run that lets this JVM compile Spark's, Kafka's and HBase's client paths first; without
-     * it the first rung measures a cold JVM (its batches then cost seconds whatever their size).
+     * it the first rung measures a cold JVM (its batches then cost seconds whatever their size). Says whether the
+     * JVM is warm: over the run's second half (the first holds the cold start), batches no larger than the rate's
+     * took less than the interval to process, whatever backlog the cold start left.
      */
-    void warmUp(long rate, long seconds) throws Exception {
-        run("pipeline", 1000, rate, 0, seconds);
+    boolean warmUp(long rate, long seconds) throws Exception {
+        RateResult r = run("pipeline", 1000, rate, 1, seconds / 2, seconds / 2, seconds - seconds / 2);
+        return r.batches() > 0 && r.avgProcessingMs() < 1000;
     }
 
     RateResult run(String design, long intervalMs, long rate) throws Exception {
-        return run(design, intervalMs, rate, settings.warmupSeconds(), settings.holdSeconds());
+        return run(design, intervalMs, rate, CATCH_UP_FACTOR, settings.warmupSeconds(), settings.warmupMaxSeconds(),
+                settings.holdSeconds());
     }
 
-    private RateResult run(String design, long intervalMs, long rate, long warmup, long hold) throws Exception {
+    /**
+     * One rung: the window of {@code hold} seconds starts after at least {@code warmup} seconds, once the job has
+     * caught up with the start (its first batches fill the dimension cache and can queue a backlog), and after
+     * {@code warmupMax} seconds whether it has or not. A batch takes at most {@code catchUp} times the rate's share
+     * of records (backpressure's ceiling, {@code spark.streaming.kafka.maxRatePerPartition}).
+     */
+    private RateResult run(String design, long intervalMs, long rate, int catchUp, long warmup, long warmupMax,
+                           long hold) throws Exception {
         rung++;
         String name = "bench-" + design + "-" + intervalMs + "-" + rate + "-" + rung;
         long seed = 1000L + rung;
@@ -95,16 +110,16 @@ final class RungRunner {
         // Sustainable means keeping up with the rate: the backpressure estimate may not sink below it (it undershoots
         // after slow batches and then recovers for a minute, see notes/kafka-spark.md).
         System.setProperty("spark.streaming.backpressure.pid.minRate", Long.toString(rate));
-        long maxRatePerPartition = Math.max(1000, rate * 3 / PARTITIONS);
-        AutoCloseable job = startJob(design, name, intervalMs, maxRatePerPartition, listener);
-        producer = startProducer(name, rate, warmup + hold, seed);
+        long maxRatePerPartition = Math.max(1000, rate * catchUp / PARTITIONS);
+        RungJob job = startJob(design, name, intervalMs, maxRatePerPartition, listener);
+        producer = startProducer(name, rate, warmupMax + hold + 5, seed);
         try {
             long t0 = System.currentTimeMillis();
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
             com.sun.management.OperatingSystemMXBean os =
                     (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-            long windowStart = t0 + warmup * 1000;
-            long windowEnd = windowStart + hold * 1000;
+            long windowStart = Long.MAX_VALUE;
+            long windowEnd = Long.MAX_VALUE;
             long cpuStart = -1;
             CpuReading stackCpuStart = null;
             CpuReading stackCpuLast = null;
@@ -113,6 +128,18 @@ final class RungRunner {
             List<double[]> lags = new ArrayList<>();
             while (System.currentTimeMillis() < windowEnd) {
                 long now = System.currentTimeMillis();
+                if (windowStart == Long.MAX_VALUE && now >= t0 + warmup * 1000) {
+                    boolean caughtUp = caughtUp(batches, t0, intervalMs, rate);
+                    if (caughtUp || now >= t0 + warmupMax * 1000) {
+                        windowStart = now;
+                        windowEnd = now + hold * 1000;
+                        if (warmupMax > warmup) {
+                            LOG.info("{} at {} ms, {} tx/s: measuring from {} s after the start{}.", design,
+                                    intervalMs, rate, (now - t0) / 1000, caughtUp ? ", the job having caught up"
+                                            : "; the job had not caught up");
+                        }
+                    }
+                }
                 if (cpuStart < 0 && now >= windowStart) {
                     cpuStart = os.getProcessCpuTime();
                     stackCpuStart = CpuReading.of(stackPids);
@@ -131,8 +158,9 @@ final class RungRunner {
             }
             double cpuCores = (os.getProcessCpuTime() - cpuStart) / 1e9 / hold;
             double[] stackCores = CpuReading.cores(stackPids.length, stackCpuStart, stackCpuLast);
-            List<Batch> window = batches.stream()
-                    .filter(b -> b.batchTime() >= windowStart && b.batchTime() < windowEnd).toList();
+            long from = windowStart;
+            long to = windowEnd;
+            List<Batch> window = batches.stream().filter(b -> b.batchTime() >= from && b.batchTime() < to).toList();
             long records = window.stream().mapToLong(Batch::records).sum();
             double achieved = records / (double) hold;
             double avgProcessing = window.stream().mapToLong(Batch::processingMs).average().orElse(0);
@@ -141,19 +169,45 @@ final class RungRunner {
             // Committed offsets trail by a batch or two (commits are asynchronous), so one lag reading is noisy by
             // that much: the trend over the window's once-a-second readings is what says whether lag grows.
             long lagGrowth = Math.round(slope(lags) * hold);
-            closeQuietly(job);
+            boolean sustainable = RateResult.sustainable(avgScheduling, intervalMs, lagGrowth, rate, achieved);
+            stopProducer();
+            // a job that kept up finishes its last batch or two and stops cleanly; one that fell behind would work
+            // through its queue first, so it is stopped at once (its running batch is cut short)
+            stopQuietly(job, sustainable);
             Percentiles latency = latency(seed, windowStart, windowEnd, rate * hold);
             RateResult r = new RateResult(design, intervalMs, rate, achieved, window.size(), avgProcessing,
                     avgScheduling, maxScheduling, lagGrowth, latency.at(50), latency.at(95), latency.at(99),
                     latency.max(), latency.size(), cpuCores, heapMax >> 20, stackCores[0], stackCores[1], stackCores[2],
-                    RateResult.sustainable(avgScheduling, intervalMs, lagGrowth, rate, achieved));
+                    sustainable);
             LOG.info("{} at {} ms, {} tx/s: {}", design, intervalMs, rate, r);
             return r;
         } finally {
-            closeQuietly(job);
-            producer.destroyForcibly();
-            producer.waitFor(30, TimeUnit.SECONDS);
+            stopQuietly(job, false);
+            stopProducer();
         }
+    }
+
+    private void stopProducer() throws InterruptedException {
+        producer.destroyForcibly();
+        producer.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** A rung's job: the product's or the naive one. Stopping twice does nothing the second time. */
+    @FunctionalInterface
+    private interface RungJob {
+        void stop(boolean gracefully) throws Exception;
+    }
+
+    /**
+     * Whether the job has caught up with a rung's start: its last {@value #CAUGHT_UP_BATCHES} batches since
+     * {@code t0} each held at least half of the rate's records (the first ones, before the producer is up, are
+     * empty and quick) and started within half an interval of their time.
+     */
+    static boolean caughtUp(List<Batch> batches, long t0, long intervalMs, long rate) {
+        List<Batch> since = batches.stream().filter(b -> b.batchTime() >= t0).toList();
+        long half = rate * intervalMs / 1000 / 2;
+        return since.size() >= CAUGHT_UP_BATCHES && since.subList(since.size() - CAUGHT_UP_BATCHES, since.size())
+                .stream().allMatch(b -> b.records() >= half && b.schedulingMs() < intervalMs / 2);
     }
 
     private long pid(String service) {
@@ -190,13 +244,13 @@ final class RungRunner {
         }
     }
 
-    private AutoCloseable startJob(String design, String topic, long intervalMs, long maxRatePerPartition,
+    private RungJob startJob(String design, String topic, long intervalMs, long maxRatePerPartition,
                                    StreamingListener listener) throws IOException {
         if (design.equals("naive")) {
             NaiveJob naive = new NaiveJob(ctx.bootstrapServers(), topic, topic, intervalMs, maxRatePerPartition,
                     ctx.hbaseSettings(), listener);
             naive.start();
-            return naive;
+            return naive::stop;
         }
         JobConfig config = new JobConfig(ctx.bootstrapServers(), topic, topic, "bench-dlq", intervalMs,
                 maxRatePerPartition, true, 0, "earliest", "local[2]", Schema.PERSON.tableName().getNameAsString(),
@@ -206,7 +260,7 @@ final class RungRunner {
         StreamingJob job = new StreamingJob(config);
         job.addListener(listener);
         job.start();
-        return () -> job.stop(false);
+        return job::stop;
     }
 
     private Process startProducer(String topic, long rate, long seconds, long seed) throws IOException {
@@ -270,9 +324,9 @@ final class RungRunner {
         return den == 0 ? 0 : num / den;
     }
 
-    private static void closeQuietly(AutoCloseable c) {
+    private static void stopQuietly(RungJob job, boolean gracefully) {
         try {
-            c.close();
+            job.stop(gracefully);
         } catch (Exception e) {
             LOG.warn("Stopping a benchmark job failed: {}", e.toString());
         }

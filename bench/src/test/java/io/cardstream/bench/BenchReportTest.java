@@ -81,6 +81,23 @@ class BenchReportTest {
     }
 
     @Test
+    void aRungIsMeasuredOnceItsLastThreeBatchesHeldTheRateAndStartedOnTime() {
+        List<RungRunner.Batch> batches = new java.util.ArrayList<>(List.of(
+                new RungRunner.Batch(500, 100, 300, 0), // before the rung's start: not counted
+                new RungRunner.Batch(1_000, 15_000, 2_500, 0), new RungRunner.Batch(2_000, 15_000, 1_200, 1_500),
+                new RungRunner.Batch(3_000, 15_000, 900, 1_700), new RungRunner.Batch(4_000, 15_000, 800, 400)));
+        assertThat(RungRunner.caughtUp(batches, 1_000, 1_000, 15_000)).isFalse();
+        batches.add(new RungRunner.Batch(5_000, 15_000, 700, 100));
+        assertThat(RungRunner.caughtUp(batches, 1_000, 1_000, 15_000)).isFalse();
+        batches.add(new RungRunner.Batch(6_000, 15_000, 700, 20));
+        assertThat(RungRunner.caughtUp(batches, 1_000, 1_000, 15_000)).isTrue();
+        assertThat(RungRunner.caughtUp(batches.subList(0, 3), 0, 1_000, 15_000)).as("too few batches").isFalse();
+        List<RungRunner.Batch> beforeTheProducer = List.of(new RungRunner.Batch(1_000, 0, 5, 0),
+                new RungRunner.Batch(2_000, 0, 4, 0), new RungRunner.Batch(3_000, 1_200, 300, 0));
+        assertThat(RungRunner.caughtUp(beforeTheProducer, 1_000, 1_000, 15_000)).as("empty batches").isFalse();
+    }
+
+    @Test
     void percentilesAreNearestRank() {
         Percentiles p = new Percentiles(new long[] {5, 1, 4, 2, 3, 6, 7, 8, 9, 10});
         assertThat(p.at(50)).isEqualTo(5);

@@ -1,0 +1,42 @@
+package io.cardstream.bench;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Which rate a ladder runs next. Its rates in order, up to the first one that is not sustained. When not even the
+ * first is sustained, half of it and then a quarter (rounded down to {@value #STEP} tx/s, at least that), up to the
+ * first that is: a slower machine still gets a figure instead of 0.
+ */
+final class Ladder {
+
+    static final long STEP = 500;
+    private static final int STEPS_DOWN = 2;
+
+    private Ladder() {
+    }
+
+    /** The next rate after {@code done} (the rungs this ladder ran, in order), or none: the ladder has ended. */
+    static OptionalLong next(List<Long> rates, List<RateResult> done) {
+        if (rates.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        if (done.isEmpty()) {
+            return OptionalLong.of(rates.get(0));
+        }
+        RateResult last = done.get(done.size() - 1);
+        boolean steppingDown = !done.get(0).sustainable();
+        if (last.sustainable()) {
+            if (steppingDown) {
+                return OptionalLong.empty();
+            }
+            int at = rates.indexOf(last.targetRps());
+            return at >= 0 && at + 1 < rates.size() ? OptionalLong.of(rates.get(at + 1)) : OptionalLong.empty();
+        }
+        if (!steppingDown || done.size() > STEPS_DOWN || last.targetRps() <= STEP) {
+            return OptionalLong.empty();
+        }
+        long lower = Math.max(STEP, (rates.get(0) >> done.size()) / STEP * STEP);
+        return lower < last.targetRps() ? OptionalLong.of(lower) : OptionalLong.empty();
+    }
+}

@@ -1,0 +1,49 @@
+package io.cardstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.function.LongPredicate;
+
+import org.junit.jupiter.api.Test;
+
+class LadderTest {
+
+    private static final List<Long> RATES = List.of(15_000L, 20_000L, 25_000L);
+
+    /** The rates a ladder runs on a machine that sustains exactly those {@code sustains} accepts. */
+    private static List<Long> run(List<Long> rates, LongPredicate sustains) {
+        List<RateResult> done = new ArrayList<>();
+        List<Long> ran = new ArrayList<>();
+        for (OptionalLong r = Ladder.next(rates, done); r.isPresent(); r = Ladder.next(rates, done)) {
+            long rate = r.getAsLong();
+            ran.add(rate);
+            boolean ok = sustains.test(rate);
+            done.add(new RateResult("pipeline", 1000, rate, ok ? rate : rate * 0.7, 20, 600, ok ? 10 : 4000, 50,
+                    0, 700, 900, 1000, 1100, 100_000, 0.3, 900, 1.0, 0.1, 0.1, ok));
+            assertThat(ran).as("a ladder ends").hasSizeLessThan(10);
+        }
+        return ran;
+    }
+
+    @Test
+    void climbsUntilTheFirstRateItDoesNotSustain() {
+        assertThat(run(RATES, rate -> rate <= 20_000)).containsExactly(15_000L, 20_000L, 25_000L);
+        assertThat(run(RATES, rate -> true)).containsExactly(15_000L, 20_000L, 25_000L);
+    }
+
+    @Test
+    void whenEvenTheFirstRateFailsItTriesHalfThenAQuarterAndStopsAtTheFirstSustained() {
+        assertThat(run(RATES, rate -> rate <= 7_500)).containsExactly(15_000L, 7_500L);
+        assertThat(run(RATES, rate -> rate <= 4_000)).containsExactly(15_000L, 7_500L, 3_500L);
+        assertThat(run(RATES, rate -> false)).containsExactly(15_000L, 7_500L, 3_500L);
+    }
+
+    @Test
+    void stepsDownInWholeStepsAndNeverBelowOne() {
+        assertThat(run(List.of(1_000L, 2_000L), rate -> false)).containsExactly(1_000L, 500L);
+        assertThat(run(List.of(500L), rate -> false)).containsExactly(500L);
+    }
+}
