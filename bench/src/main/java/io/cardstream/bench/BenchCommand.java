@@ -48,6 +48,9 @@ public final class BenchCommand implements Callable<Integer> {
     static {
         // Before the first logger exists (the one below): the harness's lines at INFO, the rest at WARN.
         System.setProperty("log4j2.configurationFile", "classpath:log4j2-bench.properties");
+        // Ctrl-C reaches the Kafka and HBase children too (one process group): a graceful streaming stop at shutdown
+        // would wait for services that are gone. The harness stops each rung's job itself.
+        System.setProperty("spark.streaming.stopGracefullyOnShutdown", "false");
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
