@@ -108,6 +108,7 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getOut().println(line);
             spec.commandLine().getOut().flush();
         };
+        removeUnfinishedRuns(dataDir.getParent(), say);
         say.line("Starting Kafka and HBase under " + dataDir + " ...");
         LocalStack stack = LocalStack.start(LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
                 .withHBaseSettings(hbaseServerConf));
@@ -269,6 +270,24 @@ public final class BenchCommand implements Callable<Integer> {
                 LOG.warn("Could not keep {}: {}", log, e.toString());
             }
         });
+    }
+
+    /**
+     * Deletes the data of earlier runs that did not finish (Ctrl-C or a kill ends the JVM before it deletes its own):
+     * a full run leaves gigabytes. Only one benchmark runs at a time on a machine, so none of them is in use.
+     */
+    private static void removeUnfinishedRuns(Path benchDir, PrintLine say) throws IOException {
+        if (!Files.isDirectory(benchDir)) {
+            return;
+        }
+        List<Path> runs;
+        try (Stream<Path> list = Files.list(benchDir)) {
+            runs = list.filter(p -> p.getFileName().toString().startsWith("run-") && Files.isDirectory(p)).toList();
+        }
+        for (Path run : runs) {
+            say.line("Deleting " + run + ", the data of an earlier run that did not finish ...");
+            deleteQuietly(run);
+        }
     }
 
     private static void deleteQuietly(Path dir) {
