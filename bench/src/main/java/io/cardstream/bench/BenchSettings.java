@@ -8,7 +8,8 @@ import java.util.List;
  *
  * @param quick           the short run (about 6 minutes): fewer, shorter rungs and smaller raw-limit samples
  * @param warmupSeconds   seconds of each rung at least before its measured window, which starts once the job has
- *                        caught up with the rung's start (its last 3 batches started on time)
+ *                        caught up with the rung's start (its last 3 batches held half the rate or more and started
+ *                        within half an interval)
  * @param warmupMaxSeconds seconds after which the window starts even if the job has not caught up
  * @param holdSeconds     seconds each rung's rate is measured
  * @param rates1000       the pipeline's ladder at 1 s batches (stops after the first rung it does not sustain)
@@ -22,23 +23,24 @@ import java.util.List;
  * @param getSeconds      seconds the batched-get limit is measured
  * @param warmupRate      the rate of the unmeasured run that warms the job's JVM before the ladders
  * @param jvmWarmupSeconds how long that run lasts; it is run again (at most {@link #JVM_WARMUP_RUNS} runs in all)
- *                        while the job does not keep up with it, as a cold JVM's first batches may not
+ *                        while its batches, capped at the rate's size, still take longer than the interval
  * @param quiesceMaxSeconds the longest wait, before each ladder, for HBase to finish compacting what earlier ones
  *                        wrote
  * @param outDir          where latest.json, latest.md and the chart go
  * @param dataDir         the local stack's data (emptied at start)
  */
-public record BenchSettings(boolean quick, long warmupSeconds, long warmupMaxSeconds, long holdSeconds, List<Long> rates1000,
-                            List<Long> rates500, List<Long> naiveRates, int persons, int companies,
-                            long consumeRecords, long writeRows, long getSeconds, long warmupRate,
+public record BenchSettings(boolean quick, long warmupSeconds, long warmupMaxSeconds, long holdSeconds,
+                            List<Long> rates1000, List<Long> rates500, List<Long> naiveRates, int persons,
+                            int companies, long consumeRecords, long writeRows, long getSeconds, long warmupRate,
                             long jvmWarmupSeconds, long quiesceMaxSeconds, Path outDir, Path dataDir) {
 
     /** The most unmeasured warm-up runs before the ladders start (the ladders start after it either way). */
     static final int JVM_WARMUP_RUNS = 3;
 
     /**
-     * The full run: each rate measured for 60 s after 20 to 60 s of warm-up. The 1 s and naive ladders step by 2,500 and 250 tx/s
-     * around where they ended before, so the sustained figures and their ratio are not artefacts of coarse steps.
+     * The full run: each rate measured for 60 s after 20 to 60 s of warm-up. The 1 s and naive ladders step by
+     * 2,500 and 250 tx/s around where they ended before, so the sustained figures and their ratio are not artefacts
+     * of coarse steps.
      */
     static BenchSettings full(Path outDir, Path dataDir) {
         return new BenchSettings(false, 20, 60, 60, List.of(15_000L, 17_500L, 20_000L, 22_500L, 25_000L, 27_500L,
