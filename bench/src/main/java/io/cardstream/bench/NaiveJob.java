@@ -39,6 +39,8 @@ import org.apache.spark.streaming.kafka010.KafkaUtils;
 import org.apache.spark.streaming.kafka010.LocationStrategies;
 import org.apache.spark.streaming.kafka010.OffsetRange;
 import org.apache.spark.streaming.scheduler.StreamingListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Benchmark-only code, not a product option: the design most public Kafka → Spark → HBase examples use, run through
@@ -48,8 +50,11 @@ import org.apache.spark.streaming.scheduler.StreamingListener;
  */
 final class NaiveJob implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(NaiveJob.class);
+
     private final JavaStreamingContext context;
     private boolean stopped;
+    private volatile boolean stoppingNow;
 
     NaiveJob(String bootstrapServers, String topic, String group, long intervalMs, long maxRatePerPartition,
              Map<String, String> hbaseSettings, StreamingListener listener) {
@@ -74,7 +79,15 @@ final class NaiveJob implements AutoCloseable {
         stream.foreachRDD((rdd, time) -> {
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
             long batchTime = time.milliseconds();
-            rdd.foreachPartition(records -> new Writer(settings).write(records, batchTime));
+            try {
+                rdd.foreachPartition(records -> new Writer(settings).write(records, batchTime));
+            } catch (Exception e) {
+                if (stoppingNow) {
+                    LOG.info("Batch {} was cut short by the stop ({}); it commits nothing.", batchTime, e.toString());
+                    return;
+                }
+                throw e;
+            }
             ((CanCommitOffsets) stream.inputDStream()).commitAsync(ranges);
         });
     }
@@ -87,6 +100,7 @@ final class NaiveJob implements AutoCloseable {
     synchronized void stop(boolean gracefully) {
         if (!stopped) {
             stopped = true;
+            stoppingNow = !gracefully;
             if (gracefully) {
                 context.stop(true, true);
             } else {
