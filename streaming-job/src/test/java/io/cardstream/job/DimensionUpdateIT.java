@@ -42,7 +42,7 @@ class DimensionUpdateIT {
     private static final String NEW_NAME_PREFIX = "Renamed ";
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
     private final JobFixture fixture = new JobFixture(STACK);
 

@@ -58,7 +58,7 @@ class HostileInputIT {
     private static final int NEAR_BROKER_LIMIT = 1_048_400;
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
     private final JobFixture fixture = new JobFixture(STACK);
 

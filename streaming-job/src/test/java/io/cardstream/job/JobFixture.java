@@ -36,6 +36,7 @@ import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
+import io.cardstream.schema.TableSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Admin;
@@ -89,10 +90,20 @@ public final class JobFixture {
         return conf;
     }
 
-    /** The schema, and persons 0..persons-1 and companies 0..companies-1 with names of seed {@link #NAME_SEED}. */
+    /**
+     * The schema with empty tables, and persons 0..persons-1 and companies 0..companies-1 with names of seed
+     * {@link #NAME_SEED}: what a stack of the IT's own would hold, also on a stack shared with other ITs (tables that
+     * existed are truncated, keeping their regions).
+     */
     public void schemaAndDimensions(int persons, int companies) throws IOException {
         try (Connection c = ConnectionFactory.createConnection(hbase()); Admin admin = c.getAdmin()) {
-            new SchemaManager(admin, Compression.Algorithm.NONE).create();
+            SchemaManager.CreateReport report = new SchemaManager(admin, Compression.Algorithm.NONE).create();
+            for (TableSpec table : Schema.TABLES) {
+                if (!report.created().contains(table.tableName().getNameAsString())) {
+                    admin.disableTable(table.tableName());
+                    admin.truncateTable(table.tableName(), true);
+                }
+            }
             DimensionLoader loader = new DimensionLoader(c, NAME_SEED);
             loader.loadPersons(persons, n -> { });
             loader.loadCompanies(companies, n -> { });

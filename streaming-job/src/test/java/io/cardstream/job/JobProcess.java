@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,24 @@ public final class JobProcess implements AutoCloseable {
 
     public String output() throws IOException {
         return Files.readString(log, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Polls the log until the job's first batch, empty or not, has finished; an AssertionError if the JVM exits
+     * first or {@code timeout} passes.
+     */
+    public void awaitFirstBatch(Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!output().contains("INFO BatchListener: Batch ")) {
+            if (!isAlive()) {
+                throw new AssertionError("The job exited before its first batch; its log: " + log);
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("The job's first batch did not finish within " + timeout + "; its log: "
+                        + log);
+            }
+            TimeUnit.MILLISECONDS.sleep(200);
+        }
     }
 
     /** Waits for the JVM to exit by itself; false if it did not within {@code seconds}. */

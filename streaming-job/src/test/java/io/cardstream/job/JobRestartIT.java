@@ -35,7 +35,7 @@ class JobRestartIT {
     private static final int KILLS = 3;
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
     private final JobFixture fixture = new JobFixture(STACK);
 
@@ -53,14 +53,17 @@ class JobRestartIT {
                 "--dlq-topic", DLQ, "--group-id", GROUP, "--zookeeper-quorum", "127.0.0.1",
                 "--zookeeper-port", Integer.toString(STACK.zookeeperPort()), "--max-rate-per-partition", "4000",
                 "--initial-rate", "0", "--kafka-prop", "session.timeout.ms=6000");
-        CompletableFuture<StormProducer.Summary> produced = CompletableFuture.supplyAsync(
-                () -> fixture.produce(TOPIC, generatorConfig, TOTAL, 30_000));
+        CompletableFuture<StormProducer.Summary> produced;
 
         int run = 0;
         try (JobProcess job = JobProcess.start(log(++run), args)) {
+            // the storm starts once the job runs: had it come before, the batches Spark queues while a slow machine
+            // runs the first one could hold all of it, and the graceful stop, which runs them, would leave none
+            job.awaitFirstBatch(Duration.ofSeconds(120));
+            produced = CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, generatorConfig, TOTAL, 30_000));
             fixture.awaitCommittedAtLeast(GROUP, 1, Duration.ofSeconds(120), job::isAlive);
             assertThat(job.terminate(90)).as("the job exits after SIGTERM; see %s", job.log()).isTrue();
-            assertThat(job.output()).contains("The job stopped.");
+            assertThat(job.output()).contains("Stopping the job gracefully").contains("The job stopped.");
         }
         long committed = fixture.committedTotal(GROUP);
         assertThat(committed).as("the graceful stop came mid-stream").isBetween(1L, TOTAL - 1);

@@ -49,7 +49,7 @@ class OverloadIT {
     private static final double MAX_CORES = 1.5;
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
     private final JobFixture fixture = new JobFixture(STACK);
 
@@ -65,7 +65,7 @@ class OverloadIT {
 
         long startedAt = System.currentTimeMillis();
         try (JobProcess job = JobProcess.start(Path.of("target", "overload-it.log"), "local[1]", args)) {
-            awaitFirstBatch(job);
+            job.awaitFirstBatch(Duration.ofSeconds(120));
             ProcessHandle process = ProcessHandle.of(job.pid()).orElseThrow();
             Duration cpuBefore = cpu(process);
             long wallBefore = System.nanoTime();
@@ -97,15 +97,6 @@ class OverloadIT {
                     .isLessThanOrEqualTo(MAX_CORES);
             // -Xmx1g bounds the heap; the process as a whole must not grow far past it
             assertThat(peakResident).as("peak resident memory of the job's JVM").isLessThan(1_700L << 20);
-        }
-    }
-
-    private static void awaitFirstBatch(JobProcess job) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (!job.output().contains("INFO BatchListener: Batch ")) {
-            assertThat(job.isAlive()).as("the job runs; its log: %s", job.log()).isTrue();
-            assertThat(System.nanoTime()).as("the job's first batch within 120 s").isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(200);
         }
     }
 

@@ -44,7 +44,7 @@ class StreamingJobIT {
     private static final long NAME_SEED = JobFixture.NAME_SEED;
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
     private static final JobFixture FIXTURE = new JobFixture(STACK);
 

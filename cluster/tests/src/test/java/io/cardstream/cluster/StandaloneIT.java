@@ -38,7 +38,7 @@ class StandaloneIT {
     private static final Pattern TASKS = Pattern.compile("Finished task [\\d.]+ in stage");
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
     private static final String NAME = "standalone-it";
     private static final List<ChildJvm> DAEMONS = new ArrayList<>();

@@ -39,7 +39,7 @@ class YarnIT {
     private static final Pattern TASKS = Pattern.compile("Finished task [\\d.]+ in stage");
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
+    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
     private static MiniYARNCluster yarn;
 
