@@ -82,7 +82,7 @@ public final class BenchCommand implements Callable<Integer> {
     String kafkaHeap;
 
     @Option(names = "--hbase-heap", paramLabel = "SIZE", defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
-            description = "Maximum heap of the HBase JVM (-Xmx); its memstores get 40% of it. Default:"
+            description = "Maximum heap of the HBase JVM (-Xmx); its memstores get 40%% of it. Default:"
                     + " ${DEFAULT-VALUE}")
     String hbaseHeap;
 

@@ -1,0 +1,29 @@
+package io.cardstream.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class BenchCommandTest {
+
+    /** picocli formats descriptions with String.format: a bare '%' made every --help print WARN lines. */
+    @Test
+    void helpPrintsNoPicocliWarning() {
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        String usage;
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        try {
+            usage = new CommandLine(new BenchCommand()).getUsageMessage();
+        } finally {
+            System.setErr(original);
+        }
+        assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
+        assertThat(usage.replaceAll("\\s+", " ")).contains("its memstores get 40% of it");
+    }
+}
