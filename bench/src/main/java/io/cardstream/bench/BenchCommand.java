@@ -176,15 +176,21 @@ public final class BenchCommand implements Callable<Integer> {
      * Runs the unmeasured warm-up until the JVM is warm (its batches take less than the interval): a cold JVM's
      * first batches can take seconds, and a ladder that began there would measure the JIT compiler, not the pipeline.
      */
+    /**
+     * Warms the job's JVM up; a run whose batches took longer than the interval is followed by one at half the rate
+     * (a machine too slow for the rate would otherwise fail every run, and the JIT compiles the same code at less).
+     */
     private static void warmUp(RungRunner runner, BenchSettings settings, PrintLine say) throws Exception {
+        long rate = settings.warmupRate();
         for (int run = 1; run <= BenchSettings.JVM_WARMUP_RUNS; run++) {
             say.line(String.format("Warming the job's JVM up: the pipeline at %,d tx/s for %d s, not measured ...",
-                    settings.warmupRate(), settings.jvmWarmupSeconds()));
-            if (runner.warmUp(settings.warmupRate(), settings.jvmWarmupSeconds())) {
+                    rate, settings.jvmWarmupSeconds()));
+            if (runner.warmUp(rate, settings.jvmWarmupSeconds())) {
                 return;
             }
+            rate = Ladder.half(rate);
             say.line(run < BenchSettings.JVM_WARMUP_RUNS
-                    ? "  The job's batches still took longer than the interval; warming up again."
+                    ? "  The job's batches still took longer than the interval; warming up again at half the rate."
                     : "  The job's batches still took longer than the interval after " + run + " warm-up runs; the"
                     + " ladders start anyway (is something else using this machine's cores?).");
         }

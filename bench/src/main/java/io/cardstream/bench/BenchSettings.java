@@ -22,8 +22,9 @@ import java.util.List;
  *                        rate over as many again (after a warm-up of at most 100k rows)
  * @param getSeconds      seconds the batched-get limit is measured
  * @param warmupRate      the rate of the unmeasured run that warms the job's JVM before the ladders
- * @param jvmWarmupSeconds how long that run lasts; it is run again (at most {@link #JVM_WARMUP_RUNS} runs in all)
- *                        while its batches, capped at the rate's size, still take longer than the interval
+ * @param jvmWarmupSeconds how long that run lasts; it is run again at half the rate (at most
+ *                        {@link #JVM_WARMUP_RUNS} runs in all) while its batches, capped at the rate's size, still
+ *                        take longer than the interval
  * @param quiesceMaxSeconds the longest wait, before each ladder, for HBase to finish compacting what earlier ones
  *                        wrote
  * @param outDir          where latest.json, latest.md and the chart go

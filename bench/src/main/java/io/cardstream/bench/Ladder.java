@@ -16,6 +16,11 @@ final class Ladder {
     private Ladder() {
     }
 
+    /** Half of {@code rate}, rounded down to {@value #STEP} tx/s and at least that. */
+    static long half(long rate) {
+        return Math.max(STEP, rate / 2 / STEP * STEP);
+    }
+
     /** The next rate after {@code done} (the rungs this ladder ran, in order), or none: the ladder has ended. */
     static OptionalLong next(List<Long> rates, List<RateResult> done) {
         if (rates.isEmpty()) {

@@ -46,4 +46,12 @@ class LadderTest {
         assertThat(run(List.of(1_000L, 2_000L), rate -> false)).containsExactly(1_000L, 500L);
         assertThat(run(List.of(500L), rate -> false)).containsExactly(500L);
     }
+
+    @Test
+    void halfIsRoundedDownToTheStepAndNeverBelowIt() {
+        assertThat(Ladder.half(10_000)).isEqualTo(5_000);
+        assertThat(Ladder.half(7_500)).isEqualTo(3_500);
+        assertThat(Ladder.half(1_000)).isEqualTo(Ladder.STEP);
+        assertThat(Ladder.half(Ladder.STEP)).isEqualTo(Ladder.STEP);
+    }
 }
