@@ -106,6 +106,8 @@ final class NaiveJob implements AutoCloseable {
             } else {
                 StreamingJob.stopNow(context);
             }
+            // local mode: the executors' connection lives in this JVM, and must not outlive the HBase it reaches
+            Writer.closeConnection();
         }
     }
 
@@ -132,6 +134,17 @@ final class NaiveJob implements AutoCloseable {
                 connection = ConnectionFactory.createConnection(conf);
             }
             return connection;
+        }
+
+        private static synchronized void closeConnection() {
+            if (connection != null) {
+                try {
+                    connection.close();
+                } catch (IOException e) {
+                    LOG.warn("The naive job's HBase connection did not close cleanly: {}", e.toString());
+                }
+                connection = null;
+            }
         }
 
         void write(Iterator<ConsumerRecord<byte[], byte[]>> records, long batchTime) {
