@@ -223,8 +223,9 @@ public final class BenchCommand implements Callable<Integer> {
             done.add(r);
             into.add(r);
             String verdict = r.sustainable() ? "sustained"
-                    : Ladder.next(rates, done).isPresent() ? "NOT sustained; trying a lower rate"
-                    : "NOT sustained; the ladder stops";
+                    : (r.drainingStartBacklog() ? "NOT sustained (still draining its start's backlog: processing under"
+                    + " the interval, lag shrinking; a longer warm-up may sustain it)" : "NOT sustained")
+                    + (Ladder.next(rates, done).isPresent() ? "; trying a lower rate" : "; the ladder stops");
             say.line(String.format("  achieved %,.0f tx/s, processing %,.0f ms, delay %,.0f ms, lag growth %,d,"
                             + " p99 %,d ms, CPU %.2f cores, heap %,d MB: %s", r.achievedRps(), r.avgProcessingMs(),
                     r.avgSchedulingMs(), r.lagGrowth(), r.p99Ms(), r.cpuCores(), r.heapMaxMb(), verdict));

@@ -130,13 +130,17 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         for (RateResult r : rungs) {
             md.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
                             + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB | %s / %s / %s | %s |%n", r.design(),
-                    r.intervalMs(), r.targetRps(), r.achievedRps(), r.sustainable() ? "yes" : "no",
+                    r.intervalMs(), r.targetRps(), r.achievedRps(), sustained(r),
                     r.avgProcessingMs(), r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), r.p50Ms(), r.p95Ms(),
                     r.p99Ms(), r.maxMs(), r.cpuCores(), r.rpsPerCore(), r.heapMaxMb(), cores(r.hbaseCores()),
                     cores(r.kafkaCores()), cores(r.producerCores()),
                     micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps()))));
         }
         return md.toString();
+    }
+
+    private static String sustained(RateResult r) {
+        return r.sustainable() ? "yes" : r.drainingStartBacklog() ? "no (draining its start)" : "no";
     }
 
     private static String cores(double v) {

@@ -40,6 +40,14 @@ public record RateResult(String design, long intervalMs, long targetRps, double 
         return avgSchedulingMs < intervalMs && lagGrowth <= twoBatches && achievedRps >= 0.9 * targetRps;
     }
 
+    /**
+     * Not sustained, yet still draining the backlog of its start when its window came: batches that finished took
+     * less than the interval and the lag shrank. A longer wait before the window (the full run's) may sustain it.
+     */
+    public boolean drainingStartBacklog() {
+        return !sustainable && batches > 0 && avgProcessingMs < intervalMs && lagGrowth < 0;
+    }
+
     /** Records per second per core the job used. */
     public double rpsPerCore() {
         return cpuCores > 0 ? achievedRps / cpuCores : 0;
