@@ -175,10 +175,8 @@ public final class BenchCommand implements Callable<Integer> {
     /**
      * Runs the unmeasured warm-up until the JVM is warm (its batches take less than the interval): a cold JVM's
      * first batches can take seconds, and a ladder that began there would measure the JIT compiler, not the pipeline.
-     */
-    /**
-     * Warms the job's JVM up; a run whose batches took longer than the interval is followed by one at half the rate
-     * (a machine too slow for the rate would otherwise fail every run, and the JIT compiles the same code at less).
+     * A run whose batches took longer is followed by one at half the rate: a machine too slow for the rate would
+     * otherwise fail every run, and the JIT compiles the same code at less.
      */
     private static void warmUp(RungRunner runner, BenchSettings settings, PrintLine say) throws Exception {
         long rate = settings.warmupRate();

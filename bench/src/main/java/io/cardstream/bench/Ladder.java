@@ -41,7 +41,7 @@ final class Ladder {
         if (!steppingDown || done.size() > STEPS_DOWN || last.targetRps() <= STEP) {
             return OptionalLong.empty();
         }
-        long lower = Math.max(STEP, (rates.get(0) >> done.size()) / STEP * STEP);
+        long lower = half(last.targetRps());
         return lower < last.targetRps() ? OptionalLong.of(lower) : OptionalLong.empty();
     }
 }

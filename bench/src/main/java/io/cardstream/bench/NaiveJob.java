@@ -48,7 +48,7 @@ import org.slf4j.LoggerFactory;
  * {@code Put}, with no cache, no batching and no buffering; invalid records are skipped. It writes the same rows to
  * the same table, so latency is measured the same way.
  */
-final class NaiveJob implements AutoCloseable {
+final class NaiveJob {
 
     private static final Logger LOG = LoggerFactory.getLogger(NaiveJob.class);
 
@@ -109,11 +109,6 @@ final class NaiveJob implements AutoCloseable {
             // local mode: the executors' connection lives in this JVM, and must not outlive the HBase it reaches
             Writer.closeConnection();
         }
-    }
-
-    @Override
-    public void close() {
-        stop(false);
     }
 
     /** One Get, one Get, one Put per record, as the typical examples do; one connection per executor JVM. */
