@@ -14,7 +14,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Gives an integration-test class one running local stack: started before the first test, stopped after the last.
  * Data and logs go to {@code target/local-stack/<TestClass>-<time>} and are kept for a look after a failure.
  * {@link #sharedKafkaAndHBase()} gives every class of the test JVM that asks for it the same stack instead, started
- * once and stopped when the JVM's tests are done: a stack's start and stop cost a 2-core machine about 25 s of CPU.
+ * once and stopped when the JVM's tests are done: a stack's start alone costs a 2-core machine 15 to 27 CPU-seconds.
  *
  * <pre>{@code
  * @RegisterExtension
