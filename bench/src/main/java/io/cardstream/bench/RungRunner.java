@@ -253,7 +253,7 @@ final class RungRunner {
             return naive::stop;
         }
         JobConfig config = new JobConfig(ctx.bootstrapServers(), topic, topic, "bench-dlq", intervalMs,
-                maxRatePerPartition, true, 0, "earliest", "local[2]", Schema.PERSON.tableName().getNameAsString(),
+                maxRatePerPartition, true, 0, 0, "earliest", "local[2]", Schema.PERSON.tableName().getNameAsString(),
                 Schema.COMPANY.tableName().getNameAsString(), TX.tableName().getNameAsString(),
                 Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, Map.of(),
                 ctx.hbaseSettings());

@@ -135,11 +135,12 @@ final class Demo {
 
             // Spark's backpressure PID undershoots after slow (cold) batches: small batches carry the fixed per-batch
             // cost, look slow, and keep the estimate far below capacity for a minute (notes/kafka-spark.md). The demo
-            // knows its arrival rate, so the estimate never goes below it. A spark.* system property wins.
-            if (System.getProperty(MIN_RATE_PROPERTY) == null) {
-                System.setProperty(MIN_RATE_PROPERTY, Long.toString(Math.round(settings.rate())));
+            // knows its arrival rate, so the estimate never goes below it, unless the --job-config file sets its own
+            // min-rate. A spark.* system property wins over both.
+            JobConfig jobConfig = JobCommand.parse(jobArgs(0));
+            if (jobConfig.minRate() == 0) {
+                jobConfig = JobCommand.parse(jobArgs(Math.round(settings.rate())));
             }
-            JobConfig jobConfig = JobCommand.parse(jobArgs());
             LOG.info("The demo starts the job with {}.", jobConfig.describe());
             job = new StreamingJob(jobConfig);
             job.start();
@@ -198,7 +199,7 @@ final class Demo {
         }
     }
 
-    private String[] jobArgs() {
+    private String[] jobArgs(long minRate) {
         List<String> args = new ArrayList<>(List.of("--bootstrap-servers", stack.bootstrapServers(),
                 "--zookeeper-quorum", stack.zookeeperQuorum(), "--zookeeper-port",
                 Integer.toString(stack.zookeeperPort()), "--master", "local[2]", "--starting-offsets", "earliest"));
@@ -207,6 +208,9 @@ final class Demo {
         }
         // --batch-interval (default 1s) always wins over a batch-interval-ms in the --job-config file
         args.addAll(List.of("--batch-interval-ms", Long.toString(settings.batchIntervalMs())));
+        if (minRate > 0) {
+            args.addAll(List.of("--min-rate", Long.toString(minRate)));
+        }
         return args.toArray(String[]::new);
     }
 
@@ -277,8 +281,8 @@ final class Demo {
         out.println("  Logs        " + log + " (the job's line per batch); " + settings.dataDir().resolve("stack/logs"));
         out.println("  Job         " + jobConfig.batchIntervalMs() + " ms batches on local[2], at most "
                 + jobConfig.maxRatePerPartition() + " records/s per partition, backpressure "
-                + (jobConfig.backpressure() ? "on (no lower than " + System.getProperty(MIN_RATE_PROPERTY) + "/s)"
-                : "off"));
+                + (jobConfig.backpressure() ? "on (no lower than " + System.getProperty(MIN_RATE_PROPERTY,
+                        Long.toString(jobConfig.minRate())) + "/s)" : "off"));
         out.printf("Producing %,.0f transactions a second after a %d s ramp (%.1f%% invalid, %.1f%% with unknown ids)"
                         + " %s; Ctrl-C stops everything.%n", settings.rate(), (RAMP.length - 1) * RAMP_STEP_SECONDS,
                 settings.badRatio() * 100, settings.unknownRatio() * 100,

@@ -85,6 +85,13 @@ public final class JobCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}")
     long initialRate;
 
+    @Option(names = "--min-rate", defaultValue = "0",
+            description = "Backpressure's floor: records a second (all partitions together) it never sets below; 0"
+                    + " leaves Spark's, 100. After a slow start Spark's estimate can sink to that and stay low for a"
+                    + " minute while a backlog waits: set it to the rate the job must keep up with. Default:"
+                    + " ${DEFAULT-VALUE}")
+    long minRate;
+
     @Option(names = "--starting-offsets", defaultValue = "earliest",
             description = "Where to start when the group has no commit: earliest or latest. Default: ${DEFAULT-VALUE}")
     String startingOffsets;
@@ -168,8 +175,8 @@ public final class JobCommand implements Callable<Integer> {
         String bootstrap = Optional.ofNullable(bootstrapServers)
                 .or(() -> LocalConnection.setting("bootstrap.servers")).orElse("127.0.0.1:9092");
         return new JobConfig(bootstrap, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
-                backpressure, initialRate, startingOffsets, master, personTable, companyTable, txTable, metricsTable,
-                cacheSize, cacheTtlSeconds, writeBufferBytes, kafka, hbaseSettings);
+                backpressure, initialRate, minRate, startingOffsets, master, personTable, companyTable, txTable,
+                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, kafka, hbaseSettings);
     }
 
     /** Values from the file for every option the command line did not set; an unknown key is an error. */

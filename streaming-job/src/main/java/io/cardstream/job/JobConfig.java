@@ -21,6 +21,7 @@ import java.util.TreeMap;
  * @param maxRatePerPartition records a second per partition at most (spark.streaming.kafka.maxRatePerPartition)
  * @param backpressure        whether Spark's backpressure adapts the rate to the processing time
  * @param initialRate         backpressure's rate for the first batches, before it has estimates
+ * @param minRate             backpressure's floor, records a second for the whole stream; 0 leaves Spark's (100)
  * @param startingOffsets     where to start when the group has no commit: earliest or latest
  * @param master              the Spark master when spark-submit did not set one
  * @param personTable         HBase table of persons (namespace:name)
@@ -42,6 +43,7 @@ public record JobConfig(
         long maxRatePerPartition,
         boolean backpressure,
         long initialRate,
+        long minRate,
         String startingOffsets,
         String master,
         String personTable,
@@ -69,6 +71,7 @@ public record JobConfig(
                 "must be between 100 and 600000", batchIntervalMs);
         require(maxRatePerPartition >= 0, "max-rate-per-partition", "must be 0 (no cap) or more", maxRatePerPartition);
         require(initialRate >= 0, "initial-rate", "must be 0 (unset) or more", initialRate);
+        require(minRate >= 0, "min-rate", "must be 0 (unset) or more", minRate);
         startingOffsets = startingOffsets == null ? "" : startingOffsets.toLowerCase(Locale.ROOT);
         require(startingOffsets.equals("earliest") || startingOffsets.equals("latest"), "starting-offsets",
                 "must be earliest or latest", startingOffsets);
@@ -104,6 +107,7 @@ public record JobConfig(
         d.put("max-rate-per-partition", Long.toString(maxRatePerPartition));
         d.put("backpressure", Boolean.toString(backpressure));
         d.put("initial-rate", Long.toString(initialRate));
+        d.put("min-rate", Long.toString(minRate));
         d.put("starting-offsets", startingOffsets);
         d.put("master", master);
         d.put("person-table", personTable);

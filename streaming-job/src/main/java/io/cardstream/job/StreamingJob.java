@@ -90,6 +90,9 @@ public final class StreamingJob implements AutoCloseable {
         if (config.initialRate() > 0) {
             conf.setIfMissing("spark.streaming.backpressure.initialRate", Long.toString(config.initialRate()));
         }
+        if (config.minRate() > 0) {
+            conf.setIfMissing("spark.streaming.backpressure.pid.minRate", Long.toString(config.minRate()));
+        }
         if (conf.get("spark.master").startsWith("local")) {
             conf.setIfMissing("spark.driver.host", "127.0.0.1").setIfMissing("spark.driver.bindAddress", "127.0.0.1");
         }

@@ -15,8 +15,15 @@ import picocli.CommandLine;
 
 class JobConfigTest {
 
+    private static final String MIN_RATE = "spark.streaming.backpressure.pid.minRate";
+
     private static JobConfig config(long intervalMs, String startingOffsets, Map<String, String> kafka) {
-        return new JobConfig("127.0.0.1:9092", "t", "g", "t-dlq", intervalMs, 1000, true, 100, startingOffsets,
+        return config(intervalMs, startingOffsets, kafka, 0);
+    }
+
+    private static JobConfig config(long intervalMs, String startingOffsets, Map<String, String> kafka,
+                                    long minRate) {
+        return new JobConfig("127.0.0.1:9092", "t", "g", "t-dlq", intervalMs, 1000, true, 100, minRate, startingOffsets,
                 "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
                 "cardstream:batch_metrics", 1000, 60, 8 << 20, kafka, Map.of());
     }
@@ -37,6 +44,21 @@ class JobConfigTest {
     void rejectsUnknownStartingOffsetsNamingTheKey() {
         assertThatThrownBy(() -> config(1000, "beginning", Map.of())).hasMessageContaining("starting-offsets");
         assertThat(config(1000, "LATEST", Map.of()).startingOffsets()).isEqualTo("latest");
+    }
+
+    @Test
+    void minRateIsBackpressuresFloorUnlessASparkSettingSaysOtherwise() throws Exception {
+        assertThat(StreamingJob.sparkConf(config(1000, "earliest", Map.of())).contains(MIN_RATE)).isFalse();
+        JobConfig floor = JobCommand.parse("--min-rate", "5000", "--bootstrap-servers", "b:9092");
+        assertThat(floor.describe()).containsEntry("min-rate", "5000");
+        assertThat(StreamingJob.sparkConf(floor).get(MIN_RATE)).isEqualTo("5000");
+        System.setProperty(MIN_RATE, "7000"); // what spark-submit --conf does
+        try {
+            assertThat(StreamingJob.sparkConf(floor).get(MIN_RATE)).isEqualTo("7000");
+        } finally {
+            System.clearProperty(MIN_RATE);
+        }
+        assertThatThrownBy(() -> config(1000, "earliest", Map.of(), -1)).hasMessageContaining("min-rate");
     }
 
     @Test

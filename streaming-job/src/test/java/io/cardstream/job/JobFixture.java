@@ -117,7 +117,7 @@ public final class JobFixture {
     public JobConfig jobConfig(String topic, String group, String dlq, long intervalMs, long maxRatePerPartition,
             long initialRate, int cacheTtlSeconds) {
         return new JobConfig(stack.bootstrapServers(), topic, group, dlq, intervalMs, maxRatePerPartition, true,
-                initialRate, "earliest", "local[2]", "cardstream:person", "cardstream:company",
+                initialRate, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
                 "cardstream:tx_enriched", "cardstream:batch_metrics", 100_000, cacheTtlSeconds, 8 * 1024 * 1024,
                 Map.of(), stack.hbaseSettings());
     }

@@ -148,13 +148,13 @@ class StreamingJobIT {
     void refusesToStartWhenATopicOrTableIsMissingNamingTheSetting() throws Exception {
         FIXTURE.topics("present-tx", 1, "present-dlq");
         JobConfig missingDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "absent-dlq", 1000, 1000,
-                true, 1000, "earliest", "local[2]", "cardstream:person", "cardstream:company",
+                true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
                 "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingDlq).start())
                 .hasMessageContaining("dlq-topic").hasMessageContaining("absent-dlq");
         JobConfig missingTable = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "present-dlq", 1000, 1000,
-                true, 1000, "earliest", "local[2]", "cardstream:person", "cardstream:company",
+                true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
                 "cardstream:no_such_table", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingTable).start())
@@ -164,7 +164,7 @@ class StreamingJobIT {
                     Duration.ofSeconds(30));
         }
         JobConfig tooSmallDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "default-size-dlq", 1000,
-                1000, true, 1000, "earliest", "local[2]", "cardstream:person", "cardstream:company",
+                1000, true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
                 "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(tooSmallDlq).start())
