@@ -58,8 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--quick", description = "About 6 minutes: shorter rungs, shorter ladders with coarse steps, at"
-            + " most a minute's wait for compactions; a first look (the full run takes 30 to 45 minutes).")
+    @Option(names = "--quick", description = "About 5 minutes: shorter rungs, shorter ladders with coarse steps, at"
+            + " most 30 s of waiting for compactions; a first look (the full run takes 30 to 45 minutes).")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: bench/results in the"
