@@ -134,7 +134,7 @@ public final class ProduceCommand implements Callable<Integer> {
 
     @Option(names = "--producer-prop", paramLabel = "KEY=VALUE",
             description = "A Kafka producer setting over this tool's defaults (acks=all, enable.idempotence=true,"
-                    + " compression.type=lz4, linger.ms=5, batch.size=65536, buffer.memory=67108864); repeatable,"
+                    + " compression.type=lz4, linger.ms=20, batch.size=65536, buffer.memory=67108864); repeatable,"
                     + " e.g. for SASL/SSL.")
     Map<String, String> producerProps = new LinkedHashMap<>();
 
