@@ -57,12 +57,13 @@ final class NaiveJob {
     private volatile boolean stoppingNow;
 
     NaiveJob(String bootstrapServers, String topic, String group, long intervalMs, long maxRatePerPartition,
-             Map<String, String> hbaseSettings, StreamingListener listener) {
+             long minRate, Map<String, String> hbaseSettings, StreamingListener listener) {
         SparkConf conf = new SparkConf().setAppName("cardstream-naive-bench").setMaster("local[2]")
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
                 .set("spark.streaming.backpressure.enabled", "true")
-                .set("spark.streaming.kafka.maxRatePerPartition", Long.toString(maxRatePerPartition));
+                .set("spark.streaming.kafka.maxRatePerPartition", Long.toString(maxRatePerPartition))
+                .set("spark.streaming.backpressure.pid.minRate", Long.toString(minRate));
         context = new JavaStreamingContext(conf, Durations.milliseconds(intervalMs));
         context.addStreamingListener(listener);
         Map<String, Object> kafka = new HashMap<>();

@@ -107,11 +107,10 @@ final class RungRunner {
                         (Long) info.schedulingDelay().getOrElse(() -> 0L)));
             }
         };
-        // Sustainable means keeping up with the rate: the backpressure estimate may not sink below it (it undershoots
-        // after slow batches and then recovers for a minute, see notes/kafka-spark.md).
-        System.setProperty("spark.streaming.backpressure.pid.minRate", Long.toString(rate));
+        // Sustainable means keeping up with the rate: the backpressure estimate may not sink below it (the job's
+        // --min-rate; it undershoots after slow batches and then recovers for a minute, see notes/kafka-spark.md).
         long maxRatePerPartition = Math.max(1000, rate * catchUp / PARTITIONS);
-        RungJob job = startJob(design, name, intervalMs, maxRatePerPartition, listener);
+        RungJob job = startJob(design, name, intervalMs, maxRatePerPartition, rate, listener);
         producer = startProducer(name, rate, warmupMax + hold + 5, seed);
         try {
             long t0 = System.currentTimeMillis();
@@ -244,16 +243,17 @@ final class RungRunner {
         }
     }
 
-    private RungJob startJob(String design, String topic, long intervalMs, long maxRatePerPartition,
-                                   StreamingListener listener) throws IOException {
+    private RungJob startJob(String design, String topic, long intervalMs, long maxRatePerPartition, long minRate,
+                             StreamingListener listener) throws IOException {
         if (design.equals("naive")) {
             NaiveJob naive = new NaiveJob(ctx.bootstrapServers(), topic, topic, intervalMs, maxRatePerPartition,
-                    ctx.hbaseSettings(), listener);
+                    minRate, ctx.hbaseSettings(), listener);
             naive.start();
             return naive::stop;
         }
         JobConfig config = new JobConfig(ctx.bootstrapServers(), topic, topic, "bench-dlq", intervalMs,
-                maxRatePerPartition, true, 0, 0, "earliest", "local[2]", Schema.PERSON.tableName().getNameAsString(),
+                maxRatePerPartition, true, 0, minRate, "earliest", "local[2]",
+                Schema.PERSON.tableName().getNameAsString(),
                 Schema.COMPANY.tableName().getNameAsString(), TX.tableName().getNameAsString(),
                 Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, Map.of(),
                 ctx.hbaseSettings());
