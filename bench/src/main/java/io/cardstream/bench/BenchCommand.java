@@ -55,6 +55,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(BenchCommand.class);
 
+    /** The machine entry's keys for {@link #calibrate}'s figures before and after the run. */
+    static final String SPEED_BEFORE = "codec_decode_rps_per_core_before";
+    static final String SPEED_AFTER = "codec_decode_rps_per_core_after";
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -109,9 +113,12 @@ public final class BenchCommand implements Callable<Integer> {
             spec.commandLine().getOut().flush();
         };
         removeUnfinishedRuns(dataDir.getParent(), say);
+        Map<String, Object> machine = machine(settings);
+        machine.put(SPEED_BEFORE, calibrate("before the run", say));
         say.line("Starting Kafka and HBase under " + dataDir + " ...");
         LocalStack stack = LocalStack.start(LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
                 .withHBaseSettings(hbaseServerConf));
+        BenchReport report;
         try (BenchContext ctx = new BenchContext(home, dataDir, stack, connect(stack))) {
             try (Admin admin = ctx.hbase().getAdmin()) {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
@@ -150,17 +157,31 @@ public final class BenchCommand implements Callable<Integer> {
                             + " it must be pipeline-1000, pipeline-500 or naive; got '" + ladder + "'.");
                 }
             }
-            BenchReport report = new BenchReport(machine(settings), consume, write, get, rungs);
-            report.write(outDir);
-            say.line("");
-            say.line(report.markdown());
-            say.line("Wrote " + outDir.resolve("latest.json") + ", latest.md and latest-latency.png.");
+            report = new BenchReport(machine, consume, write, get, rungs);
         } finally {
             stack.close();
             keepLogs(stack, dataDir.resolveSibling("logs"));
             deleteQuietly(dataDir);
         }
+        machine.put(SPEED_AFTER, calibrate("after the run, the services stopped", say));
+        report.write(outDir);
+        say.line("");
+        say.line(report.markdown());
+        say.line("Wrote " + outDir.resolve("latest.json") + ", latest.md and latest-latency.png.");
         return 0;
+    }
+
+    /**
+     * The machine's speed, as {@code bin/cardstream codec-bench} measures it but shorter (500,000 records, 2 warm-up
+     * and 3 measured rounds, about 10 s on a slow machine): machines of one kind, and one machine from one hour to
+     * the next, differ by a factor of two, and a run's figures compare only with runs of a like speed.
+     *
+     * @return the median decode rate of one core, records a second
+     */
+    private static long calibrate(String when, PrintLine say) {
+        long decode = Math.round(CodecBenchmark.measure(500_000, 0.01, 2, 3, null).decode());
+        say.line(String.format("Machine speed %s: codec-bench decodes %,d records/s on one core.", when, decode));
+        return decode;
     }
 
     private List<Long> ratesOr(List<Long> ladder) {

@@ -114,6 +114,14 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
                 Boolean.TRUE.equals(machine.get("quick")) ? "Quick" : "Full",
                 machine.containsKey("warmup_max_s") ? machine.get("warmup_s") + "–" + machine.get("warmup_max_s")
                         : machine.get("warmup_s"), machine.get("hold_s")));
+        if (machine.get(BenchCommand.SPEED_BEFORE) instanceof Number before) {
+            md.append(String.format(Locale.ROOT, "The machine's speed (`bin/cardstream codec-bench`'s decode rate on"
+                    + " one core): %,d records/s before the run", before.longValue()));
+            if (machine.get(BenchCommand.SPEED_AFTER) instanceof Number after) {
+                md.append(String.format(Locale.ROOT, ", %,d after it", after.longValue()));
+            }
+            md.append(". Compare figures only with runs on a machine of like speed.\n\n");
+        }
         Map<String, Object> j = json();
         md.append("| figure | value |\n|---|---|\n");
         for (String key : List.of("kafka_consume_limit_rps", "hbase_write_limit_rps", "hbase_write_burst_rps",

@@ -48,6 +48,26 @@ public final class CodecBenchmark implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        Speed speed = measure(records, badRatio, warmup, rounds, out);
+        out.printf("Median: decode %,.0f records/s per core; generate+encode %,.0f records/s per core.%n",
+                speed.decode(), speed.encode());
+        return 0;
+    }
+
+    /**
+     * Median rates of one thread over the measured rounds.
+     *
+     * @param decode records a second decoded and validated
+     * @param encode records a second generated and encoded
+     */
+    record Speed(double decode, double encode) {
+    }
+
+    /**
+     * Decodes and encodes {@code records} prepared records per round, {@code warmup} rounds unmeasured, then
+     * {@code rounds} measured; prints each round to {@code out} when it is not null.
+     */
+    static Speed measure(int records, double badRatio, int warmup, int rounds, PrintWriter out) {
         TransactionCodec codec = TransactionCodec.create();
         TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(1).withSkew(1.0)
                 .withRatios(badRatio, 0.005));
@@ -58,10 +78,11 @@ public final class CodecBenchmark implements Callable<Integer> {
             values[i] = generator.generate(i).value(codec, now);
             bytes += values[i].length;
         }
-        out.printf("%d records of %.0f bytes on average, %.1f%% invalid; java %s, %d cores; one thread.%n",
-                records, bytes / (double) records, badRatio * 100, System.getProperty("java.version"),
-                Runtime.getRuntime().availableProcessors());
-
+        if (out != null) {
+            out.printf("%d records of %.0f bytes on average, %.1f%% invalid; java %s, %d cores; one thread.%n",
+                    records, bytes / (double) records, badRatio * 100, System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors());
+        }
         double[] decode = new double[rounds];
         double[] encode = new double[rounds];
         long sink = 0;
@@ -81,17 +102,20 @@ public final class CodecBenchmark implements Callable<Integer> {
                 sink += r.value(codec, now).length;
             }
             double encodeRate = records / ((System.nanoTime() - start) / 1e9);
-            out.printf("%s round %d: decode %,.0f records/s (%d valid), generate+encode %,.0f records/s%n",
-                    round < 0 ? "warm-up" : "measured", round < 0 ? round + warmup + 1 : round + 1, decodeRate,
-                    valid, encodeRate);
+            if (out != null) {
+                out.printf("%s round %d: decode %,.0f records/s (%d valid), generate+encode %,.0f records/s%n",
+                        round < 0 ? "warm-up" : "measured", round < 0 ? round + warmup + 1 : round + 1, decodeRate,
+                        valid, encodeRate);
+            }
             if (round >= 0) {
                 decode[round] = decodeRate;
                 encode[round] = encodeRate;
             }
         }
-        out.printf("Median: decode %,.0f records/s per core; generate+encode %,.0f records/s per core.%n",
-                median(decode), median(encode));
-        return sink > 0 ? 0 : 1;
+        if (sink <= 0) {
+            throw new IllegalStateException("The generator encoded nothing.");
+        }
+        return new Speed(median(decode), median(encode));
     }
 
     private static double median(double[] values) {

@@ -124,4 +124,22 @@ class BenchReportTest {
                 .contains("| pipeline | 1000 ms | 25,000 |").contains("| 1.20 / 0.10 / ? |");
         assertThat(Files.size(dir.resolve("latest-latency.png"))).isGreaterThan(1000);
     }
+
+    @Test
+    void theMarkdownNamesTheMachinesSpeedBeforeAndAfterTheRunWhenItWasMeasured() {
+        assertThat(report.markdown()).doesNotContain("codec-bench");
+        BenchReport measured = new BenchReport(Map.of("date", "2026-12-02", BenchCommand.SPEED_BEFORE, 1_670_000L,
+                BenchCommand.SPEED_AFTER, 1_210_000L), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
+        assertThat(measured.markdown()).contains("decode rate on one core): 1,670,000 records/s before the run,"
+                + " 1,210,000 after it.");
+        assertThat(measured.json().get("machine")).isEqualTo(Map.of("date", "2026-12-02",
+                BenchCommand.SPEED_BEFORE, 1_670_000L, BenchCommand.SPEED_AFTER, 1_210_000L));
+    }
+
+    @Test
+    void theShortCalibrationMeasuresBothRates() {
+        CodecBenchmark.Speed speed = CodecBenchmark.measure(2_000, 0.01, 0, 1, null);
+        assertThat(speed.decode()).isPositive();
+        assertThat(speed.encode()).isPositive();
+    }
 }
