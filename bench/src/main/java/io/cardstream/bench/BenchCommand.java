@@ -92,7 +92,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--hbase-server-conf", paramLabel = "KEY=VALUE",
             description = "An hbase-site setting of the HBase server the run starts (not a client setting, unlike the"
-                    + " other commands' --hbase-conf), e.g. hbase.hstore.compaction.min=5; repeatable.")
+                    + " other commands' --hbase-conf), e.g. hbase.hstore.compaction.min=3 (HBase's default; the"
+                    + " local stack's is 6); repeatable.")
     Map<String, String> hbaseServerConf = new LinkedHashMap<>();
 
     @CommandLine.Spec

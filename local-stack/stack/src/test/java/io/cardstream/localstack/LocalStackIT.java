@@ -148,11 +148,14 @@ class LocalStackIT {
 
     @Test
     void compactionsRunAtTheLocalPaceAndTheCallersSettingsWin() {
+        // Compactions of 6 files or more (HBase's default: 3).
         // 10 MB/s is the local stack's own lower bound (HBase's is 50); the higher bound is the caller's 60, not 50.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
                 assertThat(java.nio.file.Files.readString(STACK.stack().logFiles().get(LocalStack.HBASE)))
                         .contains("Compaction throughput configurations, higher bound: 60.00 MB/second,"
-                                + " lower bound 10.00 MB/second"));
+                                + " lower bound 10.00 MB/second")
+                        .contains("files [minFilesToCompact:6, maxFilesToCompact:10)")
+                        .doesNotContain("files [minFilesToCompact:3,"));
     }
 
     @Test

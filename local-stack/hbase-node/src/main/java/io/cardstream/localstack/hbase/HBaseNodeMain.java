@@ -37,6 +37,7 @@ public final class HBaseNodeMain {
     private static final int ZK_TICK_MS = 500;
     private static final String COMPACTION_THROUGHPUT_LOWER = "hbase.hstore.compaction.throughput.lower.bound";
     private static final String COMPACTION_THROUGHPUT_HIGHER = "hbase.hstore.compaction.throughput.higher.bound";
+    private static final String COMPACTION_MIN_FILES = "hbase.hstore.compaction.min";
 
     private HBaseNodeMain() {
     }
@@ -109,6 +110,10 @@ public final class HBaseNodeMain {
         // files; the controller still raises the pace, up to 50 MB/s, as files approach the blocking count.
         conf.setLong(COMPACTION_THROUGHPUT_LOWER, 10L << 20);
         conf.setLong(COMPACTION_THROUGHPUT_HIGHER, 50L << 20);
+        // And compact when a store has 6 files, not 3: each row is rewritten by fewer compactions. Measured with two
+        // servers side by side, 12 M enriched rows written at 9,000 rows/s each: 75 against 95 us of HBase CPU a row,
+        // compactions included (README, Performance). Stores keep up to 5 small files more for reads to merge.
+        conf.setInt(COMPACTION_MIN_FILES, 6);
         // Extra settings from the caller, e.g. -Dcardstream.hbase.conf.hbase.regionserver.handler.count=60
         String prefix = "cardstream.hbase.conf.";
         System.getProperties().stringPropertyNames().stream()
