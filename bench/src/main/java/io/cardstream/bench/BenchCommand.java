@@ -58,6 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The machine entry's keys for {@link #calibrate}'s figures before and after the run. */
     static final String SPEED_BEFORE = "codec_decode_rps_per_core_before";
     static final String SPEED_AFTER = "codec_decode_rps_per_core_after";
+    /** The machine entry's key for the HBase server's settings beyond HBase's defaults (the local stack's and ours). */
+    static final String HBASE_SETTINGS = "hbase_settings";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -117,8 +119,10 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> machine = machine(settings);
         machine.put(SPEED_BEFORE, calibrate("before the run", say));
         say.line("Starting Kafka and HBase under " + dataDir + " ...");
-        LocalStack stack = LocalStack.start(LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
-                .withHBaseSettings(hbaseServerConf));
+        LocalStackConfig stackConfig = LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
+                .withHBaseSettings(hbaseServerConf);
+        machine.put(HBASE_SETTINGS, stackConfig.effectiveHBaseSettings());
+        LocalStack stack = LocalStack.start(stackConfig);
         BenchReport report;
         try (BenchContext ctx = new BenchContext(home, dataDir, stack, connect(stack))) {
             try (Admin admin = ctx.hbase().getAdmin()) {

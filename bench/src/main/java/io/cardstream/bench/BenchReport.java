@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 import javax.imageio.ImageIO;
 
@@ -121,6 +122,11 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
                 md.append(String.format(Locale.ROOT, ", %,d after it", after.longValue()));
             }
             md.append(". Compare figures only with runs on a machine of like speed.\n\n");
+        }
+        if (machine.get(BenchCommand.HBASE_SETTINGS) instanceof Map<?, ?> hbase && !hbase.isEmpty()) {
+            md.append("HBase's settings beyond its defaults: ").append(hbase.entrySet().stream()
+                    .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(Collectors.joining(", ")))
+                    .append(".\n\n");
         }
         Map<String, Object> j = json();
         md.append("| figure | value |\n|---|---|\n");

@@ -137,6 +137,16 @@ class BenchReportTest {
     }
 
     @Test
+    void theMarkdownNamesHBasesSettingsBeyondItsDefaults() {
+        assertThat(report.markdown()).doesNotContain("beyond its defaults");
+        BenchReport tuned = new BenchReport(Map.of("date", "2026-12-02", BenchCommand.HBASE_SETTINGS,
+                new java.util.TreeMap<>(Map.of("hbase.hstore.compaction.min", "6", "a.b", "1"))), 0,
+                RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
+        assertThat(tuned.markdown()).contains("HBase's settings beyond its defaults: `a.b=1`,"
+                + " `hbase.hstore.compaction.min=6`.");
+    }
+
+    @Test
     void theShortCalibrationMeasuresBothRates() {
         CodecBenchmark.Speed speed = CodecBenchmark.measure(2_000, 0.01, 0, 1, null);
         assertThat(speed.decode()).isPositive();

@@ -427,7 +427,7 @@ public final class LocalStack implements AutoCloseable {
             props.put("cardstream.node.dataDir", config.dataDir().resolve("hbase").toString());
             props.put("cardstream.node.readyFile", config.dataDir().resolve("hbase/ready.properties").toString());
             props.put("cardstream.hbase.zookeeperPort", Integer.toString(zkPort));
-            config.hbaseSettings().forEach((k, v) -> props.put("cardstream.hbase.conf." + k, v));
+            config.effectiveHBaseSettings().forEach((k, v) -> props.put("cardstream.hbase.conf." + k, v));
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + config.hbaseHeap(), "-XX:+UseG1GC",
                     "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true"));
             jvm.addAll(HBASE_JVM_FLAGS);

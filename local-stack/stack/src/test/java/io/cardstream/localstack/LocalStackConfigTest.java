@@ -23,6 +23,17 @@ class LocalStackConfigTest {
     }
 
     @Test
+    void hbaseGetsTheStacksTuningAndTheCallersSettingsWin() {
+        assertThat(defaults.effectiveHBaseSettings()).isEqualTo(LocalStackConfig.HBASE_TUNING)
+                .containsEntry("hbase.hstore.compaction.min", "6")
+                .containsEntry("hbase.hstore.compaction.throughput.lower.bound", Long.toString(10L << 20));
+        assertThat(defaults.withHBaseSettings(java.util.Map.of("hbase.hstore.compaction.min", "3", "x.y", "z"))
+                .effectiveHBaseSettings()).containsEntry("hbase.hstore.compaction.min", "3").containsEntry("x.y", "z")
+                .containsEntry("hbase.hstore.compaction.throughput.higher.bound", Long.toString(50L << 20))
+                .hasSize(LocalStackConfig.HBASE_TUNING.size() + 1);
+    }
+
+    @Test
     void rejectsAStackWithNoService() {
         assertThatThrownBy(() -> defaults.withServices(false, false))
                 .isInstanceOf(IllegalArgumentException.class)

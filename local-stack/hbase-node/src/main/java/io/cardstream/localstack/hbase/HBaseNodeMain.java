@@ -35,9 +35,6 @@ public final class HBaseNodeMain {
     private static final String LOOPBACK = "127.0.0.1";
     private static final long READY_TIMEOUT_MS = 180_000;
     private static final int ZK_TICK_MS = 500;
-    private static final String COMPACTION_THROUGHPUT_LOWER = "hbase.hstore.compaction.throughput.lower.bound";
-    private static final String COMPACTION_THROUGHPUT_HIGHER = "hbase.hstore.compaction.throughput.higher.bound";
-    private static final String COMPACTION_MIN_FILES = "hbase.hstore.compaction.min";
 
     private HBaseNodeMain() {
     }
@@ -104,17 +101,8 @@ public final class HBaseNodeMain {
         // One RegionServer is all there will ever be: do not wait 4.5 s for more.
         conf.setInt("hbase.master.wait.on.regionservers.mintostart", 1);
         conf.setInt("hbase.master.wait.on.regionservers.maxtostart", 1);
-        // This node shares a laptop's few cores with the broker and the job that writes to it. HBase's defaults
-        // (compactions at 50 MB/s, up to 100 MB/s as store files pile up) are for region servers of their own: here
-        // two compactions at full speed took both cores from the writes. Compact at 10 MB/s while a store has few
-        // files; the controller still raises the pace, up to 50 MB/s, as files approach the blocking count.
-        conf.setLong(COMPACTION_THROUGHPUT_LOWER, 10L << 20);
-        conf.setLong(COMPACTION_THROUGHPUT_HIGHER, 50L << 20);
-        // And compact when a store has 6 files, not 3: each row is rewritten by fewer compactions. Measured with two
-        // servers side by side, 12 M enriched rows written at 9,000 rows/s each: 75 against 95 us of HBase CPU a row,
-        // compactions included (README, Performance). Stores keep up to 5 small files more for reads to merge.
-        conf.setInt(COMPACTION_MIN_FILES, 6);
-        // Extra settings from the caller, e.g. -Dcardstream.hbase.conf.hbase.regionserver.handler.count=60
+        // The stack's tuning for a laptop's shared cores (LocalStackConfig.HBASE_TUNING) and the caller's settings,
+        // e.g. -Dcardstream.hbase.conf.hbase.regionserver.handler.count=60
         String prefix = "cardstream.hbase.conf.";
         System.getProperties().stringPropertyNames().stream()
                 .filter(k -> k.startsWith(prefix))
