@@ -21,6 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import io.cardstream.core.Topics;
+import io.cardstream.localstack.LocalStackConfig;
 import io.cardstream.schema.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
@@ -176,6 +177,13 @@ class ComposeFileTest {
                 .replaceAll("(?m)^\\s+", "")));
         assertThat(hue.getProperty("hive_server_host")).isEqualTo(services.get("hiveserver2").get("hostname"));
         assertThat(hue.getProperty("hive_server_port")).isEqualTo("10000");
+    }
+
+    @Test
+    void givesHBaseTheLocalStacksTuning() {
+        Configuration server = site("docker/hbase/hbase-site.xml");
+        LocalStackConfig.HBASE_TUNING.forEach((key, value) ->
+                assertThat(server.get(key)).as("docker/hbase/hbase-site.xml: %s", key).isEqualTo(value));
     }
 
     @Test
