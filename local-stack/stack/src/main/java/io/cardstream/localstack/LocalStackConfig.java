@@ -59,8 +59,8 @@ public record LocalStackConfig(
      * writes to it. Compactions run at 10 MB/s while a store has few files (HBase: 50, up to 100 MB/s): at HBase's
      * pace two compactions took both cores from the writes; the pressure-aware controller still raises the pace, up
      * to 50 MB/s, as files approach the blocking count. And a store is compacted once it has 6 files (HBase: 3), so
-     * each row is rewritten by fewer compactions: with two servers side by side, 12 M enriched rows written at 9,000
-     * rows/s each cost 75 against 95 us of HBase CPU a row, compactions included (README, Performance).
+     * each row is rewritten by fewer compactions: with two servers side by side, 10 M enriched rows written at 8,000
+     * rows/s each cost 78 against 94 us of HBase CPU a row, compactions included (README, Performance).
      */
     public static final Map<String, String> HBASE_TUNING = Collections.unmodifiableMap(new TreeMap<>(Map.of(
             "hbase.hstore.compaction.throughput.lower.bound", Long.toString(10L << 20),
