@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -140,7 +141,7 @@ class BenchReportTest {
     void theMarkdownNamesHBasesSettingsBeyondItsDefaults() {
         assertThat(report.markdown()).doesNotContain("beyond its defaults");
         BenchReport tuned = new BenchReport(Map.of("date", "2026-12-02", BenchCommand.HBASE_SETTINGS,
-                new java.util.TreeMap<>(Map.of("hbase.hstore.compaction.min", "6", "a.b", "1"))), 0,
+                new TreeMap<>(Map.of("hbase.hstore.compaction.min", "6", "a.b", "1"))), 0,
                 RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
         assertThat(tuned.markdown()).contains("HBase's settings beyond its defaults: `a.b=1`,"
                 + " `hbase.hstore.compaction.min=6`.");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -27,7 +28,7 @@ class LocalStackConfigTest {
         assertThat(defaults.effectiveHBaseSettings()).isEqualTo(LocalStackConfig.HBASE_TUNING)
                 .containsEntry("hbase.hstore.compaction.min", "6")
                 .containsEntry("hbase.hstore.compaction.throughput.lower.bound", Long.toString(10L << 20));
-        assertThat(defaults.withHBaseSettings(java.util.Map.of("hbase.hstore.compaction.min", "3", "x.y", "z"))
+        assertThat(defaults.withHBaseSettings(Map.of("hbase.hstore.compaction.min", "3", "x.y", "z"))
                 .effectiveHBaseSettings()).containsEntry("hbase.hstore.compaction.min", "3").containsEntry("x.y", "z")
                 .containsEntry("hbase.hstore.compaction.throughput.higher.bound", Long.toString(50L << 20))
                 .hasSize(LocalStackConfig.HBASE_TUNING.size() + 1);
