@@ -255,7 +255,7 @@ final class RungRunner {
                 maxRatePerPartition, true, 0, minRate, "earliest", "local[2]",
                 Schema.PERSON.tableName().getNameAsString(),
                 Schema.COMPANY.tableName().getNameAsString(), TX.tableName().getNameAsString(),
-                Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, Map.of(),
+                Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, 30, Map.of(),
                 ctx.hbaseSettings());
         StreamingJob job = new StreamingJob(config);
         job.addListener(listener);

@@ -125,6 +125,12 @@ public final class JobCommand implements Callable<Integer> {
             description = "BufferedMutator write buffer. Default: ${DEFAULT-VALUE}")
     long writeBufferBytes;
 
+    @Option(names = "--stop-stall-seconds", defaultValue = "30",
+            description = "A graceful stop (SIGTERM, Ctrl-C) that sees no batch finish for this long, because a batch"
+                    + " waits on a Kafka or HBase that is down, stops now instead; partitions that had not committed"
+                    + " are read again on the next start. Default: ${DEFAULT-VALUE}")
+    long stopStallSeconds;
+
     @Option(names = "--kafka-prop", paramLabel = "KEY=VALUE",
             description = "Any Kafka client setting for the consumer and the dead-letter producer (repeatable),"
                     + " e.g. security.protocol=SASL_SSL.")
@@ -176,7 +182,7 @@ public final class JobCommand implements Callable<Integer> {
                 .or(() -> LocalConnection.setting("bootstrap.servers")).orElse("127.0.0.1:9092");
         return new JobConfig(bootstrap, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
                 backpressure, initialRate, minRate, startingOffsets, master, personTable, companyTable, txTable,
-                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, kafka, hbaseSettings);
+                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, kafka, hbaseSettings);
     }
 
     /** Values from the file for every option the command line did not set; an unknown key is an error. */
@@ -226,12 +232,19 @@ public final class JobCommand implements Callable<Integer> {
         LOG.info("Starting the cardstream job with {}.", config.describe().entrySet().stream()
                 .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(", ")));
         StreamingJob job = new StreamingJob(config);
-        // Before Spark's own shutdown hooks (priority 50/51): stop gracefully; running batches finish and commit.
-        ShutdownHookManager.get().addShutdownHook(() -> job.stop(true), 100, 120, TimeUnit.SECONDS);
+        // Before Spark's own shutdown hooks (priority 50/51): stop gracefully; running batches finish and commit,
+        // unless none finishes for stop-stall-seconds (then the stop needs up to 30 s more to end it)
+        ShutdownHookManager.get().addShutdownHook(() -> job.stop(true), 100,
+                Math.max(120, config.stopStallSeconds() + 60), TimeUnit.SECONDS);
         try {
             job.start();
             job.awaitTermination();
         } catch (Exception e) {
+            if (job.stopping()) {
+                // a stop that gave up on a stuck batch fails that batch's generation; the stop has said why
+                LOG.info("The streaming context ended while the job was stopping: {}", e.toString());
+                return job.failure() == null ? 0 : 1;
+            }
             LOG.error("The job stops: {}", e.toString());
             job.stop(false);
             return 1;

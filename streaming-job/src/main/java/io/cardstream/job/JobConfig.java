@@ -31,6 +31,7 @@ import java.util.TreeMap;
  * @param cacheSize           dimension rows an executor keeps (persons and companies together)
  * @param cacheTtlSeconds     how long a cached dimension row lives, so updates in HBase show up
  * @param writeBufferBytes    the BufferedMutator's write buffer
+ * @param stopStallSeconds    how long a graceful stop waits for the next batch to finish before it stops now
  * @param kafkaProperties     extra Kafka client properties (consumer and DLQ producer), e.g. SASL/SSL
  * @param hbaseProperties     extra HBase client properties, e.g. hbase.zookeeper.quorum
  */
@@ -53,6 +54,7 @@ public record JobConfig(
         long cacheSize,
         long cacheTtlSeconds,
         long writeBufferBytes,
+        long stopStallSeconds,
         Map<String, String> kafkaProperties,
         Map<String, String> hbaseProperties) implements Serializable {
 
@@ -86,6 +88,8 @@ public record JobConfig(
                 cacheTtlSeconds);
         require(writeBufferBytes >= 64 * 1024 && writeBufferBytes <= 256L * 1024 * 1024, "write-buffer-bytes",
                 "must be between 65536 and 268435456", writeBufferBytes);
+        require(stopStallSeconds >= 1 && stopStallSeconds <= 3_600, "stop-stall-seconds",
+                "must be between 1 and 3600", stopStallSeconds);
         kafkaProperties = Map.copyOf(kafkaProperties);
         hbaseProperties = Map.copyOf(hbaseProperties);
     }
@@ -117,6 +121,7 @@ public record JobConfig(
         d.put("cache-size", Long.toString(cacheSize));
         d.put("cache-ttl-seconds", Long.toString(cacheTtlSeconds));
         d.put("write-buffer-bytes", Long.toString(writeBufferBytes));
+        d.put("stop-stall-seconds", Long.toString(stopStallSeconds));
         new TreeMap<>(kafkaProperties).forEach((k, v) -> d.put("kafka-prop " + k, mask(k, v)));
         new TreeMap<>(hbaseProperties).forEach((k, v) -> d.put("hbase-conf " + k, mask(k, v)));
         return d;

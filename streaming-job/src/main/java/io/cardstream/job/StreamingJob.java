@@ -35,6 +35,7 @@ import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
 import org.apache.spark.streaming.kafka010.ConsumerStrategies;
+import org.apache.spark.streaming.kafka010.DirectKafkaInputDStream;
 import org.apache.spark.streaming.kafka010.HasOffsetRanges;
 import org.apache.spark.streaming.kafka010.KafkaUtils;
 import org.apache.spark.streaming.kafka010.LocationStrategies;
@@ -48,7 +49,9 @@ import org.slf4j.LoggerFactory;
  * enrich from HBase, write, and commit the partition's offsets in one Kafka transaction with its dead letters
  * ({@link PartitionProcessor}); then hand the batch's summary to the metrics listener. The first failed batch stops
  * all progress: later batches neither run nor commit, so a restart resumes where each partition last committed and
- * nothing is lost or repeated. A graceful stop lets running batches finish, and so commit.
+ * nothing is lost or repeated. A graceful stop lets running batches finish, and so commit, as long as they do finish:
+ * one that sees no batch finish for {@code stop-stall-seconds} (a batch waits on a Kafka or HBase that is down)
+ * stops now instead.
  */
 public final class StreamingJob implements AutoCloseable {
 
@@ -56,6 +59,10 @@ public final class StreamingJob implements AutoCloseable {
     static final int TOP_COMPANIES = 10;
     /** How long a stop that does not wait for the running batch still lets its tasks finish. */
     static final Duration TASKS_FINISH = Duration.ofSeconds(10);
+    /** How often a stop that waits on a stuck Kafka consumer wakes it up. */
+    private static final Duration WAKE_UP_EVERY = Duration.ofMillis(200);
+    /** Spark's job property that makes cancelling a job interrupt its tasks' threads. */
+    private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
     private final JobConfig config;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -64,6 +71,9 @@ public final class StreamingJob implements AutoCloseable {
     private boolean stopped;
     /** Set by a stop that does not wait for the running batch: that batch's failure is the stop, not a fault. */
     private volatile boolean stoppingNow;
+    /** {@link System#nanoTime()} when the last batch finished (or the job started): a stop's sign of progress. */
+    private volatile long lastBatchFinished;
+    private DirectKafkaInputDStream<byte[], byte[]> kafkaStream;
     private final List<StreamingListener> extraListeners = new ArrayList<>();
 
     public StreamingJob(JobConfig config) {
@@ -130,19 +140,30 @@ public final class StreamingJob implements AutoCloseable {
         JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(context,
                 LocationStrategies.PreferConsistent(),
                 ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(config.topic()), consumerProperties()));
+        kafkaStream = (DirectKafkaInputDStream<byte[], byte[]>) stream.inputDStream();
+        lastBatchFinished = System.nanoTime();
         stream.foreachRDD((rdd, time) -> {
+            if (stoppingNow) {
+                // a stop that gave up waiting: a batch after the cut-short one must not commit past it
+                LOG.info("Batch {} is not processed: the job is stopping now; its records are read again on the next"
+                        + " start.", time.milliseconds());
+                return;
+            }
             if (failure.get() != null) {
                 throw new IllegalStateException("An earlier batch failed; batch " + time.milliseconds()
                         + " is neither processed nor committed.");
             }
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
             try {
+                // a stop that gives up on a stuck batch cancels it; its tasks' Kafka and HBase calls then end at once
+                rdd.context().setLocalProperty(INTERRUPT_ON_CANCEL, "true");
                 // each partition commits its own offsets with its dead letters (PartitionProcessor)
                 List<PartitionResult> results = rdd.mapPartitions(new PartitionProcessor(config,
                         time.milliseconds(), ranges)).collect();
                 BatchSummary summary = BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES,
                         PartitionProcessor.SAMPLE);
                 listener.offer(summary);
+                lastBatchFinished = System.nanoTime();
             } catch (Exception e) {
                 if (stoppingNow) {
                     // nothing after it runs; its partitions that had not committed are read again on the next start
@@ -291,22 +312,26 @@ public final class StreamingJob implements AutoCloseable {
     }
 
     /**
-     * Stops the job. Gracefully: the running and queued batches finish and the last one's offsets are committed.
-     * Otherwise: stop now; no further batch starts, the running batch's tasks get {@link #TASKS_FINISH} to end (each
-     * commits its whole partition or nothing), and the next start resumes from the last commit.
+     * Stops the job. Gracefully: the running and queued batches finish and the last one's offsets are committed; but
+     * when no batch has finished for {@code stop-stall-seconds} (one waits on a Kafka or HBase that is down), the
+     * stop gives up on them and stops now. Now: no further batch starts, the running batch's tasks get
+     * {@link #TASKS_FINISH} to end (each commits its whole partition or nothing), and the next start resumes from
+     * the last commit.
      */
     public synchronized void stop(boolean gracefully) {
         if (stopped || context == null) {
             return;
         }
         stopped = true;
-        stoppingNow = !gracefully;
         LOG.info("Stopping the job {}.", gracefully ? "gracefully (running batches finish and commit)" : "now");
         boolean local = context.sparkContext().isLocal();
         if (gracefully) {
-            context.stop(true, true);
+            stopGracefully();
         } else {
-            stopNow(context);
+            stoppingNow = true;
+            Thread stopper = daemon("cardstream-stop-now", () -> stopNow(context));
+            // Kafka down: the graph's lock is held by a batch's generation, blocked in the driver's consumer
+            awaitWakingKafka(stopper, TASKS_FINISH.multipliedBy(3));
         }
         if (local) {
             // the executor ran in this JVM and has stopped with the context
@@ -318,6 +343,85 @@ public final class StreamingJob implements AutoCloseable {
             LOG.warn("Closing the driver's HBase connection failed: {}", e.toString());
         }
         LOG.info("The job stopped.");
+    }
+
+    /** Whether a stop has begun: a streaming error from then on is the stop's doing, not a fault. */
+    public synchronized boolean stopping() {
+        return stopped;
+    }
+
+    /**
+     * Stops the context gracefully while batches keep finishing. Spark's graceful stop waits up to an hour for the
+     * batches it has queued, and the generation of the next batch holds the graph's lock while the driver's consumer
+     * waits, without a timeout, for a broker; so when no batch has finished for {@code stop-stall-seconds}, the
+     * running batch is cancelled (its tasks interrupted), later batches are skipped, and the consumer is woken up
+     * until the context has stopped.
+     */
+    private void stopGracefully() {
+        Thread stopper = daemon("cardstream-graceful-stop", () -> context.stop(true, true));
+        long started = System.nanoTime();
+        long stall = TimeUnit.SECONDS.toNanos(config.stopStallSeconds());
+        try {
+            while (stopper.isAlive()) {
+                stopper.join(WAKE_UP_EVERY.toMillis());
+                long now = System.nanoTime();
+                if (stopper.isAlive() && Math.min(now - started, now - lastBatchFinished) > stall) {
+                    break;
+                }
+            }
+        } catch (InterruptedException e) {
+            // the shutdown hook's own time is up
+            Thread.currentThread().interrupt();
+        }
+        if (!stopper.isAlive()) {
+            return;
+        }
+        LOG.warn("No batch has finished for {} s (stop-stall-seconds) of the graceful stop: a batch waits on Kafka or"
+                + " HBase. Stopping now instead: the running batch is cancelled and no later one runs; partitions"
+                + " that had not committed are read again on the next start.", config.stopStallSeconds());
+        stoppingNow = true;
+        context.sparkContext().cancelAllJobs();
+        awaitWakingKafka(stopper, TASKS_FINISH.multipliedBy(3));
+    }
+
+    /**
+     * Waits for a stop running in {@code stopper}, at most {@code bound}; from its second second on, wakes up the
+     * driver's Kafka consumer so that a batch generation blocked on a dead broker lets go of the graph's lock (that
+     * generation then fails, and Spark logs it as an error).
+     */
+    private void awaitWakingKafka(Thread stopper, Duration bound) {
+        long started = System.nanoTime();
+        boolean interrupted = Thread.interrupted();
+        while (stopper.isAlive()) {
+            long waited = System.nanoTime() - started;
+            if (waited > bound.toNanos()) {
+                LOG.warn("The Spark context has not stopped {} s after the stop gave up waiting; leaving it to the"
+                        + " JVM's exit.", bound.toSeconds());
+                break;
+            }
+            if (waited > TimeUnit.SECONDS.toNanos(1)) {
+                try {
+                    kafkaStream.consumer().wakeup();
+                } catch (RuntimeException e) {
+                    LOG.debug("Waking up the driver's Kafka consumer failed: {}", e.toString());
+                }
+            }
+            try {
+                stopper.join(WAKE_UP_EVERY.toMillis());
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
     }
 
     @Override

@@ -25,7 +25,7 @@ class JobConfigTest {
                                     long minRate) {
         return new JobConfig("127.0.0.1:9092", "t", "g", "t-dlq", intervalMs, 1000, true, 100, minRate, startingOffsets,
                 "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 1000, 60, 8 << 20, kafka, Map.of());
+                "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, kafka, Map.of());
     }
 
     @Test
@@ -59,6 +59,17 @@ class JobConfigTest {
             System.clearProperty(MIN_RATE);
         }
         assertThatThrownBy(() -> config(1000, "earliest", Map.of(), -1)).hasMessageContaining("min-rate");
+    }
+
+    @Test
+    void theStopStallIsThirtySecondsAndBoundedNamingTheKey() throws Exception {
+        JobConfig defaults = JobCommand.parse("--bootstrap-servers", "b:9092");
+        assertThat(defaults.stopStallSeconds()).isEqualTo(30);
+        assertThat(defaults.describe()).containsEntry("stop-stall-seconds", "30");
+        assertThat(JobCommand.parse("--stop-stall-seconds", "5", "--bootstrap-servers", "b:9092").stopStallSeconds())
+                .isEqualTo(5);
+        assertThatThrownBy(() -> JobCommand.parse("--stop-stall-seconds", "0", "--bootstrap-servers", "b:9092"))
+                .hasMessageContaining("stop-stall-seconds").hasMessageContaining("between 1 and 3600");
     }
 
     @Test

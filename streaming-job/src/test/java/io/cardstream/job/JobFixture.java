@@ -112,14 +112,21 @@ public final class JobFixture {
 
     /**
      * The job's configuration against this stack: local[2], backpressure on, earliest offsets, the schema's tables,
-     * a cache of 100,000 rows living {@code cacheTtlSeconds}, an 8 MB write buffer, no extra client settings.
+     * a cache of 100,000 rows living {@code cacheTtlSeconds}, an 8 MB write buffer, a 30 s stop stall, no extra
+     * client settings.
      */
     public JobConfig jobConfig(String topic, String group, String dlq, long intervalMs, long maxRatePerPartition,
             long initialRate, int cacheTtlSeconds) {
+        return jobConfig(topic, group, dlq, intervalMs, maxRatePerPartition, initialRate, cacheTtlSeconds, 30);
+    }
+
+    /** As {@link #jobConfig(String, String, String, long, long, long, int)}, with the given stop stall. */
+    public JobConfig jobConfig(String topic, String group, String dlq, long intervalMs, long maxRatePerPartition,
+            long initialRate, int cacheTtlSeconds, long stopStallSeconds) {
         return new JobConfig(stack.bootstrapServers(), topic, group, dlq, intervalMs, maxRatePerPartition, true,
                 initialRate, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
                 "cardstream:tx_enriched", "cardstream:batch_metrics", 100_000, cacheTtlSeconds, 8 * 1024 * 1024,
-                Map.of(), stack.hbaseSettings());
+                stopStallSeconds, Map.of(), stack.hbaseSettings());
     }
 
     public void topics(String topic, int partitions, String dlq) throws Exception {

@@ -76,6 +76,63 @@ class KafkaRestartIT {
         }
     }
 
+    /**
+     * The broker crashes and stays down, and the job is asked to stop gracefully. Its running batch cannot finish
+     * (its tasks wait on Kafka), and Spark's graceful stop would wait for it, and for the next batch's generation,
+     * blocked in the driver's consumer, until the broker came back. The stop gives up after stop-stall-seconds and
+     * ends; a job started once the broker is back stores and dead-letters every record exactly once.
+     */
+    @Test
+    void aGracefulStopWithTheBrokerDownEndsAfterItsStallAndLosesNothing() throws Exception {
+        System.setProperty("spark.ui.enabled", "false");
+        String topic = "broker-down-tx";
+        String dlq = "broker-down-dlq";
+        String group = "broker-down-group";
+        long count = 40_000;
+        long stallSeconds = 5;
+        fixture.schemaAndDimensions(5_000, 500);
+        fixture.topics(topic, PARTITIONS, dlq);
+        GeneratorConfig generator = new GeneratorConfig(4343, 5_000, 500, 0.8, 0.01, 0.01);
+        StormProducer.Summary summary = fixture.produce(topic, generator, count, 20_000);
+        assertThat(summary.acked()).isEqualTo(count);
+        // 4 partitions at 1,000 records a second each: about 10 s of batches
+        JobConfig config = fixture.jobConfig(topic, group, dlq, 1000, 1_000, 1_000, 60, stallSeconds);
+        StreamingJob job = new StreamingJob(config);
+        job.start();
+        boolean stopped = false;
+        try {
+            fixture.awaitCommittedAtLeast(group, 1, Duration.ofSeconds(120), () -> job.failure() == null);
+            STACK.stack().stop(LocalStack.KAFKA, true);
+            long stopping = System.nanoTime();
+            CompletableFuture<Void> stop = CompletableFuture.runAsync(() -> job.stop(true));
+            // without the stall rule this waits for the broker, i.e. for ever
+            stop.get(stallSeconds + 60, TimeUnit.SECONDS);
+            stopped = true;
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
+            LOG.info("The graceful stop with the broker down took {} ms (stop-stall-seconds {}).", tookMs,
+                    stallSeconds);
+            assertThat(tookMs).as("the stop waited the stall out first").isGreaterThanOrEqualTo(stallSeconds * 1000);
+        } finally {
+            if (!stopped) {
+                job.stop(false);
+            }
+            STACK.stack().start(LocalStack.KAFKA);
+        }
+        assertThat(fixture.committedTotal(group)).as("the broker died mid-run").isLessThan(count);
+
+        StreamingJob again = new StreamingJob(config);
+        boolean passed = false;
+        try {
+            again.start();
+            fixture.awaitCommittedToLogEnd(group, topic, PARTITIONS, Duration.ofSeconds(180),
+                    () -> again.failure() == null);
+            fixture.assertEveryRecordAccountedFor(generator, count, summary, topic, dlq);
+            passed = true;
+        } finally {
+            again.stop(passed);
+        }
+    }
+
     private long committedTotal() throws Exception {
         return fixture.committedTotal(GROUP);
     }

@@ -149,13 +149,13 @@ class StreamingJobIT {
         FIXTURE.topics("present-tx", 1, "present-dlq");
         JobConfig missingDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "absent-dlq", 1000, 1000,
                 true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
+                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingDlq).start())
                 .hasMessageContaining("dlq-topic").hasMessageContaining("absent-dlq");
         JobConfig missingTable = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "present-dlq", 1000, 1000,
                 true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:no_such_table", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
+                "cardstream:no_such_table", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingTable).start())
                 .hasMessageContaining("tx-table").hasMessageContaining("schema create");
@@ -165,7 +165,7 @@ class StreamingJobIT {
         }
         JobConfig tooSmallDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "default-size-dlq", 1000,
                 1000, true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, Map.of(),
+                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(tooSmallDlq).start())
                 .hasMessageContaining("dlq-topic").hasMessageContaining("max.message.bytes")
