@@ -35,8 +35,8 @@ final class Ladder {
             if (steppingDown) {
                 return OptionalLong.empty();
             }
-            int at = rates.indexOf(last.targetRps());
-            return at >= 0 && at + 1 < rates.size() ? OptionalLong.of(rates.get(at + 1)) : OptionalLong.empty();
+            // not stepping down: the rungs ran the rates in order (a soak repeats one rate: R,R,R)
+            return done.size() < rates.size() ? OptionalLong.of(rates.get(done.size())) : OptionalLong.empty();
         }
         if (!steppingDown || done.size() > STEPS_DOWN || last.targetRps() <= STEP) {
             return OptionalLong.empty();

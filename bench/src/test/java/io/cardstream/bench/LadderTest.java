@@ -35,6 +35,13 @@ class LadderTest {
     }
 
     @Test
+    void aSoakRunsItsRepeatedRateAsOftenAsGivenAndStopsAtTheFirstFailure() {
+        assertThat(run(List.of(4_000L, 4_000L, 4_000L), rate -> true)).containsExactly(4_000L, 4_000L, 4_000L);
+        List<Boolean> outcomes = new ArrayList<>(List.of(true, false, true));
+        assertThat(run(List.of(4_000L, 4_000L, 4_000L), rate -> outcomes.remove(0))).containsExactly(4_000L, 4_000L);
+    }
+
+    @Test
     void whenEvenTheFirstRateFailsItTriesHalfThenAQuarterAndStopsAtTheFirstSustained() {
         assertThat(run(RATES, rate -> rate <= 7_500)).containsExactly(15_000L, 7_500L);
         assertThat(run(RATES, rate -> rate <= 4_000)).containsExactly(15_000L, 7_500L, 3_500L);
