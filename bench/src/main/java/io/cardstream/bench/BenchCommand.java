@@ -60,6 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final String SPEED_AFTER = "codec_decode_rps_per_core_after";
     /** The machine entry's key for the HBase server's settings beyond HBase's defaults (the local stack's and ours). */
     static final String HBASE_SETTINGS = "hbase_settings";
+    static final String JOB_MASTER = "job_master";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -92,6 +93,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " ${DEFAULT-VALUE}")
     String hbaseHeap;
 
+    @Option(names = "--task-slots", paramLabel = "N", defaultValue = "2",
+            description = "Spark task threads of the job in both designs (local[N]); the topic has 4 partitions, so 4"
+                    + " runs a batch's tasks at once while they wait on HBase and Kafka. Default: ${DEFAULT-VALUE}")
+    int taskSlots;
+
     @Option(names = "--hbase-server-conf", paramLabel = "KEY=VALUE",
             description = "An hbase-site setting of the HBase server the run starts (not a client setting, unlike the"
                     + " other commands' --hbase-conf), e.g. hbase.hstore.compaction.min=3 (HBase's default; the"
@@ -111,6 +117,10 @@ public final class BenchCommand implements Callable<Integer> {
         Path outDir = out != null ? out : home.resolve("bench/results");
         Path dataDir = home.resolve(".cardstream/bench/run-" + System.currentTimeMillis());
         BenchSettings settings = quick ? BenchSettings.quick(outDir, dataDir) : BenchSettings.full(outDir, dataDir);
+        if (taskSlots < 1 || taskSlots > 64) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid setting task-slots: it must be"
+                    + " between 1 and 64; got '" + taskSlots + "'.");
+        }
         PrintLine say = line -> {
             spec.commandLine().getOut().println(line);
             spec.commandLine().getOut().flush();
@@ -149,7 +159,7 @@ public final class BenchCommand implements Callable<Integer> {
                 say.line(String.format("  HBase batched get (1,000 person keys a call): %,.0f keys/s", get));
             }
 
-            RungRunner runner = new RungRunner(ctx, settings);
+            RungRunner runner = new RungRunner(ctx, settings, jobMaster());
             warmUp(runner, settings, say);
             List<RateResult> rungs = new ArrayList<>();
             for (String ladder : ladders) {
@@ -187,6 +197,11 @@ public final class BenchCommand implements Callable<Integer> {
         long decode = Math.round(CodecBenchmark.measure(500_000, 0.01, 2, 3, null).decode());
         say.line(String.format("Machine speed %s: codec-bench decodes %,d records/s on one core.", when, decode));
         return decode;
+    }
+
+    /** The Spark master of both designs' jobs. */
+    String jobMaster() {
+        return "local[" + taskSlots + "]";
     }
 
     private List<Long> ratesOr(List<Long> ladder) {
@@ -283,6 +298,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("kafka_heap", kafkaHeap);
         m.put("hbase_heap", hbaseHeap);
         m.put("hbase_conf", hbaseServerConf);
+        m.put(JOB_MASTER, jobMaster());
         m.put("quick", settings.quick());
         m.put("warmup_s", settings.warmupSeconds());
         m.put("warmup_max_s", settings.warmupMaxSeconds());

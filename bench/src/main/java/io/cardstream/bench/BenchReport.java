@@ -108,10 +108,11 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append(String.format(Locale.ROOT, "Measured %s on %s: %s cores, %s GiB, %s; Kafka (%s heap), HBase (%s"
-                        + " heap), the job (local[2]) and the producer all on this machine. %s run (%s s warm-up, %s s"
+                        + " heap), the job (%s) and the producer all on this machine. %s run (%s s warm-up, %s s"
                         + " measured per rate).%n%n",
                 machine.get("date"), machine.get("host"), machine.get("cores"), machine.get("memory_gib"),
                 machine.get("java"), machine.getOrDefault("kafka_heap", "?"), machine.getOrDefault("hbase_heap", "?"),
+                machine.getOrDefault(BenchCommand.JOB_MASTER, "local[2]"),
                 Boolean.TRUE.equals(machine.get("quick")) ? "Quick" : "Full",
                 machine.containsKey("warmup_max_s") ? machine.get("warmup_s") + "–" + machine.get("warmup_max_s")
                         : machine.get("warmup_s"), machine.get("hold_s")));

@@ -57,8 +57,8 @@ final class NaiveJob {
     private volatile boolean stoppingNow;
 
     NaiveJob(String bootstrapServers, String topic, String group, long intervalMs, long maxRatePerPartition,
-             long minRate, Map<String, String> hbaseSettings, StreamingListener listener) {
-        SparkConf conf = new SparkConf().setAppName("cardstream-naive-bench").setMaster("local[2]")
+             long minRate, String master, Map<String, String> hbaseSettings, StreamingListener listener) {
+        SparkConf conf = new SparkConf().setAppName("cardstream-naive-bench").setMaster(master)
                 .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
                 .set("spark.streaming.backpressure.enabled", "true")

@@ -49,13 +49,15 @@ final class RungRunner {
 
     private final BenchContext ctx;
     private final BenchSettings settings;
+    private final String master;
     private int rung;
 
     private volatile Process producer;
 
-    RungRunner(BenchContext ctx, BenchSettings settings) {
+    RungRunner(BenchContext ctx, BenchSettings settings, String master) {
         this.ctx = ctx;
         this.settings = settings;
+        this.master = master;
         // the producer JVM is ours: it must not outlive an interrupted benchmark
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             Process p = producer;
@@ -247,12 +249,12 @@ final class RungRunner {
                              StreamingListener listener) throws IOException {
         if (design.equals("naive")) {
             NaiveJob naive = new NaiveJob(ctx.bootstrapServers(), topic, topic, intervalMs, maxRatePerPartition,
-                    minRate, ctx.hbaseSettings(), listener);
+                    minRate, master, ctx.hbaseSettings(), listener);
             naive.start();
             return naive::stop;
         }
         JobConfig config = new JobConfig(ctx.bootstrapServers(), topic, topic, "bench-dlq", intervalMs,
-                maxRatePerPartition, true, 0, minRate, "earliest", "local[2]",
+                maxRatePerPartition, true, 0, minRate, "earliest", master,
                 Schema.PERSON.tableName().getNameAsString(),
                 Schema.COMPANY.tableName().getNameAsString(), TX.tableName().getNameAsString(),
                 Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, 30, Map.of(),

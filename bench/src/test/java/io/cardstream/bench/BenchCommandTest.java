@@ -26,4 +26,13 @@ class BenchCommandTest {
         assertThat(err.toString(StandardCharsets.UTF_8)).doesNotContain("picocli WARN");
         assertThat(usage.replaceAll("\\s+", " ")).contains("its memstores get 40% of it");
     }
+
+    @Test
+    void bothDesignsRunWithTheTaskSlotsGiven() {
+        BenchCommand command = new BenchCommand();
+        new CommandLine(command).parseArgs();
+        assertThat(command.jobMaster()).isEqualTo("local[2]");
+        new CommandLine(command).parseArgs("--task-slots", "4");
+        assertThat(command.jobMaster()).isEqualTo("local[4]");
+    }
 }

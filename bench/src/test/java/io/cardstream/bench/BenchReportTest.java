@@ -148,6 +148,14 @@ class BenchReportTest {
     }
 
     @Test
+    void theHeadingNamesTheJobsTaskSlots() {
+        assertThat(report.markdown()).contains("the job (local[2])");
+        BenchReport four = new BenchReport(Map.of("date", "2026-12-03", BenchCommand.JOB_MASTER, "local[4]"), 0,
+                RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
+        assertThat(four.markdown()).contains("the job (local[4])");
+    }
+
+    @Test
     void theShortCalibrationMeasuresBothRates() {
         CodecBenchmark.Speed speed = CodecBenchmark.measure(2_000, 0.01, 0, 1, null);
         assertThat(speed.decode()).isPositive();
