@@ -60,6 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
     static final String SPEED_AFTER = "codec_decode_rps_per_core_after";
     /** The machine entry's key for the HBase server's settings beyond HBase's defaults (the local stack's and ours). */
     static final String HBASE_SETTINGS = "hbase_settings";
+    /** The machine entry's key for the Spark master both designs' jobs ran with ({@code --task-slots}). */
     static final String JOB_MASTER = "job_master";
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")

@@ -395,8 +395,8 @@ public final class StreamingJob implements AutoCloseable {
         while (stopper.isAlive()) {
             long waited = System.nanoTime() - started;
             if (waited > bound.toNanos()) {
-                LOG.warn("The Spark context has not stopped {} s after the stop gave up waiting; leaving it to the"
-                        + " JVM's exit.", bound.toSeconds());
+                LOG.warn("The Spark context has not stopped within {} s of stopping now; leaving it to the JVM's"
+                        + " exit.", bound.toSeconds());
                 break;
             }
             if (waited > TimeUnit.SECONDS.toNanos(1)) {
