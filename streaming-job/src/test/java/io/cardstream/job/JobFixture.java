@@ -117,16 +117,20 @@ public final class JobFixture {
      */
     public JobConfig jobConfig(String topic, String group, String dlq, long intervalMs, long maxRatePerPartition,
             long initialRate, int cacheTtlSeconds) {
-        return jobConfig(topic, group, dlq, intervalMs, maxRatePerPartition, initialRate, cacheTtlSeconds, 30);
+        return jobConfig(topic, group, dlq, intervalMs, maxRatePerPartition, initialRate, cacheTtlSeconds, 30,
+                Map.of());
     }
 
-    /** As {@link #jobConfig(String, String, String, long, long, long, int)}, with the given stop stall. */
+    /**
+     * As {@link #jobConfig(String, String, String, long, long, long, int)}, with the given stop stall and extra Kafka
+     * client settings.
+     */
     public JobConfig jobConfig(String topic, String group, String dlq, long intervalMs, long maxRatePerPartition,
-            long initialRate, int cacheTtlSeconds, long stopStallSeconds) {
+            long initialRate, int cacheTtlSeconds, long stopStallSeconds, Map<String, String> kafkaProperties) {
         return new JobConfig(stack.bootstrapServers(), topic, group, dlq, intervalMs, maxRatePerPartition, true,
                 initialRate, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
                 "cardstream:tx_enriched", "cardstream:batch_metrics", 100_000, cacheTtlSeconds, 8 * 1024 * 1024,
-                stopStallSeconds, Map.of(), stack.hbaseSettings());
+                stopStallSeconds, kafkaProperties, stack.hbaseSettings());
     }
 
     public void topics(String topic, int partitions, String dlq) throws Exception {

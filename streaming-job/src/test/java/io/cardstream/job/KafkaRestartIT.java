@@ -3,6 +3,7 @@ package io.cardstream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -95,8 +96,11 @@ class KafkaRestartIT {
         GeneratorConfig generator = new GeneratorConfig(4343, 5_000, 500, 0.8, 0.01, 0.01);
         StormProducer.Summary summary = fixture.produce(topic, generator, count, 20_000);
         assertThat(summary.acked()).isEqualTo(count);
-        // 4 partitions at 1,000 records a second each: about 10 s of batches
-        JobConfig config = fixture.jobConfig(topic, group, dlq, 1000, 1_000, 1_000, 60, stallSeconds);
+        // 4 partitions at 1,000 records a second each: about 10 s of batches. The stopped job's consumer cannot leave
+        // the group with the broker down, and the coordinator waits for its session to end before the next job's
+        // consumer gets the partitions: a short session (Kafka's default is 45 s) keeps that wait to seconds
+        JobConfig config = fixture.jobConfig(topic, group, dlq, 1000, 1_000, 1_000, 60, stallSeconds,
+                Map.of("session.timeout.ms", "6000"));
         StreamingJob job = new StreamingJob(config);
         job.start();
         boolean stopped = false;
