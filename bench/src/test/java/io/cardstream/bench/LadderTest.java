@@ -42,15 +42,24 @@ class LadderTest {
     }
 
     @Test
-    void whenEvenTheFirstRateFailsItTriesHalfThenAQuarterAndStopsAtTheFirstSustained() {
-        assertThat(run(RATES, rate -> rate <= 7_500)).containsExactly(15_000L, 7_500L);
-        assertThat(run(RATES, rate -> rate <= 4_000)).containsExactly(15_000L, 7_500L, 3_500L);
+    void whenEvenTheFirstRateFailsItTriesHalfThenAQuarterUntilOneHolds() {
         assertThat(run(RATES, rate -> false)).containsExactly(15_000L, 7_500L, 3_500L);
+        assertThat(run(RATES, rate -> rate <= 1_000)).containsExactly(15_000L, 7_500L, 3_500L);
+    }
+
+    @Test
+    void fromTheRateThatHoldsItClimbsBackTwiceToTheMiddleOfWhatHeldAndWhatFailed() {
+        // 7,500 holds, 11,000 (the middle of 7,500 and 15,000) does not, 9,000 does not: the figure stays 7,500
+        assertThat(run(RATES, rate -> rate <= 7_500)).containsExactly(15_000L, 7_500L, 11_000L, 9_000L);
+        assertThat(run(RATES, rate -> rate <= 9_000)).containsExactly(15_000L, 7_500L, 11_000L, 9_000L);
+        assertThat(run(RATES, rate -> rate <= 12_000)).containsExactly(15_000L, 7_500L, 11_000L, 13_000L);
+        assertThat(run(RATES, rate -> rate <= 4_000)).containsExactly(15_000L, 7_500L, 3_500L, 5_500L, 4_500L);
     }
 
     @Test
     void stepsDownInWholeStepsAndNeverBelowOne() {
         assertThat(run(List.of(1_000L, 2_000L), rate -> false)).containsExactly(1_000L, 500L);
+        assertThat(run(List.of(1_000L, 2_000L), rate -> rate <= 500)).containsExactly(1_000L, 500L);
         assertThat(run(List.of(500L), rate -> false)).containsExactly(500L);
     }
 
