@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 
 import org.junit.jupiter.api.Test;
@@ -34,5 +36,14 @@ class BenchCommandTest {
         assertThat(command.jobMaster()).isEqualTo("local[2]");
         new CommandLine(command).parseArgs("--task-slots", "4");
         assertThat(command.jobMaster()).isEqualTo("local[4]");
+    }
+
+    @Test
+    void aTaskSlotCountOutOfRangeFailsBeforeAnythingStartsNamingTheSetting() {
+        StringWriter err = new StringWriter();
+        CommandLine command = new CommandLine(new BenchCommand());
+        command.setErr(new PrintWriter(err));
+        assertThat(command.execute("--task-slots", "0")).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid setting task-slots: it must be between 1 and 64; got '0'.");
     }
 }
