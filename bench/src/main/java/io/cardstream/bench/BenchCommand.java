@@ -166,9 +166,12 @@ public final class BenchCommand implements Callable<Integer> {
             for (String ladder : ladders) {
                 quiesce(ctx, Duration.ofSeconds(settings.quiesceMaxSeconds()), say);
                 switch (ladder) {
-                    case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()), rungs, say);
-                    case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()), rungs, say);
-                    case "naive" -> ladder(runner, "naive", 1000, ratesOr(settings.naiveRates()), rungs, say);
+                    case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()),
+                            Ladder.PIPELINE_STEP, rungs, say);
+                    case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()),
+                            Ladder.PIPELINE_STEP, rungs, say);
+                    case "naive" -> ladder(runner, "naive", 1000, ratesOr(settings.naiveRates()), Ladder.NAIVE_STEP,
+                            rungs, say);
                     default -> throw new CommandLine.ParameterException(spec.commandLine(), "Invalid setting ladder:"
                             + " it must be pipeline-1000, pipeline-500 or naive; got '" + ladder + "'.");
                 }
@@ -228,7 +231,7 @@ public final class BenchCommand implements Callable<Integer> {
             if (runner.warmUp(rate, settings.jvmWarmupSeconds())) {
                 return;
             }
-            rate = Ladder.half(rate);
+            rate = Ladder.half(rate, Ladder.PIPELINE_STEP);
             say.line(run < BenchSettings.JVM_WARMUP_RUNS
                     ? "  The job's batches still took longer than the interval; warming up again at half the rate."
                     : "  The job's batches still took longer than the interval after " + run + " warm-up runs; the"
@@ -254,10 +257,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs the ladder's rungs (see {@link Ladder}) and adds them to {@code into}. */
-    private static void ladder(RungRunner runner, String design, long intervalMs, List<Long> rates,
+    private static void ladder(RungRunner runner, String design, long intervalMs, List<Long> rates, long step,
                                List<RateResult> into, PrintLine say) throws Exception {
         List<RateResult> done = new ArrayList<>();
-        for (OptionalLong rate = Ladder.next(rates, done); rate.isPresent(); rate = Ladder.next(rates, done)) {
+        for (OptionalLong rate = Ladder.next(rates, done, step); rate.isPresent();
+             rate = Ladder.next(rates, done, step)) {
             say.line(String.format("%s, %d ms batches, %,d tx/s ...", design, intervalMs, rate.getAsLong()));
             RateResult r = runner.run(design, intervalMs, rate.getAsLong());
             done.add(r);
@@ -265,7 +269,7 @@ public final class BenchCommand implements Callable<Integer> {
             String verdict = r.sustainable() ? "sustained"
                     : (r.drainingStartBacklog() ? "NOT sustained (still draining its start's backlog: processing under"
                     + " the interval, lag shrinking; a longer warm-up may sustain it)" : "NOT sustained")
-                    + (Ladder.next(rates, done).isPresent() ? "; trying a lower rate" : "; the ladder stops");
+                    + (Ladder.next(rates, done, step).isPresent() ? "; trying a lower rate" : "; the ladder stops");
             say.line(String.format("  achieved %,.0f tx/s, processing %,.0f ms, delay %,.0f ms, lag growth %,d,"
                             + " p99 %,d ms, CPU %.2f cores, heap %,d MB: %s", r.achievedRps(), r.avgProcessingMs(),
                     r.avgSchedulingMs(), r.lagGrowth(), r.p99Ms(), r.cpuCores(), r.heapMaxMb(), verdict));

@@ -72,8 +72,8 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         j.put("p99_within_2_intervals_rps_1000ms", withinTwoIntervals(1000));
         j.put("p99_within_2_intervals_rps_500ms", withinTwoIntervals(500));
         j.put("naive_sustained_rps", naive);
-        j.put("ratio_to_hbase_limit", round2(hbaseWrite.steady() > 0 ? s1000 / hbaseWrite.steady() : 0));
-        j.put("ratio_to_naive", round2(naive > 0 ? s1000 / (double) naive : 0));
+        j.put("ratio_to_hbase_limit", ratio(s1000, hbaseWrite.steady()));
+        j.put("ratio_to_naive", ratio(s1000, naive));
         j.put("rates", rungs.stream().map(BenchReport::row).toList());
         return j;
     }
@@ -166,7 +166,18 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         return v < 0 ? "?" : String.format(Locale.ROOT, "%.0f µs", v);
     }
 
+    /**
+     * {@code of / to} to two places, or null when {@code to} is 0: the raw limits were not measured, or the naive
+     * design sustained none of its rates. A 0 there would read as a measured ratio.
+     */
+    private static Double ratio(double of, double to) {
+        return to > 0 ? round2(of / to) : null;
+    }
+
     private static String format(Object v) {
+        if (v == null) {
+            return "n/a";
+        }
         if (v instanceof Long l) {
             return String.format(Locale.ROOT, "%,d", l);
         }

@@ -56,6 +56,16 @@ class BenchReportTest {
                 .containsEntry("hbase_write_limit_us_per_row", -1.0);
     }
 
+    /** A slow machine's full run (2026-12-03) sustained none of the naive rates: its ratio was printed as 0.0. */
+    @Test
+    void aRatioWithNothingToDivideByIsNotApplicableRatherThanZero() {
+        BenchReport slow = new BenchReport(Map.of(), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of(
+                rung("pipeline", 1000, 3_500, true, 2700), rung("naive", 1000, 500, false, 11_000)));
+        assertThat(slow.json()).containsEntry("sustained_rps_1000ms", 3_500L).containsEntry("naive_sustained_rps", 0L)
+                .containsEntry("ratio_to_naive", null).containsEntry("ratio_to_hbase_limit", null);
+        assertThat(slow.markdown()).contains("| `ratio_to_naive` | n/a |", "| `ratio_to_hbase_limit` | n/a |");
+    }
+
     @Test
     void aRungIsSustainedOnlyWithDelayUnderAnIntervalAndLagNotGrowing() {
         assertThat(RateResult.sustainable(200, 1000, 0, 20_000, 19_990)).isTrue();

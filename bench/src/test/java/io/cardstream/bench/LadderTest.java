@@ -2,6 +2,7 @@ package io.cardstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
@@ -15,9 +16,14 @@ class LadderTest {
 
     /** The rates a ladder runs on a machine that sustains exactly those {@code sustains} accepts. */
     private static List<Long> run(List<Long> rates, LongPredicate sustains) {
+        return run(rates, Ladder.PIPELINE_STEP, sustains);
+    }
+
+    private static List<Long> run(List<Long> rates, long step, LongPredicate sustains) {
         List<RateResult> done = new ArrayList<>();
         List<Long> ran = new ArrayList<>();
-        for (OptionalLong r = Ladder.next(rates, done); r.isPresent(); r = Ladder.next(rates, done)) {
+        for (OptionalLong r = Ladder.next(rates, done, step); r.isPresent();
+             r = Ladder.next(rates, done, step)) {
             long rate = r.getAsLong();
             ran.add(rate);
             boolean ok = sustains.test(rate);
@@ -65,9 +71,22 @@ class LadderTest {
 
     @Test
     void halfIsRoundedDownToTheStepAndNeverBelowIt() {
-        assertThat(Ladder.half(10_000)).isEqualTo(5_000);
-        assertThat(Ladder.half(7_500)).isEqualTo(3_500);
-        assertThat(Ladder.half(1_000)).isEqualTo(Ladder.STEP);
-        assertThat(Ladder.half(Ladder.STEP)).isEqualTo(Ladder.STEP);
+        assertThat(Ladder.half(10_000, 500)).isEqualTo(5_000);
+        assertThat(Ladder.half(7_500, 500)).isEqualTo(3_500);
+        assertThat(Ladder.half(1_000, 500)).isEqualTo(500);
+        assertThat(Ladder.half(500, 500)).isEqualTo(500);
+        assertThat(Ladder.half(500, 50)).isEqualTo(250);
+        assertThat(Ladder.half(250, 50)).isEqualTo(100);
+    }
+
+    /**
+     * A slow machine's full run (2026-12-03): the naive design fell behind at its first rate, 500 tx/s, and with the
+     * pipeline's 500 tx/s steps that was also its last rung.
+     */
+    @Test
+    void theNaiveLadderStepsDownInItsOwnFinerSteps() {
+        List<Long> naive = BenchSettings.full(Path.of("out"), Path.of("data")).naiveRates();
+        assertThat(run(naive, Ladder.NAIVE_STEP, rate -> rate <= 300)).containsExactly(500L, 250L, 350L, 300L);
+        assertThat(run(naive, Ladder.NAIVE_STEP, rate -> rate <= 200)).containsExactly(500L, 250L, 100L, 150L, 200L);
     }
 }
