@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
@@ -58,6 +59,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The machine entry's keys for {@link #calibrate}'s figures before and after the run. */
     static final String SPEED_BEFORE = "codec_decode_rps_per_core_before";
     static final String SPEED_AFTER = "codec_decode_rps_per_core_after";
+    static final String CPU_MODEL = "cpu_model";
+    static final String STEAL_SHARE = "cpu_steal_share";
     /** The machine entry's key for the HBase server's settings beyond HBase's defaults (the local stack's and ours). */
     static final String HBASE_SETTINGS = "hbase_settings";
     /** The machine entry's key for the Spark master both designs' jobs ran with ({@code --task-slots}). */
@@ -133,6 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
         LocalStackConfig stackConfig = LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
                 .withHBaseSettings(hbaseServerConf);
         machine.put(HBASE_SETTINGS, stackConfig.effectiveHBaseSettings());
+        Optional<long[]> cpuBefore = HostCpu.counters();
         LocalStack stack = LocalStack.start(stackConfig);
         BenchReport report;
         try (BenchContext ctx = new BenchContext(home, dataDir, stack, connect(stack))) {
@@ -181,6 +185,13 @@ public final class BenchCommand implements Callable<Integer> {
             stack.close();
             keepLogs(stack, dataDir.resolveSibling("logs"));
             deleteQuietly(dataDir);
+        }
+        Optional<long[]> cpuAfter = HostCpu.counters();
+        if (cpuBefore.isPresent() && cpuAfter.isPresent()) {
+            double steal = HostCpu.stealShare(cpuBefore.get(), cpuAfter.get());
+            machine.put(STEAL_SHARE, Math.round(steal * 1000) / 1000.0);
+            say.line(String.format("The hypervisor gave %.1f%% of this machine's CPU time to others during the run"
+                    + " (steal time).", steal * 100));
         }
         machine.put(SPEED_AFTER, calibrate("after the run, the services stopped", say));
         report.write(outDir);
@@ -295,6 +306,7 @@ public final class BenchCommand implements Callable<Integer> {
         m.put("date", LocalDate.now().format(DateTimeFormatter.ISO_LOCAL_DATE));
         m.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        HostCpu.model().ifPresent(model -> m.put(CPU_MODEL, model));
         try {
             m.put("host", InetAddress.getLocalHost().getHostName());
         } catch (IOException e) {

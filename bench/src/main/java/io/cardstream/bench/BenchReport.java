@@ -35,6 +35,11 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
                 && r.sustainable()).mapToLong(RateResult::targetRps).max().orElse(0);
     }
 
+    /** Whether the run has that ladder at all (a run can choose its ladders). */
+    private boolean ran(String design, long intervalMs) {
+        return rungs.stream().anyMatch(r -> r.design().equals(design) && r.intervalMs() == intervalMs);
+    }
+
     /** The p99 of that sustained rung; -1 if none. */
     long p99AtSustained(String design, long intervalMs) {
         long rate = sustained(design, intervalMs);
@@ -72,8 +77,9 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         j.put("p99_within_2_intervals_rps_1000ms", withinTwoIntervals(1000));
         j.put("p99_within_2_intervals_rps_500ms", withinTwoIntervals(500));
         j.put("naive_sustained_rps", naive);
-        j.put("ratio_to_hbase_limit", ratio(s1000, hbaseWrite.steady()));
-        j.put("ratio_to_naive", ratio(s1000, naive));
+        boolean ran1000 = ran("pipeline", 1000);
+        j.put("ratio_to_hbase_limit", ran1000 ? ratio(s1000, hbaseWrite.steady()) : null);
+        j.put("ratio_to_naive", ran1000 ? ratio(s1000, naive) : null);
         j.put("rates", rungs.stream().map(BenchReport::row).toList());
         return j;
     }
@@ -122,6 +128,13 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
             if (machine.get(BenchCommand.SPEED_AFTER) instanceof Number after) {
                 md.append(String.format(Locale.ROOT, ", %,d after it", after.longValue()));
             }
+            if (machine.get(BenchCommand.CPU_MODEL) != null) {
+                md.append("; the processor: ").append(machine.get(BenchCommand.CPU_MODEL));
+            }
+            if (machine.get(BenchCommand.STEAL_SHARE) instanceof Number steal) {
+                md.append(String.format(Locale.ROOT, "; %.1f%% of the CPU time went to other guests of the host"
+                        + " during the run (steal)", steal.doubleValue() * 100));
+            }
             md.append(". Compare figures only with runs on a machine of like speed.\n\n");
         }
         if (machine.get(BenchCommand.HBASE_SETTINGS) instanceof Map<?, ?> hbase && !hbase.isEmpty()) {
@@ -168,7 +181,8 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
 
     /**
      * {@code of / to} to two places, or null when {@code to} is 0: the raw limits were not measured, or the naive
-     * design sustained none of its rates. A 0 there would read as a measured ratio.
+     * design sustained none of its rates. A 0 there would read as a measured ratio (so would one of a ladder the run
+     * did not have).
      */
     private static Double ratio(double of, double to) {
         return to > 0 ? round2(of / to) : null;

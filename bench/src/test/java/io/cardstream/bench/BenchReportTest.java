@@ -64,6 +64,10 @@ class BenchReportTest {
         assertThat(slow.json()).containsEntry("sustained_rps_1000ms", 3_500L).containsEntry("naive_sustained_rps", 0L)
                 .containsEntry("ratio_to_naive", null).containsEntry("ratio_to_hbase_limit", null);
         assertThat(slow.markdown()).contains("| `ratio_to_naive` | n/a |", "| `ratio_to_hbase_limit` | n/a |");
+        BenchReport naiveOnly = new BenchReport(Map.of(), 0, new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 0,
+                List.of(rung("naive", 1000, 400, true, 1300)));
+        assertThat(naiveOnly.json()).as("--ladder naive: no pipeline figure to compare")
+                .containsEntry("ratio_to_naive", null).containsEntry("ratio_to_hbase_limit", null);
     }
 
     @Test
@@ -145,6 +149,16 @@ class BenchReportTest {
                 + " 1,210,000 after it.");
         assertThat(measured.json().get("machine")).isEqualTo(Map.of("date", "2026-12-02",
                 BenchCommand.SPEED_BEFORE, 1_670_000L, BenchCommand.SPEED_AFTER, 1_210_000L));
+    }
+
+    @Test
+    void theMarkdownNamesTheProcessorAndTheStealTimeWhenTheyWereRead() {
+        BenchReport measured = new BenchReport(Map.of("date", "2026-12-03", BenchCommand.SPEED_BEFORE, 580_327L,
+                BenchCommand.SPEED_AFTER, 603_280L, BenchCommand.CPU_MODEL, "Intel(R) Xeon(R) Processor",
+                BenchCommand.STEAL_SHARE, 0.095), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
+        assertThat(measured.markdown()).contains("580,327 records/s before the run, 603,280 after it; the processor:"
+                + " Intel(R) Xeon(R) Processor; 9.5% of the CPU time went to other guests of the host during the run"
+                + " (steal). Compare");
     }
 
     @Test
