@@ -45,6 +45,8 @@ final class RungRunner {
     private static final int CAUGHT_UP_BATCHES = 3;
     /** A rung's batches may hold up to 3 times the rate's share: room to catch up after a slow batch. */
     private static final int CATCH_UP_FACTOR = 3;
+    /** A job still draining its start's backlog at the warm-up's end gets up to this many times that to finish. */
+    private static final int DRAINING_WARMUP_FACTOR = 2;
     private static final TableSpec TX = Schema.TX_ENRICHED;
 
     private final BenchContext ctx;
@@ -90,8 +92,11 @@ final class RungRunner {
     /**
      * One rung: the window of {@code hold} seconds starts after at least {@code warmup} seconds, once the job has
      * caught up with the start (its first batches fill the dimension cache and can queue a backlog), and after
-     * {@code warmupMax} seconds whether it has or not. A batch takes at most {@code catchUp} times the rate's share
-     * of records (backpressure's ceiling, {@code spark.streaming.kafka.maxRatePerPartition}).
+     * {@code warmupMax} seconds whether it has or not, unless it is visibly draining its start's backlog then (see
+     * {@link #drainingStart}): then after up to {@value #DRAINING_WARMUP_FACTOR} times {@code warmupMax}, since
+     * measuring a queue that is still going down says nothing about the rate it can hold. A batch takes at most
+     * {@code catchUp} times the rate's share of records (backpressure's ceiling,
+     * {@code spark.streaming.kafka.maxRatePerPartition}).
      */
     private RateResult run(String design, long intervalMs, long rate, int catchUp, long warmup, long warmupMax,
                            long hold) throws Exception {
@@ -113,7 +118,7 @@ final class RungRunner {
         // --min-rate; it undershoots after slow batches and then recovers for a minute, see notes/kafka-spark.md).
         long maxRatePerPartition = Math.max(1000, rate * catchUp / PARTITIONS);
         RungJob job = startJob(design, name, intervalMs, maxRatePerPartition, rate, listener);
-        producer = startProducer(name, rate, warmupMax + hold + 5, seed);
+        producer = startProducer(name, rate, warmupMax * DRAINING_WARMUP_FACTOR + hold + 5, seed);
         try {
             long t0 = System.currentTimeMillis();
             MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
@@ -127,11 +132,23 @@ final class RungRunner {
             long[] stackPids = {pid(LocalStack.HBASE), pid(LocalStack.KAFKA), producer.pid()};
             long heapMax = 0;
             List<double[]> lags = new ArrayList<>();
+            boolean extended = false;
             while (System.currentTimeMillis() < windowEnd) {
                 long now = System.currentTimeMillis();
                 if (windowStart == Long.MAX_VALUE && now >= t0 + warmup * 1000) {
                     boolean caughtUp = caughtUp(batches, t0, intervalMs, rate);
-                    if (caughtUp || now >= t0 + warmupMax * 1000) {
+                    boolean pastWarmup = now >= t0 + warmupMax * 1000;
+                    // decided once, at the warm-up's end: one slow batch while draining does not cut the wait short.
+                    // Not for the JVM warm-up (warmup == warmupMax), which measures its second half as it comes.
+                    if (pastWarmup && !extended && !caughtUp && warmupMax > warmup
+                            && drainingStart(batches, t0, intervalMs)) {
+                        extended = true;
+                        LOG.info("{} at {} ms, {} tx/s: still draining its start's backlog after {} s; waiting up to"
+                                + " {} s for it to catch up.", design, intervalMs, rate, warmupMax,
+                                warmupMax * DRAINING_WARMUP_FACTOR);
+                    }
+                    boolean waitOver = extended ? now >= t0 + warmupMax * DRAINING_WARMUP_FACTOR * 1000 : pastWarmup;
+                    if (caughtUp || waitOver) {
                         windowStart = now;
                         windowEnd = now + hold * 1000;
                         if (warmupMax > warmup) {
@@ -209,6 +226,21 @@ final class RungRunner {
         long half = rate * intervalMs / 1000 / 2;
         return since.size() >= CAUGHT_UP_BATCHES && since.subList(since.size() - CAUGHT_UP_BATCHES, since.size())
                 .stream().allMatch(b -> b.records() >= half && b.schedulingMs() < intervalMs / 2);
+    }
+
+    /**
+     * Whether the job is working off its start's backlog: its last {@value #CAUGHT_UP_BATCHES} batches since
+     * {@code t0} each took less than the interval and their scheduling delay went down (the queue of batches is
+     * shrinking).
+     */
+    static boolean drainingStart(List<Batch> batches, long t0, long intervalMs) {
+        List<Batch> since = batches.stream().filter(b -> b.batchTime() >= t0).toList();
+        if (since.size() < CAUGHT_UP_BATCHES) {
+            return false;
+        }
+        List<Batch> last = since.subList(since.size() - CAUGHT_UP_BATCHES, since.size());
+        return last.stream().allMatch(b -> b.processingMs() < intervalMs)
+                && last.get(last.size() - 1).schedulingMs() < last.get(0).schedulingMs();
     }
 
     private long pid(String service) {

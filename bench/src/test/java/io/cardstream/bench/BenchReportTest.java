@@ -95,6 +95,21 @@ class BenchReportTest {
         assertThat(RungRunner.CpuReading.cores(3, start, null)).containsExactly(-1.0, -1.0, -1.0);
     }
 
+    /** The 1 s ladder's 4,500 tx/s rung of a slow machine's full run (2026-12-03): 720 ms batches, delay falling. */
+    @Test
+    void aJobIsDrainingItsStartWhileItsBatchesTakeLessThanTheIntervalAndTheirDelayFalls() {
+        List<RungRunner.Batch> draining = List.of(new RungRunner.Batch(500, 100, 300, 9_000), // before the start
+                new RungRunner.Batch(58_000, 4_500, 720, 14_000), new RungRunner.Batch(59_000, 4_500, 700, 13_700),
+                new RungRunner.Batch(60_000, 4_500, 730, 13_400));
+        assertThat(RungRunner.drainingStart(draining, 1_000, 1_000)).isTrue();
+        assertThat(RungRunner.drainingStart(List.of(draining.get(1), draining.get(2),
+                new RungRunner.Batch(60_000, 4_500, 1_050, 13_400)), 1_000, 1_000)).as("a batch over the interval")
+                .isFalse();
+        assertThat(RungRunner.drainingStart(List.of(draining.get(3), draining.get(2), draining.get(1)), 1_000, 1_000))
+                .as("the delay grows").isFalse();
+        assertThat(RungRunner.drainingStart(draining, 59_000, 1_000)).as("too few batches since the start").isFalse();
+    }
+
     @Test
     void aRungIsMeasuredOnceItsLastThreeBatchesHeldTheRateAndStartedOnTime() {
         List<RungRunner.Batch> batches = new java.util.ArrayList<>(List.of(
