@@ -70,7 +70,7 @@ public final class BenchCommand implements Callable<Integer> {
     boolean help;
 
     @Option(names = "--quick", description = "About 5 minutes: shorter rungs, shorter ladders with coarse steps, at"
-            + " most 30 s of waiting for compactions; a first look (the full run takes 30 to 45 minutes).")
+            + " most 30 s of waiting for compactions; a first look (the full run takes 30 to 50 minutes).")
     boolean quick;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: bench/results in the"
