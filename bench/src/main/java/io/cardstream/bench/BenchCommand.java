@@ -170,12 +170,9 @@ public final class BenchCommand implements Callable<Integer> {
             for (String ladder : ladders) {
                 quiesce(ctx, Duration.ofSeconds(settings.quiesceMaxSeconds()), say);
                 switch (ladder) {
-                    case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()),
-                            Ladder.PIPELINE_STEP, rungs, say);
-                    case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()),
-                            Ladder.PIPELINE_STEP, rungs, say);
-                    case "naive" -> ladder(runner, "naive", 1000, ratesOr(settings.naiveRates()), Ladder.NAIVE_STEP,
-                            rungs, say);
+                    case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()), rungs, say);
+                    case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()), rungs, say);
+                    case "naive" -> ladder(runner, "naive", 1000, ratesOr(settings.naiveRates()), rungs, say);
                     default -> throw new CommandLine.ParameterException(spec.commandLine(), "Invalid setting ladder:"
                             + " it must be pipeline-1000, pipeline-500 or naive; got '" + ladder + "'.");
                 }
@@ -187,8 +184,9 @@ public final class BenchCommand implements Callable<Integer> {
             deleteQuietly(dataDir);
         }
         Optional<long[]> cpuAfter = HostCpu.counters();
-        if (cpuBefore.isPresent() && cpuAfter.isPresent()) {
-            double steal = HostCpu.stealShare(cpuBefore.get(), cpuAfter.get());
+        double steal = cpuBefore.isPresent() && cpuAfter.isPresent()
+                ? HostCpu.stealShare(cpuBefore.get(), cpuAfter.get()) : -1;
+        if (steal >= 0) {
             machine.put(STEAL_SHARE, Math.round(steal * 1000) / 1000.0);
             say.line(String.format("The hypervisor gave %.1f%% of this machine's CPU time to others during the run"
                     + " (steal time).", steal * 100));
@@ -268,8 +266,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     /** Runs the ladder's rungs (see {@link Ladder}) and adds them to {@code into}. */
-    private static void ladder(RungRunner runner, String design, long intervalMs, List<Long> rates, long step,
+    private static void ladder(RungRunner runner, String design, long intervalMs, List<Long> rates,
                                List<RateResult> into, PrintLine say) throws Exception {
+        long step = design.equals("naive") ? Ladder.NAIVE_STEP : Ladder.PIPELINE_STEP;
         List<RateResult> done = new ArrayList<>();
         for (OptionalLong rate = Ladder.next(rates, done, step); rate.isPresent();
              rate = Ladder.next(rates, done, step)) {

@@ -222,10 +222,16 @@ final class RungRunner {
      * empty and quick) and started within half an interval of their time.
      */
     static boolean caughtUp(List<Batch> batches, long t0, long intervalMs, long rate) {
-        List<Batch> since = batches.stream().filter(b -> b.batchTime() >= t0).toList();
         long half = rate * intervalMs / 1000 / 2;
-        return since.size() >= CAUGHT_UP_BATCHES && since.subList(since.size() - CAUGHT_UP_BATCHES, since.size())
-                .stream().allMatch(b -> b.records() >= half && b.schedulingMs() < intervalMs / 2);
+        List<Batch> last = lastSince(batches, t0);
+        return !last.isEmpty() && last.stream().allMatch(b -> b.records() >= half && b.schedulingMs() < intervalMs / 2);
+    }
+
+    /** The last {@value #CAUGHT_UP_BATCHES} batches since {@code t0}, in order; empty while there are fewer. */
+    private static List<Batch> lastSince(List<Batch> batches, long t0) {
+        List<Batch> since = batches.stream().filter(b -> b.batchTime() >= t0).toList();
+        return since.size() < CAUGHT_UP_BATCHES ? List.of()
+                : since.subList(since.size() - CAUGHT_UP_BATCHES, since.size());
     }
 
     /**
@@ -234,12 +240,8 @@ final class RungRunner {
      * shrinking).
      */
     static boolean drainingStart(List<Batch> batches, long t0, long intervalMs) {
-        List<Batch> since = batches.stream().filter(b -> b.batchTime() >= t0).toList();
-        if (since.size() < CAUGHT_UP_BATCHES) {
-            return false;
-        }
-        List<Batch> last = since.subList(since.size() - CAUGHT_UP_BATCHES, since.size());
-        return last.stream().allMatch(b -> b.processingMs() < intervalMs)
+        List<Batch> last = lastSince(batches, t0);
+        return !last.isEmpty() && last.stream().allMatch(b -> b.processingMs() < intervalMs)
                 && last.get(last.size() - 1).schedulingMs() < last.get(0).schedulingMs();
     }
 
