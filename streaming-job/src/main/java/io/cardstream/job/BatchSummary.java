@@ -18,7 +18,8 @@ import org.HdrHistogram.Histogram;
  */
 public record BatchSummary(long batchTime, long records, long enriched, long deadLettered, long missingDims,
                            long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, BigDecimal amountSum,
-                           List<PartitionResult.CompanyTotal> topCompanies, List<PartitionResult.SampleRow> sample) {
+                           List<PartitionResult.CompanyTotal> topCompanies, List<PartitionResult.SampleRow> sample,
+                           PartitionResult.TaskTimes taskTimes) {
 
     /** Latencies are recorded up to an hour, with 2 significant digits (1 % error). */
     static final long HIGHEST_TRACKABLE_MS = 3_600_000L;
@@ -37,6 +38,7 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
         Histogram latency = newHistogram();
         Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
         List<PartitionResult.SampleRow> sample = new ArrayList<>();
+        PartitionResult.TaskTimes times = PartitionResult.TaskTimes.NONE;
         for (PartitionResult p : parts) {
             records += p.records();
             enriched += p.enriched();
@@ -46,6 +48,7 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
             latency.add(decode(p.latencyHistogram()));
             p.companies().forEach((id, total) -> companies.merge(id, total, PartitionResult.CompanyTotal::plus));
             sample.addAll(p.sample());
+            times = times.plus(p.times());
         }
         List<PartitionResult.CompanyTotal> top = companies.values().stream()
                 .sorted(Comparator.comparing(PartitionResult.CompanyTotal::amount).reversed()
@@ -57,7 +60,7 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
         boolean none = latency.getTotalCount() == 0;
         return new BatchSummary(batchTime, records, enriched, deadLettered, missing,
                 none ? 0 : latency.getValueAtPercentile(50), none ? 0 : latency.getValueAtPercentile(99),
-                none ? 0 : latency.getMaxValue(), amount, top, lastRows);
+                none ? 0 : latency.getMaxValue(), amount, top, lastRows, times);
     }
 
     static byte[] encode(Histogram histogram) {

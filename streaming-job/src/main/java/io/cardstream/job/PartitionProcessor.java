@@ -68,7 +68,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
         OffsetRange range = ranges[TaskContext.getPartitionId()];
         if (range.count() == 0) {
             return List.of(new PartitionResult(0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
-                    BigDecimal.ZERO, Map.of(), List.of())).iterator();
+                    BigDecimal.ZERO, Map.of(), List.of(), PartitionResult.TaskTimes.NONE)).iterator();
         }
         ExecutorResources resources = ExecutorResources.acquire(config);
         try {
@@ -82,15 +82,21 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                                                        ExecutorResources resources, OffsetRange range)
             throws Exception {
         TopicPartition source = range.topicPartition();
+        long started = System.nanoTime();
         Producer<byte[], byte[]> deadLetters = begin(resources, range);
         try {
-            PartitionResult result = process(records, resources, deadLetters);
+            Stopwatches watches = new Stopwatches();
+            watches.kafka += System.nanoTime() - started;
+            PartitionResult result = process(records, resources, deadLetters, watches);
             // this partition's dead letters and the offset after its range, in one transaction: both or neither,
             // so a replay after a crash neither loses nor repeats a dead letter
+            long committing = System.nanoTime();
             deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.untilOffset())),
                     new ConsumerGroupMetadata(config.groupId()));
             deadLetters.commitTransaction();
-            return List.of(result).iterator();
+            long done = System.nanoTime();
+            watches.kafka += done - committing;
+            return List.of(result.withTimes(watches.times(done - started))).iterator();
         } catch (KafkaException e) {
             abandon(resources, source, deadLetters);
             throw new IOException("Writing the dead letters of " + source + " (topic " + config.deadLetterTopic()
@@ -142,7 +148,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
     }
 
     private PartitionResult process(Iterator<ConsumerRecord<byte[], byte[]>> records, ExecutorResources resources,
-            Producer<byte[], byte[]> deadLetters) throws IOException {
+            Producer<byte[], byte[]> deadLetters, Stopwatches watches) throws IOException {
         TransactionCodec codec = TransactionCodec.create();
         Histogram latency = BatchSummary.newHistogram();
         Map<String, CompanyAccumulator> companies = new HashMap<>();
@@ -182,8 +188,10 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                     personIds.add(tx.personId());
                     companyIds.add(tx.companyId());
                 }
+                long lookingUp = System.nanoTime();
                 Dimensions dimensions = DimensionLookup.load(resources.hbase(), resources.dimensions(), config,
                         personIds, companyIds);
+                watches.lookup += System.nanoTime() - lookingUp;
                 long processedTime = System.currentTimeMillis();
                 List<EnrichedTransaction> written = new ArrayList<>(chunk.size());
                 for (Transaction tx : chunk) {
@@ -191,7 +199,9 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                     mutator.mutate(EnrichedRows.put(e));
                     written.add(e);
                 }
+                long flushing = System.nanoTime();
                 mutator.flush();
+                watches.hbaseWrite += System.nanoTime() - flushing;
                 long writtenAt = System.currentTimeMillis();
                 for (EnrichedTransaction e : written) {
                     Transaction tx = e.transaction();
@@ -220,7 +230,19 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                 e.transaction().currency(), e.transaction().eventTime(), e.processedTime(), e.status().name()))
                 .toList();
         return new PartitionResult(count, enriched, deadLettered, missing, BatchSummary.encode(latency), amountSum,
-                totals, sample);
+                totals, sample, PartitionResult.TaskTimes.NONE);
+    }
+
+    /** The nanoseconds a task spends in each kind of wait, added up as it goes. */
+    private static final class Stopwatches {
+        long hbaseWrite;
+        long lookup;
+        long kafka;
+
+        PartitionResult.TaskTimes times(long totalNanos) {
+            return new PartitionResult.TaskTimes(totalNanos / 1_000, hbaseWrite / 1_000, lookup / 1_000,
+                    kafka / 1_000);
+        }
     }
 
     /** A company's running total within one partition: one object per company, not one per transaction. */

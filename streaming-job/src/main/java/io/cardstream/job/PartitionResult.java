@@ -25,12 +25,19 @@ import java.util.Map;
  * @param amountSum     sum of the written amounts
  * @param companies     per company id: name and amount total
  * @param sample        the partition's last enriched rows, oldest first
+ * @param times         where the partition's task spent its time
  */
 public record PartitionResult(long records, long enriched, long deadLettered, long missingDims,
                               byte[] latencyHistogram, BigDecimal amountSum, Map<String, CompanyTotal> companies,
-                              List<SampleRow> sample) implements Serializable {
+                              List<SampleRow> sample, TaskTimes times) implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** This result with the task's times, known only once its transaction has committed. */
+    PartitionResult withTimes(TaskTimes taskTimes) {
+        return new PartitionResult(records, enriched, deadLettered, missingDims, latencyHistogram, amountSum,
+                companies, sample, taskTimes);
+    }
 
     /**
      * Travels to the driver as a {@link Wire}: Java's default form of thousands of company records (each with a
@@ -50,6 +57,33 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
         CompanyTotal plus(CompanyTotal other) {
             return new CompanyTotal(companyId, name != null ? name : other.name, amount.add(other.amount),
                     transactions + other.transactions);
+        }
+    }
+
+    /**
+     * Where a task's wall time went, in microseconds: waiting for its HBase writes to be flushed, looking up
+     * dimensions (cache and HBase), and its Kafka transaction (begin, claim, commit); the rest is decoding,
+     * enriching and building rows. Summed over a batch's tasks, it tells an operator what a slow batch waited on.
+     *
+     * @param totalMicros      the whole task
+     * @param hbaseWriteMicros waiting for the BufferedMutator's flushes
+     * @param lookupMicros     the dimension lookups
+     * @param kafkaMicros      the dead-letter transaction's begin, offset claims and commit
+     */
+    public record TaskTimes(long totalMicros, long hbaseWriteMicros, long lookupMicros, long kafkaMicros)
+            implements Serializable {
+        private static final long serialVersionUID = 1L;
+
+        public static final TaskTimes NONE = new TaskTimes(0, 0, 0, 0);
+
+        TaskTimes plus(TaskTimes other) {
+            return new TaskTimes(totalMicros + other.totalMicros, hbaseWriteMicros + other.hbaseWriteMicros,
+                    lookupMicros + other.lookupMicros, kafkaMicros + other.kafkaMicros);
+        }
+
+        /** What is left: decoding, dead letters' sends, enriching, building rows, bookkeeping. */
+        public long otherMicros() {
+            return Math.max(0, totalMicros - hbaseWriteMicros - lookupMicros - kafkaMicros);
         }
     }
 
@@ -102,6 +136,10 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
                 out.writeLong(row.processedTime);
                 out.writeUTF(row.status);
             }
+            out.writeLong(r.times.totalMicros);
+            out.writeLong(r.times.hbaseWriteMicros);
+            out.writeLong(r.times.lookupMicros);
+            out.writeLong(r.times.kafkaMicros);
         }
 
         @Override
@@ -125,8 +163,9 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
                 sample.add(new SampleRow(in.readUTF(), readNullable(in), readNullable(in), in.readUTF(), in.readUTF(),
                         in.readLong(), in.readLong(), in.readUTF()));
             }
+            TaskTimes times = new TaskTimes(in.readLong(), in.readLong(), in.readLong(), in.readLong());
             result = new PartitionResult(records, enriched, deadLettered, missing, histogram, amountSum, companies,
-                    List.copyOf(sample));
+                    List.copyOf(sample), times);
         }
 
         @Serial
