@@ -20,6 +20,7 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cardstream.job.PartitionResult;
 
 /**
  * The results of one run: the raw limits, each ladder's rungs and the figures issue 7 asks for, written as
@@ -108,6 +109,11 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         m.put("hbase_us_per_row", round1(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())));
         m.put("kafka_cores", round2(r.kafkaCores()));
         m.put("producer_cores", round2(r.producerCores()));
+        PartitionResult.TaskTimes t = r.taskTimes();
+        m.put("task_ms_avg", t == null ? null : millis(t.totalMicros()));
+        m.put("task_hbase_write_ms_avg", t == null ? null : millis(t.hbaseWriteMicros()));
+        m.put("task_lookup_ms_avg", t == null ? null : millis(t.lookupMicros()));
+        m.put("task_kafka_ms_avg", t == null ? null : millis(t.kafkaMicros()));
         return m;
     }
 
@@ -153,18 +159,34 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         }
         md.append("\n| design | interval | target tx/s | achieved tx/s | sustained | processing avg | delay avg / max"
                 + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max"
-                + " | HBase / Kafka / producer CPU (cores) | HBase CPU a row |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                + " | HBase / Kafka / producer CPU (cores) | HBase CPU a row"
+                + " | task time a batch: HBase writes / lookups / Kafka / rest |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RateResult r : rungs) {
             md.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
-                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB | %s / %s / %s | %s |%n", r.design(),
+                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB | %s / %s / %s | %s | %s |%n", r.design(),
                     r.intervalMs(), r.targetRps(), r.achievedRps(), sustained(r),
                     r.avgProcessingMs(), r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), r.p50Ms(), r.p95Ms(),
                     r.p99Ms(), r.maxMs(), r.cpuCores(), r.rpsPerCore(), r.heapMaxMb(), cores(r.hbaseCores()),
                     cores(r.kafkaCores()), cores(r.producerCores()),
-                    micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps()))));
+                    micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())), taskShares(r.taskTimes())));
         }
         return md.toString();
+    }
+
+    /** "1,120 ms: 45 / 27 / 18 / 10%", or "n/a" (the naive design). */
+    static String taskShares(PartitionResult.TaskTimes t) {
+        if (t == null || t.totalMicros() <= 0) {
+            return "n/a";
+        }
+        double total = t.totalMicros();
+        return String.format(Locale.ROOT, "%,d ms: %.0f / %.0f / %.0f / %.0f%%", millis(t.totalMicros()),
+                100 * t.hbaseWriteMicros() / total, 100 * t.lookupMicros() / total, 100 * t.kafkaMicros() / total,
+                100 * t.otherMicros() / total);
+    }
+
+    private static long millis(long micros) {
+        return Math.round(micros / 1_000.0);
     }
 
     private static String sustained(RateResult r) {

@@ -1,5 +1,7 @@
 package io.cardstream.bench;
 
+import io.cardstream.job.PartitionResult;
+
 /**
  * One rung of a rate ladder: what the pipeline (or the naive design) did with an open-loop producer at a target rate,
  * measured over the hold window after the warm-up.
@@ -26,12 +28,15 @@ package io.cardstream.bench;
  * @param kafkaCores      CPU the broker's JVM used over the window, in cores; -1 when the OS did not say
  * @param producerCores   CPU the producer's JVM used over the window, in cores; -1 when the OS did not say
  * @param sustainable     scheduling delay under one interval on average and lag not growing
+ * @param taskTimes       the pipeline's task time a batch, summed over its partitions and averaged over the window's
+ *                        batches, with what it waited on (microseconds); null for the naive design, which does not
+ *                        measure it
  */
 public record RateResult(String design, long intervalMs, long targetRps, double achievedRps, int batches,
                          double avgProcessingMs, double avgSchedulingMs, long maxSchedulingMs, long lagGrowth,
                          long p50Ms, long p95Ms, long p99Ms, long maxMs, long latencySamples, double cpuCores,
                          long heapMaxMb, double hbaseCores, double kafkaCores, double producerCores,
-                         boolean sustainable) {
+                         boolean sustainable, PartitionResult.TaskTimes taskTimes) {
 
     /** The rule of issue 7: average scheduling delay under one interval, lag not growing beyond two batches. */
     static boolean sustainable(double avgSchedulingMs, long intervalMs, long lagGrowth, long targetRps,

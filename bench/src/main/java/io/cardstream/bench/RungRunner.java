@@ -10,10 +10,15 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
+import io.cardstream.job.BatchSummary;
 import io.cardstream.job.JobConfig;
+import io.cardstream.job.PartitionResult;
 import io.cardstream.job.StreamingJob;
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.producer.GeneratorConfig;
@@ -117,7 +122,9 @@ final class RungRunner {
         // Sustainable means keeping up with the rate: the backpressure estimate may not sink below it (the job's
         // --min-rate; it undershoots after slow batches and then recovers for a minute, see notes/kafka-spark.md).
         long maxRatePerPartition = Math.max(1000, rate * catchUp / PARTITIONS);
-        RungJob job = startJob(design, name, intervalMs, maxRatePerPartition, rate, listener);
+        Map<Long, PartitionResult.TaskTimes> taskTimes = new ConcurrentHashMap<>();
+        RungJob job = startJob(design, name, intervalMs, maxRatePerPartition, rate, listener,
+                summary -> taskTimes.put(summary.batchTime(), summary.taskTimes()));
         producer = startProducer(name, rate, warmupMax * DRAINING_WARMUP_FACTOR + hold + 5, seed);
         try {
             long t0 = System.currentTimeMillis();
@@ -196,7 +203,7 @@ final class RungRunner {
             RateResult r = new RateResult(design, intervalMs, rate, achieved, window.size(), avgProcessing,
                     avgScheduling, maxScheduling, lagGrowth, latency.at(50), latency.at(95), latency.at(99),
                     latency.max(), latency.size(), cpuCores, heapMax >> 20, stackCores[0], stackCores[1], stackCores[2],
-                    sustainable);
+                    sustainable, averageTaskTimes(window, taskTimes));
             LOG.info("{} at {} ms, {} tx/s: {}", design, intervalMs, rate, r);
             return r;
         } finally {
@@ -279,8 +286,26 @@ final class RungRunner {
         }
     }
 
+    /**
+     * The window's batches' task times, averaged a batch: null when none was reported (the naive design, or no batch
+     * in the window).
+     */
+    static PartitionResult.TaskTimes averageTaskTimes(List<Batch> window, Map<Long, PartitionResult.TaskTimes> times) {
+        List<PartitionResult.TaskTimes> known = window.stream().map(b -> times.get(b.batchTime()))
+                .filter(Objects::nonNull).toList();
+        if (known.isEmpty()) {
+            return null;
+        }
+        int n = known.size();
+        return new PartitionResult.TaskTimes(
+                known.stream().mapToLong(PartitionResult.TaskTimes::totalMicros).sum() / n,
+                known.stream().mapToLong(PartitionResult.TaskTimes::hbaseWriteMicros).sum() / n,
+                known.stream().mapToLong(PartitionResult.TaskTimes::lookupMicros).sum() / n,
+                known.stream().mapToLong(PartitionResult.TaskTimes::kafkaMicros).sum() / n);
+    }
+
     private RungJob startJob(String design, String topic, long intervalMs, long maxRatePerPartition, long minRate,
-                             StreamingListener listener) throws IOException {
+                             StreamingListener listener, Consumer<BatchSummary> summaries) throws IOException {
         if (design.equals("naive")) {
             NaiveJob naive = new NaiveJob(ctx.bootstrapServers(), topic, topic, intervalMs, maxRatePerPartition,
                     minRate, master, ctx.hbaseSettings(), listener);
@@ -295,6 +320,7 @@ final class RungRunner {
                 ctx.hbaseSettings());
         StreamingJob job = new StreamingJob(config);
         job.addListener(listener);
+        job.addSummaryObserver(summaries);
         job.start();
         return job::stop;
     }

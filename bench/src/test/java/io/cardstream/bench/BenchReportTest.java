@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import io.cardstream.job.PartitionResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,7 +16,8 @@ class BenchReportTest {
 
     private static RateResult rung(String design, long interval, long rate, boolean ok, long p99) {
         return new RateResult(design, interval, rate, ok ? rate : rate * 0.7, 20, 600, ok ? 10 : 4000, 50,
-                ok ? 0 : 90_000, 700, 900, p99, p99 + 100, 100_000, 1.5, 900, 1.2, 0.1, -1, ok);
+                ok ? 0 : 90_000, 700, 900, p99, p99 + 100, 100_000, 1.5, 900, 1.2, 0.1, -1, ok,
+                design.equals("naive") ? null : new PartitionResult.TaskTimes(1_120_400, 504_000, 302_500, 201_600));
     }
 
     private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000,
@@ -41,6 +43,35 @@ class BenchReportTest {
         // 1.2 HBase cores for 15,000 rows a second
         Map<?, ?> first = (Map<?, ?>) ((List<?>) json.get("rates")).get(0);
         assertThat(first.get("hbase_us_per_row")).isEqualTo(80.0);
+        assertThat(first.get("task_ms_avg")).isEqualTo(1120L);
+        assertThat(first.get("task_hbase_write_ms_avg")).isEqualTo(504L);
+        assertThat(first.get("task_lookup_ms_avg")).isEqualTo(303L);
+        assertThat(first.get("task_kafka_ms_avg")).isEqualTo(202L);
+        Map<?, ?> naive = (Map<?, ?>) ((List<?>) json.get("rates")).get(4);
+        assertThat(naive.containsKey("task_ms_avg")).isTrue();
+        assertThat(naive.get("task_ms_avg")).isNull();
+    }
+
+    @Test
+    void theTaskTimeColumnGivesTheBatchsTaskTimeAndWhatItWaitedOn() {
+        assertThat(BenchReport.taskShares(new PartitionResult.TaskTimes(1_120_400, 504_000, 302_500, 201_600)))
+                .isEqualTo("1,120 ms: 45 / 27 / 18 / 10%");
+        assertThat(BenchReport.taskShares(null)).isEqualTo("n/a");
+        assertThat(report.markdown()).contains("| 1,120 ms: 45 / 27 / 18 / 10% |\n| pipeline | 1000 ms | 20,000 |")
+                .contains("| 2,000 | 1,400 | no |").endsWith("| n/a |\n");
+    }
+
+    @Test
+    void aBatchsTaskTimesAreAveragedOverTheWindowsBatchesThatReportedThem() {
+        List<RungRunner.Batch> window = List.of(new RungRunner.Batch(1_000, 10, 500, 0),
+                new RungRunner.Batch(2_000, 10, 500, 0), new RungRunner.Batch(3_000, 10, 500, 0));
+        Map<Long, PartitionResult.TaskTimes> times = Map.of(
+                1_000L, new PartitionResult.TaskTimes(1_000, 400, 200, 100),
+                2_000L, new PartitionResult.TaskTimes(3_000, 1_600, 400, 300),
+                9_000L, new PartitionResult.TaskTimes(99_000, 0, 0, 0));
+        assertThat(RungRunner.averageTaskTimes(window, times))
+                .isEqualTo(new PartitionResult.TaskTimes(2_000, 1_000, 300, 200));
+        assertThat(RungRunner.averageTaskTimes(window, Map.of())).isNull();
     }
 
     @Test

@@ -8,7 +8,7 @@ class RateResultTest {
 
     private static RateResult rung(int batches, double processingMs, long lagGrowth, boolean sustainable) {
         return new RateResult("pipeline", 1000, 7_500, 5_499, batches, processingMs, 4_831, 5_672, lagGrowth,
-                5_359, 6_768, 7_125, 7_411, 9_000, 0.59, 551, 0.88, 0.28, 0.19, sustainable);
+                5_359, 6_768, 7_125, 7_411, 9_000, 0.59, 551, 0.88, 0.28, 0.19, sustainable, null);
     }
 
     /** The figures of a quick run's 7,500 tx/s rung on a slow machine (2026-12-02), and variations of them. */

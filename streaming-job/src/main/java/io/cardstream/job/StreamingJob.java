@@ -8,10 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import io.cardstream.core.Topics;
 import org.apache.hadoop.hbase.TableName;
@@ -75,6 +77,7 @@ public final class StreamingJob implements AutoCloseable {
     private volatile long lastBatchFinished;
     private DirectKafkaInputDStream<byte[], byte[]> kafkaStream;
     private final List<StreamingListener> extraListeners = new ArrayList<>();
+    private final List<Consumer<BatchSummary>> summaryObservers = new CopyOnWriteArrayList<>();
 
     public StreamingJob(JobConfig config) {
         this.config = config;
@@ -86,6 +89,14 @@ public final class StreamingJob implements AutoCloseable {
             throw new IllegalStateException("Listeners must be added before the job starts.");
         }
         extraListeners.add(listener);
+    }
+
+    /**
+     * Adds an observer (a benchmark's) of every processed batch's summary, called on the driver once its partitions
+     * have committed, before Spark reports the batch complete.
+     */
+    public void addSummaryObserver(Consumer<BatchSummary> observer) {
+        summaryObservers.add(observer);
     }
 
     /** The Spark configuration of the job; settings given to spark-submit (or as spark.* properties) win. */
@@ -163,6 +174,7 @@ public final class StreamingJob implements AutoCloseable {
                 BatchSummary summary = BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES,
                         PartitionProcessor.SAMPLE);
                 listener.offer(summary);
+                summaryObservers.forEach(observer -> observer.accept(summary));
                 lastBatchFinished = System.nanoTime();
             } catch (Exception e) {
                 if (stoppingNow) {
