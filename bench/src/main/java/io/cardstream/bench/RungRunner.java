@@ -299,6 +299,7 @@ final class RungRunner {
         int n = known.size();
         return new PartitionResult.TaskTimes(
                 known.stream().mapToLong(PartitionResult.TaskTimes::totalMicros).sum() / n,
+                known.stream().mapToLong(PartitionResult.TaskTimes::readMicros).sum() / n,
                 known.stream().mapToLong(PartitionResult.TaskTimes::hbaseWriteMicros).sum() / n,
                 known.stream().mapToLong(PartitionResult.TaskTimes::lookupMicros).sum() / n,
                 known.stream().mapToLong(PartitionResult.TaskTimes::kafkaMicros).sum() / n);

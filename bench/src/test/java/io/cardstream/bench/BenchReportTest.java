@@ -17,7 +17,7 @@ class BenchReportTest {
     private static RateResult rung(String design, long interval, long rate, boolean ok, long p99) {
         return new RateResult(design, interval, rate, ok ? rate : rate * 0.7, 20, 600, ok ? 10 : 4000, 50,
                 ok ? 0 : 90_000, 700, 900, p99, p99 + 100, 100_000, 1.5, 900, 1.2, 0.1, -1, ok,
-                design.equals("naive") ? null : new PartitionResult.TaskTimes(1_120_400, 504_000, 302_500, 201_600));
+                design.equals("naive") ? null : new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500, 201_600));
     }
 
     private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000,
@@ -44,6 +44,7 @@ class BenchReportTest {
         Map<?, ?> first = (Map<?, ?>) ((List<?>) json.get("rates")).get(0);
         assertThat(first.get("hbase_us_per_row")).isEqualTo(80.0);
         assertThat(first.get("task_ms_avg")).isEqualTo(1120L);
+        assertThat(first.get("task_read_ms_avg")).isEqualTo(56L);
         assertThat(first.get("task_hbase_write_ms_avg")).isEqualTo(504L);
         assertThat(first.get("task_lookup_ms_avg")).isEqualTo(303L);
         assertThat(first.get("task_kafka_ms_avg")).isEqualTo(202L);
@@ -54,10 +55,10 @@ class BenchReportTest {
 
     @Test
     void theTaskTimeColumnGivesTheBatchsTaskTimeAndWhatItWaitedOn() {
-        assertThat(BenchReport.taskShares(new PartitionResult.TaskTimes(1_120_400, 504_000, 302_500, 201_600)))
-                .isEqualTo("1,120 ms: 45 / 27 / 18 / 10%");
+        assertThat(BenchReport.taskShares(new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500,
+                201_600))).isEqualTo("1,120 ms: 5 / 45 / 27 / 18 / 5%");
         assertThat(BenchReport.taskShares(null)).isEqualTo("n/a");
-        assertThat(report.markdown()).contains("| 1,120 ms: 45 / 27 / 18 / 10% |\n| pipeline | 1000 ms | 20,000 |")
+        assertThat(report.markdown()).contains("| 1,120 ms: 5 / 45 / 27 / 18 / 5% |\n| pipeline | 1000 ms | 20,000 |")
                 .contains("| 2,000 | 1,400 | no |").endsWith("| n/a |\n");
     }
 
@@ -66,11 +67,11 @@ class BenchReportTest {
         List<RungRunner.Batch> window = List.of(new RungRunner.Batch(1_000, 10, 500, 0),
                 new RungRunner.Batch(2_000, 10, 500, 0), new RungRunner.Batch(3_000, 10, 500, 0));
         Map<Long, PartitionResult.TaskTimes> times = Map.of(
-                1_000L, new PartitionResult.TaskTimes(1_000, 400, 200, 100),
-                2_000L, new PartitionResult.TaskTimes(3_000, 1_600, 400, 300),
-                9_000L, new PartitionResult.TaskTimes(99_000, 0, 0, 0));
+                1_000L, new PartitionResult.TaskTimes(1_000, 100, 400, 200, 100),
+                2_000L, new PartitionResult.TaskTimes(3_000, 300, 1_600, 400, 300),
+                9_000L, new PartitionResult.TaskTimes(99_000, 0, 0, 0, 0));
         assertThat(RungRunner.averageTaskTimes(window, times))
-                .isEqualTo(new PartitionResult.TaskTimes(2_000, 1_000, 300, 200));
+                .isEqualTo(new PartitionResult.TaskTimes(2_000, 200, 1_000, 300, 200));
         assertThat(RungRunner.averageTaskTimes(window, Map.of())).isNull();
     }
 

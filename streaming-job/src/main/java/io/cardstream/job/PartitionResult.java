@@ -61,29 +61,32 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
     }
 
     /**
-     * Where a task's wall time went, in microseconds: waiting for its HBase writes to be flushed, looking up
-     * dimensions (cache and HBase), and its Kafka transaction (begin, claim, commit); the rest is decoding,
-     * enriching and building rows. Summed over a batch's tasks, it tells an operator what a slow batch waited on.
+     * Where a task's wall time went, in microseconds: reading its records from the broker (the consumer's fetches),
+     * waiting for its HBase writes to be flushed, looking up dimensions (cache and HBase), and its Kafka transaction
+     * (claim, offsets, commit); the rest is decoding, dead letters' sends, enriching and building rows. Summed over a
+     * batch's tasks, it tells an operator what a slow batch waited on.
      *
      * @param totalMicros      the whole task
+     * @param readMicros       reading the partition's records
      * @param hbaseWriteMicros waiting for the BufferedMutator's flushes
      * @param lookupMicros     the dimension lookups
-     * @param kafkaMicros      the dead-letter transaction's begin, offset claims and commit
+     * @param kafkaMicros      the dead-letter transaction's claim, offsets and commit
      */
-    public record TaskTimes(long totalMicros, long hbaseWriteMicros, long lookupMicros, long kafkaMicros)
-            implements Serializable {
+    public record TaskTimes(long totalMicros, long readMicros, long hbaseWriteMicros, long lookupMicros,
+                            long kafkaMicros) implements Serializable {
         private static final long serialVersionUID = 1L;
 
-        public static final TaskTimes NONE = new TaskTimes(0, 0, 0, 0);
+        public static final TaskTimes NONE = new TaskTimes(0, 0, 0, 0, 0);
 
         TaskTimes plus(TaskTimes other) {
-            return new TaskTimes(totalMicros + other.totalMicros, hbaseWriteMicros + other.hbaseWriteMicros,
-                    lookupMicros + other.lookupMicros, kafkaMicros + other.kafkaMicros);
+            return new TaskTimes(totalMicros + other.totalMicros, readMicros + other.readMicros,
+                    hbaseWriteMicros + other.hbaseWriteMicros, lookupMicros + other.lookupMicros,
+                    kafkaMicros + other.kafkaMicros);
         }
 
         /** What is left: decoding, dead letters' sends, enriching, building rows, bookkeeping. */
         public long otherMicros() {
-            return Math.max(0, totalMicros - hbaseWriteMicros - lookupMicros - kafkaMicros);
+            return Math.max(0, totalMicros - readMicros - hbaseWriteMicros - lookupMicros - kafkaMicros);
         }
     }
 
@@ -137,6 +140,7 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
                 out.writeUTF(row.status);
             }
             out.writeLong(r.times.totalMicros);
+            out.writeLong(r.times.readMicros);
             out.writeLong(r.times.hbaseWriteMicros);
             out.writeLong(r.times.lookupMicros);
             out.writeLong(r.times.kafkaMicros);
@@ -163,7 +167,7 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
                 sample.add(new SampleRow(in.readUTF(), readNullable(in), readNullable(in), in.readUTF(), in.readUTF(),
                         in.readLong(), in.readLong(), in.readUTF()));
             }
-            TaskTimes times = new TaskTimes(in.readLong(), in.readLong(), in.readLong(), in.readLong());
+            TaskTimes times = new TaskTimes(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
             result = new PartitionResult(records, enriched, deadLettered, missing, histogram, amountSum, companies,
                     List.copyOf(sample), times);
         }
