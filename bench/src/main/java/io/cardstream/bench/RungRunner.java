@@ -76,6 +76,19 @@ final class RungRunner {
 
     /** A finished batch, as Spark reports it. */
     record Batch(long batchTime, long records, long processingMs, long schedulingMs) {
+
+        /** When it finished: Spark submits a batch at its time, which then waits and is processed. */
+        long finishedAt() {
+            return batchTime + schedulingMs + processingMs;
+        }
+    }
+
+    /**
+     * The batches that finished within the window: what the job did in it. Not those whose time falls in it: a job
+     * behind by more than the window finishes none of those within it, and would seem to have done nothing.
+     */
+    static List<Batch> finishedWithin(List<Batch> batches, long from, long to) {
+        return batches.stream().filter(b -> b.finishedAt() >= from && b.finishedAt() < to).toList();
     }
 
     /**
@@ -185,7 +198,7 @@ final class RungRunner {
             double[] stackCores = CpuReading.cores(stackPids.length, stackCpuStart, stackCpuLast);
             long from = windowStart;
             long to = windowEnd;
-            List<Batch> window = batches.stream().filter(b -> b.batchTime() >= from && b.batchTime() < to).toList();
+            List<Batch> window = finishedWithin(batches, from, to);
             long records = window.stream().mapToLong(Batch::records).sum();
             double achieved = records / (double) hold;
             double avgProcessing = window.stream().mapToLong(Batch::processingMs).average().orElse(0);

@@ -63,6 +63,24 @@ class BenchReportTest {
     }
 
     @Test
+    void theWindowHoldsTheBatchesThatFinishedInItEvenWhenTheyWereDueLongBefore() {
+        // a job 15 s behind: the batches it finishes in the window [100 s, 115 s) were due 15 s earlier
+        List<RungRunner.Batch> batches = new java.util.ArrayList<>();
+        for (long t = 80_000; t < 105_000; t += 1_000) {
+            batches.add(new RungRunner.Batch(t, 9_000, 1_400, 15_000));
+        }
+        List<RungRunner.Batch> window = RungRunner.finishedWithin(batches, 100_000, 115_000);
+        assertThat(window).extracting(RungRunner.Batch::batchTime).first().isEqualTo(84_000L);
+        assertThat(window).hasSize(15);
+        // on time: a batch due before the window and finished before it is not in it
+        List<RungRunner.Batch> onTime = List.of(new RungRunner.Batch(99_000, 10, 500, 10),
+                new RungRunner.Batch(100_000, 10, 500, 10), new RungRunner.Batch(114_000, 10, 500, 10),
+                new RungRunner.Batch(115_000, 10, 500, 10));
+        assertThat(RungRunner.finishedWithin(onTime, 100_000, 115_000)).extracting(RungRunner.Batch::batchTime)
+                .containsExactly(100_000L, 114_000L);
+    }
+
+    @Test
     void aBatchsTaskTimesAreAveragedOverTheWindowsBatchesThatReportedThem() {
         List<RungRunner.Batch> window = List.of(new RungRunner.Batch(1_000, 10, 500, 0),
                 new RungRunner.Batch(2_000, 10, 500, 0), new RungRunner.Batch(3_000, 10, 500, 0));
