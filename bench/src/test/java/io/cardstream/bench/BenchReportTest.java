@@ -17,7 +17,8 @@ class BenchReportTest {
     private static RateResult rung(String design, long interval, long rate, boolean ok, long p99) {
         return new RateResult(design, interval, rate, ok ? rate : rate * 0.7, 20, 600, ok ? 10 : 4000, 50,
                 ok ? 0 : 90_000, 700, 900, p99, p99 + 100, 100_000, 1.5, 900, 1.2, 0.1, -1, ok,
-                design.equals("naive") ? null : new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500, 201_600));
+                design.equals("naive") ? null
+                        : new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500, 201_600));
     }
 
     private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000,

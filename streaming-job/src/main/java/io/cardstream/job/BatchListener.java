@@ -59,8 +59,8 @@ final class BatchListener implements StreamingListener {
         PartitionResult.TaskTimes t = s.taskTimes();
         LOG.info("Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions; processing {} ms,"
                         + " scheduling delay {} ms; its tasks {} ms in all: reading records {} ms, HBase writes {} ms,"
-                        + " dimension lookups {} ms, Kafka transactions {} ms, decoding and the rest {} ms; latency p50 {}"
-                        + " ms, p99 {} ms, max {} ms; amount {}{}.",
+                        + " dimension lookups {} ms, Kafka transactions {} ms, decoding and the rest {} ms;"
+                        + " latency p50 {} ms, p99 {} ms, max {} ms; amount {}{}.",
                 batchTime, s.records(), s.enriched(), s.deadLettered(), s.missingDims(), processingMs, schedulingMs,
                 millis(t.totalMicros()), millis(t.readMicros()), millis(t.hbaseWriteMicros()),
                 millis(t.lookupMicros()), millis(t.kafkaMicros()), millis(t.otherMicros()), s.latencyP50Ms(),
