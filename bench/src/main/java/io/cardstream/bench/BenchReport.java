@@ -20,7 +20,7 @@ import javax.imageio.ImageIO;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cardstream.job.PartitionResult;
+import io.cardstream.job.PartitionResult.TaskTimes;
 
 /**
  * The results of one run: the raw limits, each ladder's rungs and the figures issue 7 asks for, written as
@@ -109,12 +109,12 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         m.put("hbase_us_per_row", round1(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())));
         m.put("kafka_cores", round2(r.kafkaCores()));
         m.put("producer_cores", round2(r.producerCores()));
-        PartitionResult.TaskTimes t = r.taskTimes();
-        m.put("task_ms_avg", t == null ? null : millis(t.totalMicros()));
-        m.put("task_read_ms_avg", t == null ? null : millis(t.readMicros()));
-        m.put("task_hbase_write_ms_avg", t == null ? null : millis(t.hbaseWriteMicros()));
-        m.put("task_lookup_ms_avg", t == null ? null : millis(t.lookupMicros()));
-        m.put("task_kafka_ms_avg", t == null ? null : millis(t.kafkaMicros()));
+        TaskTimes t = r.taskTimes();
+        m.put("task_ms_avg", t == null ? null : TaskTimes.millis(t.totalMicros()));
+        m.put("task_read_ms_avg", t == null ? null : TaskTimes.millis(t.readMicros()));
+        m.put("task_hbase_write_ms_avg", t == null ? null : TaskTimes.millis(t.hbaseWriteMicros()));
+        m.put("task_lookup_ms_avg", t == null ? null : TaskTimes.millis(t.lookupMicros()));
+        m.put("task_kafka_ms_avg", t == null ? null : TaskTimes.millis(t.kafkaMicros()));
         return m;
     }
 
@@ -176,18 +176,14 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
     }
 
     /** "1,120 ms: 5 / 45 / 27 / 18 / 5%", or "n/a" (the naive design). */
-    static String taskShares(PartitionResult.TaskTimes t) {
+    static String taskShares(TaskTimes t) {
         if (t == null || t.totalMicros() <= 0) {
             return "n/a";
         }
         double total = t.totalMicros();
-        return String.format(Locale.ROOT, "%,d ms: %.0f / %.0f / %.0f / %.0f / %.0f%%", millis(t.totalMicros()),
-                100 * t.readMicros() / total, 100 * t.hbaseWriteMicros() / total, 100 * t.lookupMicros() / total,
-                100 * t.kafkaMicros() / total, 100 * t.otherMicros() / total);
-    }
-
-    private static long millis(long micros) {
-        return Math.round(micros / 1_000.0);
+        return String.format(Locale.ROOT, "%,d ms: %.0f / %.0f / %.0f / %.0f / %.0f%%",
+                TaskTimes.millis(t.totalMicros()), 100 * t.readMicros() / total, 100 * t.hbaseWriteMicros() / total,
+                100 * t.lookupMicros() / total, 100 * t.kafkaMicros() / total, 100 * t.otherMicros() / total);
     }
 
     private static String sustained(RateResult r) {

@@ -309,13 +309,8 @@ final class RungRunner {
         if (known.isEmpty()) {
             return null;
         }
-        int n = known.size();
-        return new PartitionResult.TaskTimes(
-                known.stream().mapToLong(PartitionResult.TaskTimes::totalMicros).sum() / n,
-                known.stream().mapToLong(PartitionResult.TaskTimes::readMicros).sum() / n,
-                known.stream().mapToLong(PartitionResult.TaskTimes::hbaseWriteMicros).sum() / n,
-                known.stream().mapToLong(PartitionResult.TaskTimes::lookupMicros).sum() / n,
-                known.stream().mapToLong(PartitionResult.TaskTimes::kafkaMicros).sum() / n);
+        return known.stream().reduce(PartitionResult.TaskTimes.NONE, PartitionResult.TaskTimes::plus)
+                .dividedBy(known.size());
     }
 
     private RungJob startJob(String design, String topic, long intervalMs, long maxRatePerPartition, long minRate,

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import io.cardstream.job.PartitionResult.TaskTimes;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Table;
@@ -56,19 +57,16 @@ final class BatchListener implements StreamingListener {
         }
         String warning = processingMs > intervalMs ? " (processing took longer than the " + intervalMs
                 + " ms interval: the job is falling behind)" : "";
-        PartitionResult.TaskTimes t = s.taskTimes();
+        TaskTimes t = s.taskTimes();
         LOG.info("Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions; processing {} ms,"
                         + " scheduling delay {} ms; its tasks {} ms in all: reading records {} ms, HBase writes {} ms,"
                         + " dimension lookups {} ms, Kafka transactions {} ms, decoding and the rest {} ms;"
                         + " latency p50 {} ms, p99 {} ms, max {} ms; amount {}{}.",
                 batchTime, s.records(), s.enriched(), s.deadLettered(), s.missingDims(), processingMs, schedulingMs,
-                millis(t.totalMicros()), millis(t.readMicros()), millis(t.hbaseWriteMicros()),
-                millis(t.lookupMicros()), millis(t.kafkaMicros()), millis(t.otherMicros()), s.latencyP50Ms(),
+                TaskTimes.millis(t.totalMicros()), TaskTimes.millis(t.readMicros()),
+                TaskTimes.millis(t.hbaseWriteMicros()), TaskTimes.millis(t.lookupMicros()),
+                TaskTimes.millis(t.kafkaMicros()), TaskTimes.millis(t.otherMicros()), s.latencyP50Ms(),
                 s.latencyP99Ms(), s.latencyMaxMs(), s.amountSum().toPlainString(), warning);
-    }
-
-    private static long millis(long micros) {
-        return Math.round(micros / 1_000.0);
     }
 
     private static long millis(Option<Object> value) {

@@ -78,10 +78,21 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
 
         public static final TaskTimes NONE = new TaskTimes(0, 0, 0, 0, 0);
 
-        TaskTimes plus(TaskTimes other) {
+        public TaskTimes plus(TaskTimes other) {
             return new TaskTimes(totalMicros + other.totalMicros, readMicros + other.readMicros,
                     hbaseWriteMicros + other.hbaseWriteMicros, lookupMicros + other.lookupMicros,
                     kafkaMicros + other.kafkaMicros);
+        }
+
+        /** Each time divided by {@code n}: the average of {@code n} summed times. */
+        public TaskTimes dividedBy(long n) {
+            return new TaskTimes(totalMicros / n, readMicros / n, hbaseWriteMicros / n, lookupMicros / n,
+                    kafkaMicros / n);
+        }
+
+        /** Microseconds as whole milliseconds, rounded: how the log line and the benchmark show these times. */
+        public static long millis(long micros) {
+            return Math.round(micros / 1_000.0);
         }
 
         /** What is left: decoding, dead letters' sends, enriching, building rows, bookkeeping. */

@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * Overload, and the guard against real-time monopolisation: the job runs under spark-submit with one core
  * ({@code local[1]}) and a cap of 625 records a second per partition (2,500 a batch on 4 partitions), and the
  * storm arrives at three times that for 10 s (or {@code cardstream.overload.seconds}). Backpressure may not go below
- * half the cap ({@code --min-rate}, as README's Sizing advises: Spark's own floor of 100 records a second made the
- * backlog drain at about that for half a minute after the storm). No batch exceeds the cap,
+ * half the cap ({@code --min-rate}, as README's Sizing advises: with Spark's own floor of 100 records a second the
+ * job ran 98-record batches for about 15 s after the storm, its backlog queued). No batch exceeds the cap,
  * the job stays up, its CPU stays within its one core (plus what the JVM itself needs), and once the storm has
  * passed the lag returns to zero.
  */
