@@ -5,11 +5,8 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Connection;
@@ -41,7 +38,7 @@ final class ExecutorResources {
     private final JobConfig config;
     private final Connection hbase;
     private final Map<TopicPartition, Producer<byte[], byte[]>> deadLetters = new ConcurrentHashMap<>();
-    private final Cache<String, Optional<String>> dimensions;
+    private final DimensionCache dimensions;
     /** Tasks using these resources now, and whether a newer job replaced them (guarded by the class). */
     private int tasks;
     private boolean retired;
@@ -50,12 +47,11 @@ final class ExecutorResources {
     private ExecutorResources(JobConfig config) throws IOException {
         this.config = config;
         this.hbase = ConnectionFactory.createConnection(hbaseConfiguration(config));
-        this.dimensions = Caffeine.newBuilder()
-                .maximumSize(config.cacheSize())
-                .expireAfterWrite(Duration.ofSeconds(config.cacheTtlSeconds()))
-                .build();
+        this.dimensions = DimensionCache.start(config.cacheSize(), config.cacheTtlSeconds(),
+                DimensionLookup.readers(hbase, config));
         LOG.info("Executor resources are ready: one HBase connection, a dimension cache of at most {} rows living"
-                + " {} s.", config.cacheSize(), config.cacheTtlSeconds());
+                + " {} s (rows in use are read again in the background once {}% of that has passed).",
+                config.cacheSize(), config.cacheTtlSeconds(), DimensionCache.RENEW_AT_PERCENT);
     }
 
     /**
@@ -200,7 +196,7 @@ final class ExecutorResources {
         }
     }
 
-    Cache<String, Optional<String>> dimensions() {
+    DimensionCache dimensions() {
         return dimensions;
     }
 
@@ -216,6 +212,7 @@ final class ExecutorResources {
     }
 
     private void close() {
+        dimensions.close();
         try {
             // one 10 s budget for all of them, as for the single producer before: with the broker gone, each close
             // waits out its whole timeout

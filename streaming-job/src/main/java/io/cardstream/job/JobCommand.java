@@ -118,7 +118,8 @@ public final class JobCommand implements Callable<Integer> {
     long cacheSize;
 
     @Option(names = "--cache-ttl-seconds", defaultValue = "60",
-            description = "How long a cached dimension row lives, so renames in HBase show up. Default: ${DEFAULT-VALUE}")
+            description = "How long a cached dimension row lives after it was read, so renames in HBase show up;"
+                    + " rows in use are read again in the background before then. Default: ${DEFAULT-VALUE}")
     long cacheTtlSeconds;
 
     @Option(names = "--write-buffer-bytes", defaultValue = "8388608",

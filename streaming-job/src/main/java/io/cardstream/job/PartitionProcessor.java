@@ -196,8 +196,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                     companyIds.add(tx.companyId());
                 }
                 long lookingUp = System.nanoTime();
-                Dimensions dimensions = DimensionLookup.load(resources.hbase(), resources.dimensions(), config,
-                        personIds, companyIds);
+                Dimensions dimensions = DimensionLookup.load(resources.dimensions(), personIds, companyIds);
                 watches.lookup += System.nanoTime() - lookingUp;
                 long processedTime = System.currentTimeMillis();
                 List<EnrichedTransaction> written = new ArrayList<>(chunk.size());
