@@ -281,8 +281,9 @@ public final class BenchCommand implements Callable<Integer> {
                     + " the interval, lag shrinking; a longer warm-up may sustain it)" : "NOT sustained")
                     + (Ladder.next(rates, done, step).isPresent() ? "; trying a lower rate" : "; the ladder stops");
             say.line(String.format("  achieved %,.0f tx/s, processing %,.0f ms, delay %,.0f ms, lag growth %,d,"
-                            + " p99 %,d ms, CPU %.2f cores, heap %,d MB: %s", r.achievedRps(), r.avgProcessingMs(),
-                    r.avgSchedulingMs(), r.lagGrowth(), r.p99Ms(), r.cpuCores(), r.heapMaxMb(), verdict));
+                            + " p99 %s, CPU %.2f cores, heap %,d MB: %s", r.achievedRps(), r.avgProcessingMs(),
+                    r.avgSchedulingMs(), r.lagGrowth(), r.hasLatency() ? String.format("%,d ms", r.p99Ms())
+                            : "n/a (no row of its window stored)", r.cpuCores(), r.heapMaxMb(), verdict));
         }
     }
 

@@ -54,7 +54,7 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
      */
     long withinTwoIntervals(long intervalMs) {
         return rungs.stream().filter(r -> r.design().equals("pipeline") && r.intervalMs() == intervalMs
-                        && r.sustainable() && r.p99Ms() <= 2 * intervalMs)
+                        && r.sustainable() && r.hasLatency() && r.p99Ms() <= 2 * intervalMs)
                 .mapToLong(RateResult::targetRps).max().orElse(0);
     }
 
@@ -97,10 +97,10 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         m.put("scheduling_delay_ms_avg", Math.round(r.avgSchedulingMs()));
         m.put("scheduling_delay_ms_max", r.maxSchedulingMs());
         m.put("lag_growth", r.lagGrowth());
-        m.put("latency_p50_ms", r.p50Ms());
-        m.put("latency_p95_ms", r.p95Ms());
-        m.put("latency_p99_ms", r.p99Ms());
-        m.put("latency_max_ms", r.maxMs());
+        m.put("latency_p50_ms", r.hasLatency() ? r.p50Ms() : null);
+        m.put("latency_p95_ms", r.hasLatency() ? r.p95Ms() : null);
+        m.put("latency_p99_ms", r.hasLatency() ? r.p99Ms() : null);
+        m.put("latency_max_ms", r.hasLatency() ? r.maxMs() : null);
         m.put("latency_samples", r.latencySamples());
         m.put("cpu_cores", round2(r.cpuCores()));
         m.put("rps_per_core", Math.round(r.rpsPerCore()));
@@ -165,14 +165,20 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RateResult r : rungs) {
             md.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
-                            + " %,d / %,d / %,d / %,d | %.2f | %,.0f | %,d MB | %s / %s / %s | %s | %s |%n", r.design(),
+                            + " %s | %.2f | %,.0f | %,d MB | %s / %s / %s | %s | %s |%n", r.design(),
                     r.intervalMs(), r.targetRps(), r.achievedRps(), sustained(r),
-                    r.avgProcessingMs(), r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), r.p50Ms(), r.p95Ms(),
-                    r.p99Ms(), r.maxMs(), r.cpuCores(), r.rpsPerCore(), r.heapMaxMb(), cores(r.hbaseCores()),
+                    r.avgProcessingMs(), r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), latencies(r),
+                    r.cpuCores(), r.rpsPerCore(), r.heapMaxMb(), cores(r.hbaseCores()),
                     cores(r.kafkaCores()), cores(r.producerCores()),
                     micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())), taskShares(r.taskTimes())));
         }
         return md.toString();
+    }
+
+    /** "655 / 1,145 / 1,275 / 1,529", or "n/a" when no row of the rung's window was stored. */
+    static String latencies(RateResult r) {
+        return r.hasLatency() ? String.format(Locale.ROOT, "%,d / %,d / %,d / %,d", r.p50Ms(), r.p95Ms(), r.p99Ms(),
+                r.maxMs()) : "n/a";
     }
 
     /** "1,120 ms: 5 / 45 / 27 / 18 / 5%", or "n/a" (the naive design). */
@@ -263,7 +269,7 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
             String design = series[s][0];
             long interval = Long.parseLong(series[s][1]);
             List<RateResult> points = new ArrayList<>(rungs.stream().filter(r -> r.design().equals(design)
-                    && r.intervalMs() == interval).toList());
+                    && r.intervalMs() == interval && r.hasLatency()).toList());
             points.sort((a, b) -> Double.compare(a.achievedRps(), b.achievedRps()));
             g.setColor(colors[s]);
             g.setStroke(new BasicStroke(2f));

@@ -16,11 +16,11 @@ import io.cardstream.job.PartitionResult;
  * @param maxSchedulingMs Spark's scheduling delay, maximum
  * @param lagGrowth       how much the consumer lag grew over the window: the slope of its once-a-second readings
  *                        times the window (records)
- * @param p50Ms           event time to stored, over a sample of the window's stored rows
+ * @param p50Ms           event time to stored, over a sample of the stored rows whose event time is in the window
  * @param p95Ms           same, 95th percentile
  * @param p99Ms           same, 99th percentile
  * @param maxMs           same, maximum
- * @param latencySamples  rows the percentiles come from
+ * @param latencySamples  rows the percentiles come from; with none, the percentiles are 0 and mean nothing
  * @param cpuCores        CPU the job's JVM used over the window, in cores (2.0 = both cores of this machine)
  * @param heapMaxMb       the job JVM's largest used heap seen (sampled every second)
  * @param hbaseCores      CPU the HBase JVM (master, region server and ZooKeeper) used over the window, in cores;
@@ -37,6 +37,14 @@ public record RateResult(String design, long intervalMs, long targetRps, double 
                          long p50Ms, long p95Ms, long p99Ms, long maxMs, long latencySamples, double cpuCores,
                          long heapMaxMb, double hbaseCores, double kafkaCores, double producerCores,
                          boolean sustainable, PartitionResult.TaskTimes taskTimes) {
+
+    /**
+     * Whether the rung has a latency: none when no row with an event time in its window was stored (a job more than
+     * the window behind, stopped at once when it ended), and then its percentiles, 0, mean nothing.
+     */
+    public boolean hasLatency() {
+        return latencySamples > 0;
+    }
 
     /** The rule of issue 7: average scheduling delay under one interval, lag not growing beyond two batches. */
     static boolean sustainable(double avgSchedulingMs, long intervalMs, long lagGrowth, long targetRps,

@@ -64,6 +64,25 @@ class BenchReportTest {
     }
 
     @Test
+    void aRungWithNoRowOfItsWindowStoredHasNoLatencyRatherThanZero() {
+        // 15 s behind at the end of a 15 s window, then stopped at once: no row with an event time in it was stored
+        RateResult behind = new RateResult("pipeline", 1000, 15_000, 11_998, 12, 1235, 15_746, 17_169, 50_585, 0, 0,
+                0, 0, 0, 0.55, 423, 0.96, 0.24, 0.19, false, null);
+        BenchReport r = new BenchReport(Map.of("date", "2026-12-03", "cores", 2), 1_500_000,
+                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 30_000, List.of(behind));
+        Map<?, ?> row = (Map<?, ?>) ((List<?>) r.json().get("rates")).get(0);
+
+        assertThat(row.containsKey("latency_p99_ms")).isTrue();
+        assertThat(row.get("latency_p50_ms")).isNull();
+        assertThat(row.get("latency_p99_ms")).isNull();
+        assertThat(row.get("latency_max_ms")).isNull();
+        assertThat(row.get("latency_samples")).isEqualTo(0L);
+        assertThat(r.markdown()).contains("| 50,585 | n/a | 0.55 |");
+        assertThat(BenchReport.latencies(rung("pipeline", 1000, 15_000, true, 1500)))
+                .isEqualTo("700 / 900 / 1,500 / 1,600");
+    }
+
+    @Test
     void theWindowHoldsTheBatchesThatFinishedInItEvenWhenTheyWereDueLongBefore() {
         // a job 15 s behind: the batches it finishes in the window [100 s, 115 s) were due 15 s earlier
         List<RungRunner.Batch> batches = new java.util.ArrayList<>();
