@@ -34,7 +34,7 @@ final class DimensionCache implements AutoCloseable {
     }
 
     /** A cached name (null: HBase has no such row), when it was read, and whether a lookup used it since. */
-    static final class Entry {
+    private static final class Entry {
         private final String name;
         private final long readAtNanos;
         private volatile boolean used;
@@ -42,10 +42,6 @@ final class DimensionCache implements AutoCloseable {
         Entry(String name, long readAtNanos) {
             this.name = name;
             this.readAtNanos = readAtNanos;
-        }
-
-        String name() {
-            return name;
         }
     }
 
