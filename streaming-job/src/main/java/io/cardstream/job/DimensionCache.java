@@ -46,6 +46,9 @@ final class DimensionCache implements AutoCloseable {
     }
 
     static final int RENEW_AT_PERCENT = 80;
+    /** Rows a renewal reads a call; a round stops between calls once the cache is closed. */
+    static final int RENEW_BATCH = 1_000;
+    private static final long CLOSE_WAIT_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(DimensionCache.class);
 
     private final Cache<String, Entry> cache;
@@ -171,17 +174,20 @@ final class DimensionCache implements AutoCloseable {
         });
         int renewed = 0;
         for (Map.Entry<String, List<String>> rows : due.entrySet()) {
-            if (closed) {
-                break;
-            }
             String prefix = rows.getKey();
-            List<String> ids = rows.getValue();
-            long readAt = ticker.read();
-            List<String> names = reader(prefix).read(ids);
-            for (int i = 0; i < ids.size(); i++) {
-                cache.put(prefix + ids.get(i), new Entry(names.get(i), readAt));
+            List<String> all = rows.getValue();
+            for (int from = 0; from < all.size(); from += RENEW_BATCH) {
+                if (closed) {
+                    return renewed;
+                }
+                List<String> ids = all.subList(from, Math.min(all.size(), from + RENEW_BATCH));
+                long readAt = ticker.read();
+                List<String> names = reader(prefix).read(ids);
+                for (int i = 0; i < ids.size(); i++) {
+                    cache.put(prefix + ids.get(i), new Entry(names.get(i), readAt));
+                }
+                renewed += ids.size();
             }
-            renewed += ids.size();
         }
         return renewed;
     }
@@ -207,12 +213,25 @@ final class DimensionCache implements AutoCloseable {
         cache.invalidateAll();
     }
 
-    /** Stops the renewals; a round under way stops after the read it is in. */
+    /**
+     * Stops the renewals, and waits up to {@value #CLOSE_WAIT_SECONDS} s for a round under way to finish the read it
+     * is in (of at most {@value #RENEW_BATCH} rows), so that the connection its reader uses may be closed next:
+     * closed under a multi-get, the HBase client logs an error for each of its rows.
+     */
     @Override
     public void close() {
         closed = true;
-        if (renewals != null) {
-            renewals.shutdown();
+        if (renewals == null) {
+            return;
+        }
+        renewals.shutdown();
+        try {
+            if (!renewals.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.info("A renewal of cached dimension rows was still reading after {} s; closing without it.",
+                        CLOSE_WAIT_SECONDS);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -5,10 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 
@@ -107,6 +111,40 @@ class DimensionCacheTest {
         advanceSeconds(10);
         assertThat(cache.names("p:", List.of("P1"))).containsEntry("P1", "New P1");
         assertThat(reads).hasSize(2);
+    }
+
+    @Test
+    void closingWaitsForTheRenewalReadUnderWayAndNoMoreIsRead() throws Exception {
+        CountDownLatch renewing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        List<Integer> readSizes = new CopyOnWriteArrayList<>();
+        DimensionCache.Reader slowRenewals = ids -> {
+            readSizes.add(ids.size());
+            if (readSizes.size() > 1) { // the first read is the task's, of its misses; the later ones renew
+                renewing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return Collections.nCopies(ids.size(), "Name");
+        };
+        DimensionCache live = DimensionCache.start(10_000, 1, Map.of("p:", slowRenewals));
+        List<String> ids = IntStream.range(0, DimensionCache.RENEW_BATCH + 500).mapToObj(i -> "P" + i).toList();
+        live.names("p:", ids);
+        live.names("p:", ids);
+        assertThat(renewing.await(10, TimeUnit.SECONDS)).as("a renewal began 0.8-0.9 s after the read").isTrue();
+
+        Thread closer = new Thread(live::close);
+        closer.start();
+        closer.join(300);
+        assertThat(closer.isAlive()).as("close waits for the read under way").isTrue();
+        release.countDown();
+        closer.join(TimeUnit.SECONDS.toMillis(10));
+        assertThat(closer.isAlive()).isFalse();
+        assertThat(readSizes).as("the task's read, then one renewal read; the round stopped there")
+                .containsExactly(DimensionCache.RENEW_BATCH + 500, DimensionCache.RENEW_BATCH);
     }
 
     @Test
