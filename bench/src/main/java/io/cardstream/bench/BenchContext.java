@@ -100,8 +100,10 @@ final class BenchContext implements AutoCloseable {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         String classpath = home.resolve(module).resolve("target/classes") + ":"
                 + Files.readString(home.resolve(module).resolve("target/classpath.txt")).trim();
+        // its temporary files go with the run's data: the producer JVM is killed at the end of every rung
+        Path tmp = Files.createDirectories(dataDir.resolve("tmp"));
         return new ArrayList<>(List.of(java.toString(), "@" + home.resolve("bin/spark-jdk17.flags"), "-Xmx" + maxHeap,
-                "-cp", classpath));
+                "-Djava.io.tmpdir=" + tmp, "-cp", classpath));
     }
 
     @Override

@@ -376,6 +376,7 @@ public final class LocalStack implements AutoCloseable {
             props.put("cardstream.kafka.port", Integer.toString(port));
             props.put("cardstream.kafka.controllerPort", Integer.toString(controllerPort));
             props.put("cardstream.kafka.defaultPartitions", Integer.toString(config.kafkaPartitions()));
+            props.put("java.io.tmpdir", tmpDir(config.dataDir().resolve("kafka")));
             int saslPort = -1;
             int saslSslPort = -1;
             if (!config.kafkaScramUsers().isEmpty()) {
@@ -397,6 +398,19 @@ public final class LocalStack implements AutoCloseable {
             return saslPort < 0 ? new Started(node, port, controllerPort)
                     : new Started(node, port, controllerPort, saslPort, saslSslPort);
         });
+    }
+
+    /**
+     * A service's temporary directory, in its data directory: the files its JVM unpacks there (native libraries such
+     * as lz4's) would stay in /tmp for good whenever the node is killed (SIGKILL runs no clean-up).
+     */
+    private static String tmpDir(Path serviceDir) {
+        Path dir = serviceDir.resolve("tmp");
+        try {
+            return Files.createDirectories(dir).toString();
+        } catch (IOException e) {
+            throw new UncheckedIOException("The temporary directory " + dir + " could not be created.", e);
+        }
     }
 
     /**
@@ -427,6 +441,7 @@ public final class LocalStack implements AutoCloseable {
             props.put("cardstream.node.dataDir", config.dataDir().resolve("hbase").toString());
             props.put("cardstream.node.readyFile", config.dataDir().resolve("hbase/ready.properties").toString());
             props.put("cardstream.hbase.zookeeperPort", Integer.toString(zkPort));
+            props.put("java.io.tmpdir", tmpDir(config.dataDir().resolve("hbase")));
             config.effectiveHBaseSettings().forEach((k, v) -> props.put("cardstream.hbase.conf." + k, v));
             List<String> jvm = new ArrayList<>(List.of("-Xmx" + config.hbaseHeap(), "-XX:+UseG1GC",
                     "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true"));
