@@ -27,7 +27,10 @@ import org.slf4j.LoggerFactory;
  */
 final class DimensionCache implements AutoCloseable {
 
-    /** Reads the names of ids from HBase, in the ids' order; null for an id HBase has no row for. */
+    /**
+     * Reads the names of ids (at most {@value #READ_BATCH}) from HBase in one call, in the ids' order; null for an id
+     * HBase has no row for.
+     */
     @FunctionalInterface
     interface Reader {
         List<String> read(List<String> ids) throws IOException;
@@ -46,8 +49,8 @@ final class DimensionCache implements AutoCloseable {
     }
 
     static final int RENEW_AT_PERCENT = 80;
-    /** Rows a renewal reads a call; a round stops between calls once the cache is closed. */
-    static final int RENEW_BATCH = 1_000;
+    /** Rows a read asks for (one multi-get); a renewal round stops between reads once the cache is closed. */
+    static final int READ_BATCH = 1_000;
     private static final long CLOSE_WAIT_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(DimensionCache.class);
 
@@ -119,7 +122,8 @@ final class DimensionCache implements AutoCloseable {
 
     /**
      * The names of {@code ids} (those HBase has) under {@code prefix}: cached ones, and the others read at once
-     * with the prefix's reader and cached, absent rows too, so that unknown ids cost one read a TTL.
+     * with the prefix's reader, {@value #READ_BATCH} a call, and cached, absent rows too, so that unknown ids cost
+     * one read a TTL.
      */
     Map<String, String> names(String prefix, Collection<String> ids) throws IOException {
         Map<String, String> found = new HashMap<>(ids.size() * 2);
@@ -137,18 +141,26 @@ final class DimensionCache implements AutoCloseable {
                 found.put(id, cached.name);
             }
         }
-        if (!misses.isEmpty()) {
-            long readAt = ticker.read();
-            List<String> names = reader(prefix).read(misses);
-            for (int i = 0; i < misses.size(); i++) {
-                String name = names.get(i);
-                cache.put(prefix + misses.get(i), new Entry(name, readAt));
-                if (name != null) {
-                    found.put(misses.get(i), name);
+        for (int from = 0; from < misses.size(); from += READ_BATCH) {
+            List<String> batch = misses.subList(from, Math.min(misses.size(), from + READ_BATCH));
+            List<String> names = readAndCache(prefix, batch);
+            for (int i = 0; i < batch.size(); i++) {
+                if (names.get(i) != null) {
+                    found.put(batch.get(i), names.get(i));
                 }
             }
         }
         return found;
+    }
+
+    /** Reads the names of at most {@value #READ_BATCH} ids and caches them, absent rows too; returns the names. */
+    private List<String> readAndCache(String prefix, List<String> ids) throws IOException {
+        long readAt = ticker.read();
+        List<String> names = reader(prefix).read(ids);
+        for (int i = 0; i < ids.size(); i++) {
+            cache.put(prefix + ids.get(i), new Entry(names.get(i), readAt));
+        }
+        return names;
     }
 
     private Reader reader(String prefix) {
@@ -176,16 +188,12 @@ final class DimensionCache implements AutoCloseable {
         for (Map.Entry<String, List<String>> rows : due.entrySet()) {
             String prefix = rows.getKey();
             List<String> all = rows.getValue();
-            for (int from = 0; from < all.size(); from += RENEW_BATCH) {
+            for (int from = 0; from < all.size(); from += READ_BATCH) {
                 if (closed) {
                     return renewed;
                 }
-                List<String> ids = all.subList(from, Math.min(all.size(), from + RENEW_BATCH));
-                long readAt = ticker.read();
-                List<String> names = reader(prefix).read(ids);
-                for (int i = 0; i < ids.size(); i++) {
-                    cache.put(prefix + ids.get(i), new Entry(names.get(i), readAt));
-                }
+                List<String> ids = all.subList(from, Math.min(all.size(), from + READ_BATCH));
+                readAndCache(prefix, ids);
                 renewed += ids.size();
             }
         }
@@ -215,7 +223,7 @@ final class DimensionCache implements AutoCloseable {
 
     /**
      * Stops the renewals, and waits up to {@value #CLOSE_WAIT_SECONDS} s for a round under way to finish the read it
-     * is in (of at most {@value #RENEW_BATCH} rows), so that the connection its reader uses may be closed next:
+     * is in (of at most {@value #READ_BATCH} rows), so that the connection its reader uses may be closed next:
      * closed under a multi-get, the HBase client logs an error for each of its rows.
      */
     @Override

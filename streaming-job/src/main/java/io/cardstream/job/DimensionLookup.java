@@ -17,11 +17,10 @@ import org.apache.hadoop.hbase.client.Table;
 
 /**
  * The names of a chunk's distinct persons and companies, found in the executor's {@link DimensionCache} (which
- * reads the misses with batched multi-gets, {@value #GET_BATCH} keys a call).
+ * reads the misses with batched multi-gets, {@value DimensionCache#READ_BATCH} keys a call).
  */
 final class DimensionLookup implements Dimensions {
 
-    static final int GET_BATCH = 1_000;
     static final String PERSONS = "p:";
     static final String COMPANIES = "c:";
 
@@ -54,23 +53,20 @@ final class DimensionLookup implements Dimensions {
                 COMPANIES, reader(connection, TableName.valueOf(config.companyTable()), Schema.COMPANY));
     }
 
-    /** Reads the name column of {@code ids}' rows in {@code table}, {@value #GET_BATCH} rows a multi-get. */
+    /** Reads the name column of {@code ids}' rows in {@code table} with one multi-get. */
     private static DimensionCache.Reader reader(Connection connection, TableName table, TableSpec spec) {
         byte[] family = spec.familyBytes();
         byte[] qualifier = spec.column("name").qualifierBytes();
         return ids -> {
+            List<Get> gets = new ArrayList<>(ids.size());
+            for (String id : ids) {
+                gets.add(new Get(id.getBytes(StandardCharsets.UTF_8)).addColumn(family, qualifier));
+            }
             List<String> names = new ArrayList<>(ids.size());
             try (Table t = connection.getTable(table)) {
-                for (int from = 0; from < ids.size(); from += GET_BATCH) {
-                    List<String> batch = ids.subList(from, Math.min(ids.size(), from + GET_BATCH));
-                    List<Get> gets = new ArrayList<>(batch.size());
-                    for (String id : batch) {
-                        gets.add(new Get(id.getBytes(StandardCharsets.UTF_8)).addColumn(family, qualifier));
-                    }
-                    for (Result result : t.get(gets)) {
-                        byte[] value = result.getValue(family, qualifier);
-                        names.add(value == null ? null : new String(value, StandardCharsets.UTF_8));
-                    }
+                for (Result result : t.get(gets)) {
+                    byte[] value = result.getValue(family, qualifier);
+                    names.add(value == null ? null : new String(value, StandardCharsets.UTF_8));
                 }
             }
             return names;

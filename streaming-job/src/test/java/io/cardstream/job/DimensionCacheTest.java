@@ -120,7 +120,7 @@ class DimensionCacheTest {
         List<Integer> readSizes = new CopyOnWriteArrayList<>();
         DimensionCache.Reader slowRenewals = ids -> {
             readSizes.add(ids.size());
-            if (readSizes.size() > 1) { // the first read is the task's, of its misses; the later ones renew
+            if (readSizes.size() > 2) { // the first two reads are the task's, of its misses; the later ones renew
                 renewing.countDown();
                 try {
                     release.await();
@@ -131,7 +131,7 @@ class DimensionCacheTest {
             return Collections.nCopies(ids.size(), "Name");
         };
         DimensionCache live = DimensionCache.start(10_000, 1, Map.of("p:", slowRenewals));
-        List<String> ids = IntStream.range(0, DimensionCache.RENEW_BATCH + 500).mapToObj(i -> "P" + i).toList();
+        List<String> ids = IntStream.range(0, DimensionCache.READ_BATCH + 500).mapToObj(i -> "P" + i).toList();
         live.names("p:", ids);
         live.names("p:", ids);
         assertThat(renewing.await(10, TimeUnit.SECONDS)).as("a renewal began 0.8-0.9 s after the read").isTrue();
@@ -143,8 +143,8 @@ class DimensionCacheTest {
         release.countDown();
         closer.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(closer.isAlive()).isFalse();
-        assertThat(readSizes).as("the task's read, then one renewal read; the round stopped there")
-                .containsExactly(DimensionCache.RENEW_BATCH + 500, DimensionCache.RENEW_BATCH);
+        assertThat(readSizes).as("the task's two reads, then one renewal read; the round stopped there")
+                .containsExactly(DimensionCache.READ_BATCH, 500, DimensionCache.READ_BATCH);
     }
 
     @Test
