@@ -9,7 +9,7 @@ public enum InvalidReason {
     RECORD_TOO_LARGE,
     /** The record is empty or null. */
     EMPTY_RECORD,
-    /** The bytes are not valid UTF-8. */
+    /** The bytes are not valid UTF-8, or hold a NUL byte (UTF-16 or UTF-32 text). */
     INVALID_UTF8,
     /** The bytes are not well-formed JSON (truncated, garbage, nested too deep, trailing content). */
     MALFORMED_JSON,
@@ -25,6 +25,8 @@ public enum InvalidReason {
     EMPTY_ID,
     /** txId, personId or companyId is longer than {@link TransactionCodec#MAX_ID_LENGTH} characters. */
     ID_TOO_LONG,
+    /** txId, personId or companyId holds an unpaired surrogate or a control character. */
+    ID_NOT_WELL_FORMED,
     /** amount is not a plain decimal number (NaN, Infinity, exponent, letters). */
     AMOUNT_NOT_A_NUMBER,
     /** amount is zero or negative. */

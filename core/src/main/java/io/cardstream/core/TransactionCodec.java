@@ -21,6 +21,9 @@ import com.fasterxml.jackson.core.util.ByteArrayBuilder;
  * The JSON form of a {@link Transaction} on Kafka (DESIGN.md, "Data contract"): encoding for the producer, and
  * decoding with full validation for the job. {@link #decode} never throws on bad input: it returns a
  * {@link DecodeResult.Invalid} with a stable {@link InvalidReason}. Unknown fields are ignored. Thread-safe.
+ * The input must be UTF-8 (a leading UTF-8 byte order mark is ignored, as RFC 8259 allows a parser to; UTF-16 and
+ * UTF-32 are refused), and ids must be well-formed Unicode without control characters, so that two different ids
+ * never become the same bytes, and so the same row.
  */
 public final class TransactionCodec {
 
@@ -92,7 +95,10 @@ public final class TransactionCodec {
         }
         int badByte = Utf8.firstInvalidByte(bytes);
         if (badByte >= 0) {
-            return invalid(InvalidReason.INVALID_UTF8, "the record is not valid UTF-8 (byte offset " + badByte + ")");
+            return invalid(InvalidReason.INVALID_UTF8, bytes[badByte] == 0
+                    ? "the record has a NUL byte at byte offset " + badByte + ": it is not UTF-8 (UTF-16 and UTF-32"
+                        + " are not accepted)"
+                    : "the record is not valid UTF-8 (byte offset " + badByte + ")");
         }
         Fields fields = new Fields();
         try (JsonParser p = JSON.createParser(bytes)) {
@@ -243,6 +249,34 @@ public final class TransactionCodec {
             if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
                 return invalid(InvalidReason.ID_TOO_LONG, "the field " + field + " has "
                         + id.codePointCount(0, id.length()) + " characters; at most " + MAX_ID_LENGTH + " are allowed");
+            }
+            return checkIdCharacters(field, id);
+        }
+
+        /**
+         * Refuses an unpaired surrogate (a JSON escape such as {@code \uD800} can make one; its UTF-8 form would be
+         * the same {@code ?} for every such id, so two ids would share a row) and any control character.
+         */
+        private static DecodeResult checkIdCharacters(String field, String id) {
+            for (int i = 0; i < id.length(); i++) {
+                char c = id.charAt(i);
+                if (c >= 0x20 && c < 0x7f) {
+                    continue;
+                }
+                if (Character.isHighSurrogate(c) && i + 1 < id.length() && Character.isLowSurrogate(id.charAt(i + 1))) {
+                    i++;
+                    continue;
+                }
+                if (Character.isSurrogate(c)) {
+                    return invalid(InvalidReason.ID_NOT_WELL_FORMED, "the field " + field + " has an unpaired"
+                            + " surrogate " + String.format("\\u%04X", (int) c) + " at character " + i
+                            + "; ids must be well-formed Unicode");
+                }
+                if (Character.getType(c) == Character.CONTROL) {
+                    return invalid(InvalidReason.ID_NOT_WELL_FORMED, "the field " + field + " has the control"
+                            + " character " + String.format("U+%04X", (int) c) + " at character " + i
+                            + "; ids must not contain control characters");
+                }
             }
             return null;
         }

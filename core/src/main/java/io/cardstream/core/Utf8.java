@@ -2,22 +2,29 @@ package io.cardstream.core;
 
 /**
  * A strict UTF-8 check (no overlong forms, no surrogates, nothing above U+10FFFF), with an ASCII fast path: card
- * transactions are almost always pure ASCII.
+ * transactions are almost always pure ASCII. A NUL byte is refused too: it is valid UTF-8, but never part of a JSON
+ * text in UTF-8, and it is how UTF-16 and UTF-32 text (which JSON parsers would otherwise detect and accept) shows.
  */
 final class Utf8 {
 
     private Utf8() {
     }
 
-    /** The offset of the first byte that starts an invalid sequence, or -1 when all of {@code b} is valid. */
+    /**
+     * The offset of the first byte that starts an invalid sequence or is a NUL, or -1 when all of {@code b} is valid
+     * UTF-8 without NUL bytes.
+     */
     static int firstInvalidByte(byte[] b) {
         int n = b.length;
         int i = 0;
         while (i < n) {
             int c = b[i];
-            if (c >= 0) {
+            if (c > 0) {
                 i++;
                 continue;
+            }
+            if (c == 0) {
+                return i;
             }
             c &= 0xFF;
             if (c < 0xC2) {

@@ -104,6 +104,65 @@ class TransactionCodecTest {
     }
 
     @ParameterizedTest
+    @ValueSource(strings = {"UTF-16BE", "UTF-16LE", "UTF-16", "UTF-32BE", "UTF-32LE"})
+    void rejectsAValidTransactionInAnotherUnicodeEncodingAndSaysSo(String charset) {
+        String json = new String(CODEC.encode(TX), StandardCharsets.UTF_8);
+        DecodeResult result = CODEC.decode(json.getBytes(java.nio.charset.Charset.forName(charset)));
+        assertThat(result).isInstanceOf(DecodeResult.Invalid.class);
+        DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
+        assertThat(invalid.reason()).isEqualTo(InvalidReason.INVALID_UTF8);
+    }
+
+    @Test
+    void namesTheNulByteOfUtf16Text() {
+        String json = new String(CODEC.encode(TX), StandardCharsets.UTF_8);
+        DecodeResult.Invalid invalid = (DecodeResult.Invalid) CODEC.decode(json.getBytes(StandardCharsets.UTF_16LE));
+        assertThat(invalid.detail()).contains("NUL byte at byte offset 1").contains("UTF-16");
+    }
+
+    @Test
+    void ignoresALeadingUtf8ByteOrderMark() {
+        byte[] json = CODEC.encode(TX);
+        byte[] withBom = new byte[json.length + 3];
+        withBom[0] = (byte) 0xEF;
+        withBom[1] = (byte) 0xBB;
+        withBom[2] = (byte) 0xBF;
+        System.arraycopy(json, 0, withBom, 3, json.length);
+        assertThat(CODEC.decode(withBom)).isEqualTo(new DecodeResult.Valid(TX));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"a\\uD800\"", "\"a\\uDBFF\"", "\"\\uDC00b\"", "\"a\\uD800\\uD800\"",
+        "\"\\uDFFF\\uD800\""})
+    void rejectsAnIdWithAnUnpairedSurrogate(String rawId) {
+        assertThat(reasonOf(with("txId", rawId))).isEqualTo(InvalidReason.ID_NOT_WELL_FORMED);
+        assertThat(reasonOf(with("personId", rawId))).isEqualTo(InvalidReason.ID_NOT_WELL_FORMED);
+        assertThat(reasonOf(with("companyId", rawId))).isEqualTo(InvalidReason.ID_NOT_WELL_FORMED);
+    }
+
+    @Test
+    void twoIdsDifferingOnlyInUnpairedSurrogatesCannotBothBeValid() {
+        // as UTF-8 bytes both would be "a?", one row key for two transactions
+        assertThat(CODEC.decode(with("txId", "\"a\\uD800\"")).isValid()).isFalse();
+        assertThat(CODEC.decode(with("txId", "\"a\\uDBFF\"")).isValid()).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\"a\\u0000\"", "\"a\\u0001b\"", "\"\\u001f\"", "\"a\\u007f\"", "\"a\\u0085\"",
+        "\"a\\u009F\"", "\"tab\\there\"", "\"new\\nline\""})
+    void rejectsAnIdWithAControlCharacter(String rawId) {
+        DecodeResult.Invalid invalid = (DecodeResult.Invalid) CODEC.decode(with("txId", rawId));
+        assertThat(invalid.reason()).isEqualTo(InvalidReason.ID_NOT_WELL_FORMED);
+        assertThat(invalid.detail()).contains("txId").contains("control character U+00");
+    }
+
+    @Test
+    void acceptsIdsWithPairedSurrogatesAndOtherPlanes() {
+        assertThat(CODEC.decode(with("txId", "\"a\\uD83D\\uDE00b\"")).isValid()).isTrue();
+        assertThat(CODEC.decode(with("personId", "\"\ud83d\ude00\u00e9\u4e2d\"")).isValid()).isTrue();
+    }
+
+    @ParameterizedTest
     @ValueSource(strings = {"{\"txId\":\"a\"", "{\"txId\":}", "not json", "{\"a\":1}}", "{'txId':'a'}",
         "{\"txId\":\"a\nb\"}"})
     void rejectsMalformedJson(String json) {
@@ -232,6 +291,7 @@ class TransactionCodecTest {
         covered.add(reasonOf(with("txId", "1")));
         covered.add(reasonOf(with("txId", "\"\"")));
         covered.add(reasonOf(with("txId", "\"" + "x".repeat(65) + "\"")));
+        covered.add(reasonOf(with("txId", "\"a\\uD800\"")));
         covered.add(reasonOf(with("amount", "\"x\"")));
         covered.add(reasonOf(with("amount", "\"0\"")));
         covered.add(reasonOf(with("amount", "\"1.001\"")));
