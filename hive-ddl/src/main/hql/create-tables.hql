@@ -63,6 +63,7 @@ CREATE EXTERNAL TABLE IF NOT EXISTS cardstream.batch_metrics (
   enriched BIGINT,
   dead_lettered BIGINT,
   missing_dims BIGINT,
+  repeated BIGINT COMMENT 'valid transactions whose txId an earlier record of the same partition and batch had',
   processing_ms BIGINT,
   scheduling_ms BIGINT,
   latency_p50_ms BIGINT COMMENT 'event time to stored',
@@ -74,5 +75,5 @@ CREATE EXTERNAL TABLE IF NOT EXISTS cardstream.batch_metrics (
 )
 COMMENT 'Per-micro-batch metrics (HBase table cardstream:batch_metrics)'
 STORED BY 'org.apache.hadoop.hive.hbase.HBaseStorageHandler'
-WITH SERDEPROPERTIES ('hbase.columns.mapping' = ':key,m:bt,m:r,m:e,m:dl,m:md,m:pm,m:sm,m:l50,m:l99,m:lmx,m:as,m:tc,m:sa')
+WITH SERDEPROPERTIES ('hbase.columns.mapping' = ':key,m:bt,m:r,m:e,m:dl,m:md,m:rp,m:pm,m:sm,m:l50,m:l99,m:lmx,m:as,m:tc,m:sa')
 TBLPROPERTIES ('hbase.table.name' = 'cardstream:batch_metrics');

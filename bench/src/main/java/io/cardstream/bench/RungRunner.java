@@ -325,7 +325,7 @@ final class RungRunner {
                 maxRatePerPartition, true, 0, minRate, "earliest", master,
                 Schema.PERSON.tableName().getNameAsString(),
                 Schema.COMPANY.tableName().getNameAsString(), TX.tableName().getNameAsString(),
-                Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, 30, Map.of(),
+                Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, 30, 120, false, Map.of(),
                 ctx.hbaseSettings());
         StreamingJob job = new StreamingJob(config);
         job.addListener(listener);

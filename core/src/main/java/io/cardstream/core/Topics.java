@@ -13,17 +13,33 @@ public final class Topics {
     public static final String HEADER_SOURCE_PARTITION = "source.partition";
     public static final String HEADER_SOURCE_OFFSET = "source.offset";
 
+    /** Set, to {@code value}, {@code key} or both, when a dead letter holds only a prefix of the original's. */
+    public static final String HEADER_TRUNCATED = "original.truncated";
+    /** The original value's size in bytes, on a dead letter whose value was truncated. */
+    public static final String HEADER_ORIGINAL_SIZE = "original.size";
+    /** The SHA-256 of the original value, hex, on a dead letter whose value was truncated. */
+    public static final String HEADER_ORIGINAL_SHA256 = "original.sha256";
+    /** How many of the original record's headers did not fit into a dead letter (absent when all did). */
+    public static final String HEADER_HEADERS_DROPPED = "original.headers.dropped";
+
+    /** A dead letter carries at most this many bytes of the original value; a larger value is cut to this prefix. */
+    public static final int DEAD_LETTER_MAX_VALUE_BYTES = 256 * 1024;
+    /** A dead letter carries at most this many bytes of the original key. */
+    public static final int DEAD_LETTER_MAX_KEY_BYTES = 16 * 1024;
+    /** A dead letter carries the original headers while their names and values add up to at most this. */
+    public static final int DEAD_LETTER_MAX_HEADER_BYTES = 16 * 1024;
     /**
-     * A dead letter is its record plus four headers, so the dead-letter topic must take records this much larger
-     * than the input topic does (its {@code max.message.bytes}); otherwise a record near the input's limit could
-     * not be dead-lettered and would stop the job. The job checks it at start.
+     * The largest dead letter, bounded value, key and headers plus the job's own headers and the record batch's
+     * overhead: the dead-letter topic's {@code max.message.bytes} must be at least this (Kafka's default, 1 MiB,
+     * is). The job checks it at start, so no record on the input topic can be one the job cannot dead-letter.
      */
-    public static final int DEAD_LETTER_HEADROOM_BYTES = 16 * 1024;
+    public static final int DEAD_LETTER_MAX_RECORD_BYTES = DEAD_LETTER_MAX_VALUE_BYTES + DEAD_LETTER_MAX_KEY_BYTES
+            + DEAD_LETTER_MAX_HEADER_BYTES + 16 * 1024;
     /** The topic setting that bounds a record batch, compressed, on the broker. */
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     /**
-     * {@code max.message.bytes} of a dead-letter topic the project creates: 2 MiB, room for any record of an input
-     * topic at Kafka's default limit (1,048,588 bytes) plus its headers.
+     * {@code max.message.bytes} of a dead-letter topic the project creates: 2 MiB, more than the largest dead letter
+     * ({@link #DEAD_LETTER_MAX_RECORD_BYTES}).
      */
     public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 

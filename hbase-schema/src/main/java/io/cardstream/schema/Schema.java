@@ -44,6 +44,7 @@ public final class Schema {
             new Column("enriched", "e", "BIGINT"),
             new Column("dead_lettered", "dl", "BIGINT"),
             new Column("missing_dims", "md", "BIGINT"),
+            new Column("repeated", "rp", "BIGINT"),
             new Column("processing_ms", "pm", "BIGINT"),
             new Column("scheduling_ms", "sm", "BIGINT"),
             new Column("latency_p50_ms", "l50", "BIGINT"),

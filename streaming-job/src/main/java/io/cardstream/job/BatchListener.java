@@ -58,11 +58,14 @@ final class BatchListener implements StreamingListener {
         String warning = processingMs > intervalMs ? " (processing took longer than the " + intervalMs
                 + " ms interval: the job is falling behind)" : "";
         TaskTimes t = s.taskTimes();
-        LOG.info("Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions; processing {} ms,"
+        String anomalies = (s.repeated() > 0 ? ", " + s.repeated() + " repeated txIds" : "")
+                + (s.boundedNames() > 0 ? ", " + s.boundedNames() + " over-long dimension names cut" : "");
+        LOG.info("Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions{}; processing {} ms,"
                         + " scheduling delay {} ms; its tasks {} ms in all: reading records {} ms, HBase writes {} ms,"
                         + " dimension lookups {} ms, Kafka transactions {} ms, decoding and the rest {} ms;"
                         + " latency p50 {} ms, p99 {} ms, max {} ms; amount {}{}.",
-                batchTime, s.records(), s.enriched(), s.deadLettered(), s.missingDims(), processingMs, schedulingMs,
+                batchTime, s.records(), s.enriched(), s.deadLettered(), s.missingDims(), anomalies, processingMs,
+                schedulingMs,
                 TaskTimes.millis(t.totalMicros()), TaskTimes.millis(t.readMicros()),
                 TaskTimes.millis(t.hbaseWriteMicros()), TaskTimes.millis(t.lookupMicros()),
                 TaskTimes.millis(t.kafkaMicros()), TaskTimes.millis(t.otherMicros()), s.latencyP50Ms(),

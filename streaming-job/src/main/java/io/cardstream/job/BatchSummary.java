@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * merges partition results directly.
  */
 public record BatchSummary(long batchTime, long records, long enriched, long deadLettered, long missingDims,
-                           long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, BigDecimal amountSum,
+                           long repeated, long boundedNames, long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, BigDecimal amountSum,
                            List<PartitionResult.CompanyTotal> topCompanies, List<PartitionResult.SampleRow> sample,
                            PartitionResult.TaskTimes taskTimes) {
 
@@ -34,6 +34,8 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
         long enriched = 0;
         long deadLettered = 0;
         long missing = 0;
+        long repeated = 0;
+        long boundedNames = 0;
         BigDecimal amount = BigDecimal.ZERO;
         Histogram latency = newHistogram();
         Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
@@ -44,6 +46,8 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
             enriched += p.enriched();
             deadLettered += p.deadLettered();
             missing += p.missingDims();
+            repeated += p.repeated();
+            boundedNames += p.boundedNames();
             amount = amount.add(p.amountSum());
             latency.add(decode(p.latencyHistogram()));
             p.companies().forEach((id, total) -> companies.merge(id, total, PartitionResult.CompanyTotal::plus));
@@ -58,7 +62,7 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
         List<PartitionResult.SampleRow> lastRows = List.copyOf(sample.subList(Math.max(0, sample.size() - sampleSize),
                 sample.size()));
         boolean none = latency.getTotalCount() == 0;
-        return new BatchSummary(batchTime, records, enriched, deadLettered, missing,
+        return new BatchSummary(batchTime, records, enriched, deadLettered, missing, repeated, boundedNames,
                 none ? 0 : latency.getValueAtPercentile(50), none ? 0 : latency.getValueAtPercentile(99),
                 none ? 0 : latency.getMaxValue(), amount, top, lastRows, times);
     }

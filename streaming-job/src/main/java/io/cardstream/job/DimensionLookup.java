@@ -14,6 +14,8 @@ import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.Table;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The names of a chunk's distinct persons and companies, found in the executor's {@link DimensionCache} (which
@@ -21,8 +23,12 @@ import org.apache.hadoop.hbase.client.Table;
  */
 final class DimensionLookup implements Dimensions {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DimensionLookup.class);
     static final String PERSONS = "p:";
     static final String COMPANIES = "c:";
+    /** A name longer than this many characters is cut to them, followed by an ellipsis. */
+    static final int MAX_NAME_CHARS = 256;
+    private static final char ELLIPSIS = '\u2026';
 
     private final Map<String, String> persons;
     private final Map<String, String> companies;
@@ -35,6 +41,63 @@ final class DimensionLookup implements Dimensions {
     static DimensionLookup load(DimensionCache cache, Collection<String> personIds, Collection<String> companyIds)
             throws IOException {
         return new DimensionLookup(cache.names(PERSONS, personIds), cache.names(COMPANIES, companyIds));
+    }
+
+    /** How many of the names found were cut to {@link #MAX_NAME_CHARS} (counted once per chunk that used them). */
+    long boundedNames() {
+        return persons.values().stream().filter(DimensionLookup::wasCut).count()
+                + companies.values().stream().filter(DimensionLookup::wasCut).count();
+    }
+
+    private static boolean wasCut(String name) {
+        return name != null && name.length() > MAX_NAME_CHARS;
+    }
+
+    /**
+     * A name as the job stores it, whatever HBase holds: invalid UTF-8 and control characters become U+FFFD, and
+     * a name longer than {@link #MAX_NAME_CHARS} characters is cut to them and an ellipsis (WARN, with the id), so no
+     * dimension row can make a task's row, result or sample unbounded.
+     */
+    static String bounded(String table, String id, byte[] raw) {
+        String name = new String(raw, StandardCharsets.UTF_8);
+        boolean cut = name.length() > MAX_NAME_CHARS;
+        StringBuilder out = null;
+        int end = Math.min(name.length(), MAX_NAME_CHARS);
+        if (cut && Character.isHighSurrogate(name.charAt(end - 1))) {
+            end--;
+        }
+        for (int i = 0; i < end; i++) {
+            char c = name.charAt(i);
+            boolean bad = Character.getType(c) == Character.CONTROL
+                    || (Character.isSurrogate(c) && !pairedAt(name, i));
+            if (bad && out == null) {
+                out = new StringBuilder(end + 1).append(name, 0, i);
+            }
+            if (out != null) {
+                out.append(bad ? '\uFFFD' : c);
+            }
+        }
+        if (out == null && !cut) {
+            return name;
+        }
+        if (out == null) {
+            out = new StringBuilder(end + 1).append(name, 0, end);
+        }
+        if (cut) {
+            LOG.warn("The name of {} in {} has {} characters; it is stored cut to its first {} and an ellipsis.", id,
+                    table, name.length(), MAX_NAME_CHARS);
+            out.append(ELLIPSIS);
+        } else {
+            LOG.warn("The name of {} in {} has control characters or invalid UTF-8; they are stored as U+FFFD.", id,
+                    table);
+        }
+        return out.toString();
+    }
+
+    private static boolean pairedAt(String s, int i) {
+        char c = s.charAt(i);
+        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+                : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
     @Override
@@ -57,6 +120,7 @@ final class DimensionLookup implements Dimensions {
     private static DimensionCache.Reader reader(Connection connection, TableName table, TableSpec spec) {
         byte[] family = spec.familyBytes();
         byte[] qualifier = spec.column("name").qualifierBytes();
+        String tableName = table.getNameAsString();
         return ids -> {
             List<Get> gets = new ArrayList<>(ids.size());
             for (String id : ids) {
@@ -66,7 +130,7 @@ final class DimensionLookup implements Dimensions {
             try (Table t = connection.getTable(table)) {
                 for (Result result : t.get(gets)) {
                     byte[] value = result.getValue(family, qualifier);
-                    names.add(value == null ? null : new String(value, StandardCharsets.UTF_8));
+                    names.add(value == null ? null : bounded(tableName, ids.get(names.size()), value));
                 }
             }
             return names;

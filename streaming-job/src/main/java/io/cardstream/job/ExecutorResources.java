@@ -12,18 +12,23 @@ import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.util.ShutdownHookManager;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What one executor JVM shares between all its tasks and batches: one HBase connection, one dimension cache, and a
+ * What one executor JVM shares between all its tasks and batches: one HBase connection, one dimension cache, a
  * transactional dead-letter producer per input partition it has processed (a transaction writes a partition's dead
- * letters and commits its offsets at once, and one producer holds one transaction at a time). Made on first use
+ * letters and commits its offsets at once, and one producer holds one transaction at a time), and idle consumers
+ * that read those partitions' ranges (a task takes one and gives it back). Made on first use
  * from the job's configuration and closed when the JVM exits (in local mode: when the job stops and its last task
  * has finished). Never built on the driver and shipped: connections do not serialize, and one per record or batch
  * would be ruinous.
@@ -33,11 +38,14 @@ final class ExecutorResources {
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorResources.class);
     private static final int CLOSE_PRIORITY = 10;
     private static final int DEAD_LETTER_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
+    /** Records a reader's poll returns at most, unless {@code max.poll.records} is set: 100 records of 1 MB each. */
+    static final int READER_MAX_POLL_RECORDS = 100;
     private static ExecutorResources instance;
 
     private final JobConfig config;
     private final Connection hbase;
     private final Map<TopicPartition, Producer<byte[], byte[]>> deadLetters = new ConcurrentHashMap<>();
+    private final Map<TopicPartition, Consumer<byte[], byte[]>> idleReaders = new ConcurrentHashMap<>();
     private final DimensionCache dimensions;
     /** Tasks using these resources now, and whether a newer job replaced them (guarded by the class). */
     private int tasks;
@@ -162,6 +170,52 @@ final class ExecutorResources {
         return props;
     }
 
+    /**
+     * The properties of the consumers that read ranges in the tasks: assigned, never a group member (the driver's
+     * consumer holds the group; offsets are committed in the dead-letter transactions), {@code read_committed}
+     * unless the user set otherwise, no automatic reset (a range that is gone fails its batch), and at most
+     * {@value #READER_MAX_POLL_RECORDS} records a poll unless set, which bounds what a task holds at once.
+     */
+    static Map<String, Object> readerProperties(JobConfig config) {
+        Map<String, Object> props = new HashMap<>(config.kafkaProperties());
+        props.keySet().removeIf(k -> k.startsWith("group.") || k.startsWith("transaction") || k.startsWith("acks")
+                || k.endsWith(".serializer") || k.startsWith("linger.") || k.startsWith("batch.")
+                || k.startsWith("enable.idempotence") || k.startsWith("compression.") || k.startsWith("max.request")
+                || k.startsWith("auto.offset"));
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cardstream-job-reader");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(READER_MAX_POLL_RECORDS));
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    /** An idle consumer for reading a range of {@code source}, or a new one; give it back with {@link #giveBack}. */
+    Consumer<byte[], byte[]> takeReader(TopicPartition source) {
+        Consumer<byte[], byte[]> reader = idleReaders.remove(source);
+        return reader != null ? reader : new KafkaConsumer<>(readerProperties(config));
+    }
+
+    /**
+     * Gives back a reader after its task: kept for the partition's next range when {@code healthy}, else closed (a
+     * reader whose task failed may hold a broken position or fetch).
+     */
+    void giveBack(TopicPartition source, Consumer<byte[], byte[]> reader, boolean healthy) {
+        if (healthy && !retiredNow() && idleReaders.putIfAbsent(source, reader) == null) {
+            return;
+        }
+        reader.close(Duration.ZERO);
+    }
+
+    private boolean retiredNow() {
+        synchronized (ExecutorResources.class) {
+            return retired;
+        }
+    }
+
     Connection hbase() {
         return hbase;
     }
@@ -219,6 +273,8 @@ final class ExecutorResources {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             deadLetters.values().forEach(p -> p.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))));
             deadLetters.clear();
+            idleReaders.values().forEach(c -> c.close(Duration.ZERO));
+            idleReaders.clear();
             hbase.close();
         } catch (IOException | RuntimeException e) {
             LOG.warn("Closing the executor's connections failed: {}", e.toString());

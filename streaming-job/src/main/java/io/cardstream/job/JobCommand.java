@@ -132,6 +132,18 @@ public final class JobCommand implements Callable<Integer> {
                     + " are read again on the next start. Default: ${DEFAULT-VALUE}")
     long stopStallSeconds;
 
+    @Option(names = "--kafka-timeout-seconds", defaultValue = "120",
+            description = "How long Kafka may be unreachable (no batch finishes and the brokers do not answer, or a"
+                    + " task's read does not move) before the job fails, naming the brokers (10 to 86400). Default:"
+                    + " ${DEFAULT-VALUE}")
+    long kafkaTimeoutSeconds;
+
+    @Option(names = "--resume-after-data-loss", defaultValue = "false", negatable = true, fallbackValue = "true",
+            description = "When the group's committed offsets are below the start of the topic's log (the job was"
+                    + " down longer than the retention), resume from the log start, logging the lost ranges, instead"
+                    + " of failing at start with them. Default: ${DEFAULT-VALUE}")
+    boolean resumeAfterDataLoss;
+
     @Option(names = "--kafka-prop", paramLabel = "KEY=VALUE",
             description = "Any Kafka client setting for the consumer and the dead-letter producer (repeatable),"
                     + " e.g. security.protocol=SASL_SSL.")
@@ -183,7 +195,8 @@ public final class JobCommand implements Callable<Integer> {
                 .or(() -> LocalConnection.setting("bootstrap.servers")).orElse("127.0.0.1:9092");
         return new JobConfig(bootstrap, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
                 backpressure, initialRate, minRate, startingOffsets, master, personTable, companyTable, txTable,
-                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, kafka, hbaseSettings);
+                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, kafkaTimeoutSeconds,
+                resumeAfterDataLoss, kafka, hbaseSettings);
     }
 
     /** Values from the file for every option the command line did not set; an unknown key is an error. */

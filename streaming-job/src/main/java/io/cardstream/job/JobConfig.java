@@ -32,6 +32,10 @@ import java.util.TreeMap;
  * @param cacheTtlSeconds     how long a cached dimension row lives, so updates in HBase show up
  * @param writeBufferBytes    the BufferedMutator's write buffer
  * @param stopStallSeconds    how long a graceful stop waits for the next batch to finish before it stops now
+ * @param kafkaTimeoutSeconds how long Kafka may be unreachable (no batch, no answer, or a range read that does not
+ *                            move) before the job fails, naming the brokers
+ * @param resumeAfterDataLoss whether a start whose committed offsets are below the log start (the records between
+ *                            were deleted unread) resumes from the log start, logging the loss, instead of failing
  * @param kafkaProperties     extra Kafka client properties (consumer and DLQ producer), e.g. SASL/SSL
  * @param hbaseProperties     extra HBase client properties, e.g. hbase.zookeeper.quorum
  */
@@ -55,6 +59,8 @@ public record JobConfig(
         long cacheTtlSeconds,
         long writeBufferBytes,
         long stopStallSeconds,
+        long kafkaTimeoutSeconds,
+        boolean resumeAfterDataLoss,
         Map<String, String> kafkaProperties,
         Map<String, String> hbaseProperties) implements Serializable {
 
@@ -90,8 +96,60 @@ public record JobConfig(
                 "must be between 65536 and 268435456", writeBufferBytes);
         require(stopStallSeconds >= 1 && stopStallSeconds <= 3_600, "stop-stall-seconds",
                 "must be between 1 and 3600", stopStallSeconds);
+        require(kafkaTimeoutSeconds >= 10 && kafkaTimeoutSeconds <= 86_400, "kafka-timeout-seconds",
+                "must be between 10 and 86400", kafkaTimeoutSeconds);
+        checkKafkaProperties(kafkaProperties);
         kafkaProperties = Map.copyOf(kafkaProperties);
         hbaseProperties = Map.copyOf(hbaseProperties);
+    }
+
+    /**
+     * Refuses the Kafka client settings the job must own to keep its guarantee, or that it would otherwise override
+     * without a word; warns about reading uncommitted records.
+     */
+    private static void checkKafkaProperties(Map<String, String> props) {
+        Map<String, String> owned = new LinkedHashMap<>();
+        owned.put("bootstrap.servers", "use bootstrap-servers");
+        owned.put("group.id", "use group-id");
+        owned.put("auto.offset.reset", "use starting-offsets (and resume-after-data-loss for a lost range)");
+        owned.put("key.deserializer", "the job reads bytes");
+        owned.put("value.deserializer", "the job reads bytes");
+        owned.put("key.serializer", "the job writes dead letters as bytes");
+        owned.put("value.serializer", "the job writes dead letters as bytes");
+        owned.put("transactional.id", "the job gives each partition's dead-letter producer its own");
+        for (Map.Entry<String, String> e : owned.entrySet()) {
+            if (props.containsKey(e.getKey())) {
+                throw new IllegalArgumentException("Invalid setting kafka-prop " + e.getKey() + ": the job sets it ("
+                        + e.getValue() + ").");
+            }
+        }
+        String autoCommit = props.get("enable.auto.commit");
+        if (autoCommit != null && !autoCommit.trim().equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException("Invalid setting kafka-prop enable.auto.commit: it must be false (or"
+                    + " unset); the job commits its offsets in the transaction of each partition's dead letters, after"
+                    + " its rows are written, and an automatic commit could skip records that were never stored;"
+                    + " got '" + autoCommit + "'.");
+        }
+        String acks = props.get("acks");
+        if (acks != null && !acks.trim().equals("all") && !acks.trim().equals("-1")) {
+            throw new IllegalArgumentException("Invalid setting kafka-prop acks: the dead-letter producer is"
+                    + " transactional and needs acks=all; got '" + acks + "'.");
+        }
+        String idempotence = props.get("enable.idempotence");
+        if (idempotence != null && !idempotence.trim().equalsIgnoreCase("true")) {
+            throw new IllegalArgumentException("Invalid setting kafka-prop enable.idempotence: the dead-letter"
+                    + " producer is transactional and needs it; got '" + idempotence + "'.");
+        }
+        String isolation = props.get("isolation.level");
+        if (isolation != null && !isolation.equals("read_committed") && !isolation.equals("read_uncommitted")) {
+            throw new IllegalArgumentException("Invalid setting kafka-prop isolation.level: it must be read_committed"
+                    + " (the default) or read_uncommitted; got '" + isolation + "'.");
+        }
+    }
+
+    /** Whether the user chose to read records of open and aborted transactions (and so store aborted ones). */
+    public boolean readsUncommitted() {
+        return "read_uncommitted".equals(kafkaProperties.get("isolation.level"));
     }
 
     private static void require(boolean ok, String key, String rule, Object value) {
@@ -122,6 +180,8 @@ public record JobConfig(
         d.put("cache-ttl-seconds", Long.toString(cacheTtlSeconds));
         d.put("write-buffer-bytes", Long.toString(writeBufferBytes));
         d.put("stop-stall-seconds", Long.toString(stopStallSeconds));
+        d.put("kafka-timeout-seconds", Long.toString(kafkaTimeoutSeconds));
+        d.put("resume-after-data-loss", Boolean.toString(resumeAfterDataLoss));
         new TreeMap<>(kafkaProperties).forEach((k, v) -> d.put("kafka-prop " + k, mask(k, v)));
         new TreeMap<>(hbaseProperties).forEach((k, v) -> d.put("hbase-conf " + k, mask(k, v)));
         return d;

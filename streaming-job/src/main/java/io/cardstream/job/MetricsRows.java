@@ -28,6 +28,7 @@ final class MetricsRows {
         add(put, "enriched", s.enriched());
         add(put, "dead_lettered", s.deadLettered());
         add(put, "missing_dims", s.missingDims());
+        add(put, "repeated", s.repeated());
         add(put, "processing_ms", processingMs);
         add(put, "scheduling_ms", schedulingMs);
         add(put, "latency_p50_ms", s.latencyP50Ms());

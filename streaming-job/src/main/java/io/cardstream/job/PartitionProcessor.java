@@ -1,8 +1,8 @@
 package io.cardstream.job;
 
 import java.io.IOException;
+import java.time.Duration;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,37 +15,38 @@ import java.util.Set;
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.EnrichedTransaction;
-import io.cardstream.core.Topics;
 import io.cardstream.core.Transaction;
 import io.cardstream.core.TransactionCodec;
 import org.HdrHistogram.Histogram;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.BufferedMutatorParams;
+import org.apache.hadoop.hbase.client.Delete;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.streaming.kafka010.OffsetRange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One partition of one micro-batch, on an executor, in chunks: read; decode; dead-letter the invalid with their reason
- * and position; look up the chunk's distinct persons and companies; enrich with the pure {@link Enricher}; write
- * with one BufferedMutator and flush; record latency. Then, and only after every row was flushed, it commits the
- * partition's dead letters and the consumer group's offset after its range in one Kafka transaction. Any failure
- * aborts the transaction and throws, which fails the batch: the partition's records are read again on restart,
- * their rows rewritten in place, and their dead letters, aborted once, written once.
+ * One partition's range of one micro-batch, on an executor: read the range with a consumer of its own
+ * ({@link RangeReader}: transactional markers, aborted records and compaction gaps are skipped, and the task holds one
+ * poll's records and one chunk of decoded transactions at a time); decode; dead-letter the invalid, bounded
+ * ({@link DeadLetters}); per chunk, look up the distinct persons and companies, enrich with the pure
+ * {@link Enricher}, write every column of every row with one BufferedMutator and flush; record latency. Then, and
+ * only after every row was flushed, it commits the partition's dead letters and the consumer group's offset after its
+ * range in one Kafka transaction. Any failure aborts the transaction and throws, which fails the batch: the
+ * partition's records are read again on restart, their rows rewritten in place, and their dead letters, aborted once,
+ * written once.
  */
-final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecord<byte[], byte[]>>, PartitionResult> {
+final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>, PartitionResult> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(PartitionProcessor.class);
@@ -54,56 +55,63 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
 
     private final JobConfig config;
     private final long batchTime;
-    private final OffsetRange[] ranges;
 
-    /** {@code ranges}: the batch's offset ranges, indexed by the partition of its Kafka RDD (one per range). */
-    PartitionProcessor(JobConfig config, long batchTime, OffsetRange[] ranges) {
+    PartitionProcessor(JobConfig config, long batchTime) {
         this.config = config;
         this.batchTime = batchTime;
-        this.ranges = ranges.clone();
     }
 
+    /** {@code ranges}: this task's one offset range (the batch's ranges are parallelized one to a partition). */
     @Override
-    public Iterator<PartitionResult> call(Iterator<ConsumerRecord<byte[], byte[]>> records) throws Exception {
-        OffsetRange range = ranges[TaskContext.getPartitionId()];
+    public Iterator<PartitionResult> call(Iterator<OffsetRange> ranges) throws Exception {
+        OffsetRange range = ranges.next();
         if (range.count() == 0) {
-            return List.of(new PartitionResult(0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
+            return List.of(new PartitionResult(0, 0, 0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
                     BigDecimal.ZERO, Map.of(), List.of(), PartitionResult.TaskTimes.NONE)).iterator();
         }
         ExecutorResources resources = ExecutorResources.acquire(config);
         try {
-            return processAndCommit(records, resources, range);
+            return processAndCommit(resources, range);
         } finally {
             resources.release();
         }
     }
 
-    private Iterator<PartitionResult> processAndCommit(Iterator<ConsumerRecord<byte[], byte[]>> records,
-                                                       ExecutorResources resources, OffsetRange range)
+    private Iterator<PartitionResult> processAndCommit(ExecutorResources resources, OffsetRange range)
             throws Exception {
         TopicPartition source = range.topicPartition();
         long started = System.nanoTime();
-        Producer<byte[], byte[]> deadLetters = begin(resources, range);
+        Consumer<byte[], byte[]> reader = resources.takeReader(source);
+        boolean readerHealthy = false;
         try {
-            Stopwatches watches = new Stopwatches();
-            watches.kafka += System.nanoTime() - started;
-            PartitionResult result = process(records, resources, deadLetters, watches);
-            // this partition's dead letters and the offset after its range, in one transaction: both or neither,
-            // so a replay after a crash neither loses nor repeats a dead letter
-            long committing = System.nanoTime();
-            deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.untilOffset())),
-                    new ConsumerGroupMetadata(config.groupId()));
-            deadLetters.commitTransaction();
-            long done = System.nanoTime();
-            watches.kafka += done - committing;
-            return List.of(result.withTimes(watches.times(done - started))).iterator();
-        } catch (KafkaException e) {
-            abandon(resources, source, deadLetters);
-            throw new IOException("Writing the dead letters of " + source + " (topic " + config.deadLetterTopic()
-                    + ") or committing its offsets failed; nothing of this partition is committed.", e);
-        } catch (Exception | Error e) {
-            abandon(resources, source, deadLetters);
-            throw e;
+            Producer<byte[], byte[]> deadLetters = begin(resources, range);
+            try {
+                Stopwatches watches = new Stopwatches();
+                watches.kafka += System.nanoTime() - started;
+                RangeReader records = new RangeReader(reader, source, range.fromOffset(), range.untilOffset(),
+                        Duration.ofSeconds(config.kafkaTimeoutSeconds()));
+                PartitionResult result = process(records, resources, deadLetters, watches);
+                readerHealthy = true;
+                // this partition's dead letters and the offset after its range, in one transaction: both or
+                // neither, so a replay after a crash neither loses nor repeats a dead letter
+                long committing = System.nanoTime();
+                deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.untilOffset())),
+                        new ConsumerGroupMetadata(config.groupId()));
+                deadLetters.commitTransaction();
+                long done = System.nanoTime();
+                watches.kafka += done - committing;
+                return List.of(result.withTimes(watches.times(done - started))).iterator();
+            } catch (KafkaException e) {
+                abandon(resources, source, deadLetters);
+                throw new IOException("Reading " + source + " [" + range.fromOffset() + ", " + range.untilOffset()
+                        + "), writing its dead letters (topic " + config.deadLetterTopic() + ") or committing its"
+                        + " offsets failed; nothing of this partition is committed.", e);
+            } catch (Exception | Error e) {
+                abandon(resources, source, deadLetters);
+                throw e;
+            }
+        } finally {
+            resources.giveBack(source, reader, readerHealthy);
         }
     }
 
@@ -153,34 +161,42 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
         Histogram latency = BatchSummary.newHistogram();
         Map<String, CompanyAccumulator> companies = new HashMap<>();
         ArrayDeque<EnrichedTransaction> last = new ArrayDeque<>(SAMPLE);
+        Set<String> txIds = new HashSet<>();
         long count = 0;
         long enriched = 0;
         long deadLettered = 0;
         long missing = 0;
+        long repeated = 0;
+        long boundedNames = 0;
         BigDecimal amountSum = BigDecimal.ZERO;
 
         BufferedMutatorParams params = new BufferedMutatorParams(TableName.valueOf(config.txTable()))
                 .writeBufferSize(config.writeBufferBytes());
         try (BufferedMutator mutator = resources.hbase().getBufferedMutator(params)) {
-            List<ConsumerRecord<byte[], byte[]>> read = new ArrayList<>(CHUNK);
             List<Transaction> chunk = new ArrayList<>(CHUNK);
-            while (records.hasNext()) {
-                read.clear();
+            boolean more = true;
+            while (more) {
                 chunk.clear();
-                // the iterator fetches from the broker as it goes: reading the chunk first times those fetches
-                long reading = System.nanoTime();
-                while (records.hasNext() && read.size() < CHUNK) {
-                    read.add(records.next());
-                }
-                watches.read += System.nanoTime() - reading;
-                for (ConsumerRecord<byte[], byte[]> record : read) {
+                // decoded as read: the chunk holds transactions, never raw records, so large invalid records
+                // (dead-lettered bounded) cost one poll's memory at most
+                while (chunk.size() < CHUNK) {
+                    long reading = System.nanoTime();
+                    more = records.hasNext();
+                    ConsumerRecord<byte[], byte[]> record = more ? records.next() : null;
+                    watches.read += System.nanoTime() - reading;
+                    if (!more) {
+                        break;
+                    }
                     count++;
                     DecodeResult result = codec.decode(record.value());
                     if (result instanceof DecodeResult.Valid valid) {
                         chunk.add(valid.transaction());
+                        if (!txIds.add(valid.transaction().txId())) {
+                            repeated++;
+                        }
                     } else {
                         DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
-                        deadLetters.send(deadLetter(record, invalid));
+                        deadLetters.send(DeadLetters.of(config.deadLetterTopic(), record, invalid));
                         deadLettered++;
                         LOG.debug("Dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
                                 invalid.reason());
@@ -196,13 +212,18 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                     companyIds.add(tx.companyId());
                 }
                 long lookingUp = System.nanoTime();
-                Dimensions dimensions = DimensionLookup.load(resources.dimensions(), personIds, companyIds);
+                DimensionLookup dimensions = DimensionLookup.load(resources.dimensions(), personIds, companyIds);
                 watches.lookup += System.nanoTime() - lookingUp;
+                boundedNames += dimensions.boundedNames();
                 long processedTime = System.currentTimeMillis();
                 List<EnrichedTransaction> written = new ArrayList<>(chunk.size());
                 for (Transaction tx : chunk) {
                     EnrichedTransaction e = Enricher.enrich(tx, dimensions, processedTime, batchTime);
                     mutator.mutate(EnrichedRows.put(e));
+                    Delete clearing = EnrichedRows.clearing(e);
+                    if (clearing != null) {
+                        mutator.mutate(clearing);
+                    }
                     written.add(e);
                 }
                 long flushing = System.nanoTime();
@@ -235,8 +256,8 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
                 e.transaction().txId(), e.personName(), e.companyName(), e.transaction().amount().toPlainString(),
                 e.transaction().currency(), e.transaction().eventTime(), e.processedTime(), e.status().name()))
                 .toList();
-        return new PartitionResult(count, enriched, deadLettered, missing, BatchSummary.encode(latency), amountSum,
-                totals, sample, PartitionResult.TaskTimes.NONE);
+        return new PartitionResult(count, enriched, deadLettered, missing, repeated, boundedNames,
+                BatchSummary.encode(latency), amountSum, totals, sample, PartitionResult.TaskTimes.NONE);
     }
 
     /** The nanoseconds a task spends in each kind of wait, added up as it goes. */
@@ -266,21 +287,5 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<ConsumerRecor
             amount = amount.add(value);
             transactions++;
         }
-    }
-
-    private ProducerRecord<byte[], byte[]> deadLetter(ConsumerRecord<byte[], byte[]> record,
-                                                      DecodeResult.Invalid invalid) {
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(config.deadLetterTopic(), record.key(),
-                record.value());
-        letter.headers()
-                .add(new RecordHeader(Topics.HEADER_ERROR_REASON, utf8(invalid.describe())))
-                .add(new RecordHeader(Topics.HEADER_SOURCE_TOPIC, utf8(record.topic())))
-                .add(new RecordHeader(Topics.HEADER_SOURCE_PARTITION, utf8(Integer.toString(record.partition()))))
-                .add(new RecordHeader(Topics.HEADER_SOURCE_OFFSET, utf8(Long.toString(record.offset()))));
-        return letter;
-    }
-
-    private static byte[] utf8(String s) {
-        return s.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -8,6 +8,7 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -21,22 +22,24 @@ import java.util.Map;
  * @param enriched      valid transactions written to HBase
  * @param deadLettered  invalid records written to the dead-letter topic
  * @param missingDims   written transactions with a person or company not found
+ * @param repeated      valid transactions whose txId an earlier record of the same range had (repeats)
+ * @param boundedNames  dimension names the lookups cut to their limit
  * @param latencyHistogram compressed HdrHistogram of event time to written, in milliseconds
  * @param amountSum     sum of the written amounts
  * @param companies     per company id: name and amount total
  * @param sample        the partition's last enriched rows, oldest first
  * @param times         where the partition's task spent its time
  */
-public record PartitionResult(long records, long enriched, long deadLettered, long missingDims,
-                              byte[] latencyHistogram, BigDecimal amountSum, Map<String, CompanyTotal> companies,
+public record PartitionResult(long records, long enriched, long deadLettered, long missingDims, long repeated,
+                              long boundedNames, byte[] latencyHistogram, BigDecimal amountSum, Map<String, CompanyTotal> companies,
                               List<SampleRow> sample, TaskTimes times) implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /** This result with the task's times, known only once its transaction has committed. */
     PartitionResult withTimes(TaskTimes taskTimes) {
-        return new PartitionResult(records, enriched, deadLettered, missingDims, latencyHistogram, amountSum,
-                companies, sample, taskTimes);
+        return new PartitionResult(records, enriched, deadLettered, missingDims, repeated, boundedNames,
+                latencyHistogram, amountSum, companies, sample, taskTimes);
     }
 
     /**
@@ -129,26 +132,28 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
             out.writeLong(r.enriched);
             out.writeLong(r.deadLettered);
             out.writeLong(r.missingDims);
+            out.writeLong(r.repeated);
+            out.writeLong(r.boundedNames);
             out.writeInt(r.latencyHistogram.length);
             out.write(r.latencyHistogram);
             writeDecimal(out, r.amountSum);
             out.writeInt(r.companies.size());
             for (CompanyTotal c : r.companies.values()) {
-                out.writeUTF(c.companyId);
+                writeString(out, c.companyId);
                 writeNullable(out, c.name);
                 writeDecimal(out, c.amount);
                 out.writeLong(c.transactions);
             }
             out.writeInt(r.sample.size());
             for (SampleRow row : r.sample) {
-                out.writeUTF(row.txId);
+                writeString(out, row.txId);
                 writeNullable(out, row.personName);
                 writeNullable(out, row.companyName);
-                out.writeUTF(row.amount);
-                out.writeUTF(row.currency);
+                writeString(out, row.amount);
+                writeString(out, row.currency);
                 out.writeLong(row.eventTime);
                 out.writeLong(row.processedTime);
-                out.writeUTF(row.status);
+                writeString(out, row.status);
             }
             out.writeLong(r.times.totalMicros);
             out.writeLong(r.times.readMicros);
@@ -163,24 +168,26 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
             long enriched = in.readLong();
             long deadLettered = in.readLong();
             long missing = in.readLong();
+            long repeated = in.readLong();
+            long boundedNames = in.readLong();
             byte[] histogram = new byte[in.readInt()];
             in.readFully(histogram);
             BigDecimal amountSum = readDecimal(in);
             int companyCount = in.readInt();
             Map<String, CompanyTotal> companies = new HashMap<>(companyCount * 2);
             for (int i = 0; i < companyCount; i++) {
-                String id = in.readUTF();
+                String id = readString(in);
                 companies.put(id, new CompanyTotal(id, readNullable(in), readDecimal(in), in.readLong()));
             }
             int sampleCount = in.readInt();
             List<SampleRow> sample = new ArrayList<>(sampleCount);
             for (int i = 0; i < sampleCount; i++) {
-                sample.add(new SampleRow(in.readUTF(), readNullable(in), readNullable(in), in.readUTF(), in.readUTF(),
-                        in.readLong(), in.readLong(), in.readUTF()));
+                sample.add(new SampleRow(readString(in), readNullable(in), readNullable(in), readString(in), readString(in),
+                        in.readLong(), in.readLong(), readString(in)));
             }
             TaskTimes times = new TaskTimes(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
-            result = new PartitionResult(records, enriched, deadLettered, missing, histogram, amountSum, companies,
-                    List.copyOf(sample), times);
+            result = new PartitionResult(records, enriched, deadLettered, missing, repeated, boundedNames, histogram,
+                    amountSum, companies, List.copyOf(sample), times);
         }
 
         @Serial
@@ -191,12 +198,42 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
         private static void writeNullable(ObjectOutput out, String s) throws IOException {
             out.writeBoolean(s != null);
             if (s != null) {
-                out.writeUTF(s);
+                writeString(out, s);
             }
         }
 
         private static String readNullable(ObjectInput in) throws IOException {
-            return in.readBoolean() ? in.readUTF() : null;
+            return in.readBoolean() ? readString(in) : null;
+        }
+
+        /**
+         * A string as its UTF-8 length and bytes: no limit that data can reach ({@code writeUTF} fails past 65,535
+         * bytes, and it would fail after the partition's commit).
+         */
+        private static void writeString(ObjectOutput out, String s) throws IOException {
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            int n = bytes.length;
+            // the length as a varint: one byte for the ids and names of every day
+            while (n >= 0x80) {
+                out.writeByte((n & 0x7f) | 0x80);
+                n >>>= 7;
+            }
+            out.writeByte(n);
+            out.write(bytes);
+        }
+
+        private static String readString(ObjectInput in) throws IOException {
+            int n = 0;
+            for (int shift = 0; ; shift += 7) {
+                int b = in.readUnsignedByte();
+                n |= (b & 0x7f) << shift;
+                if (b < 0x80) {
+                    break;
+                }
+            }
+            byte[] bytes = new byte[n];
+            in.readFully(bytes);
+            return new String(bytes, StandardCharsets.UTF_8);
         }
 
         /** Scale and unscaled value; a long when it fits (every amount of the contract does). */

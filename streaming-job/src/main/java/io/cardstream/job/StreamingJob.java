@@ -3,11 +3,14 @@ package io.cardstream.job;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +25,9 @@ import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -101,7 +107,9 @@ public final class StreamingJob implements AutoCloseable {
 
     /** The Spark configuration of the job; settings given to spark-submit (or as spark.* properties) win. */
     static SparkConf sparkConf(JobConfig config) {
-        SparkConf conf = new SparkConf().setAppName("cardstream")
+        SparkConf conf = new SparkConf().setAppName("cardstream");
+        checkSparkSettings(conf);
+        conf
                 .setIfMissing("spark.master", config.master())
                 .setIfMissing("spark.streaming.backpressure.enabled", Boolean.toString(config.backpressure()))
                 .setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true");
@@ -120,6 +128,19 @@ public final class StreamingJob implements AutoCloseable {
         return conf;
     }
 
+    /**
+     * Refuses Spark settings that would break the job's guarantee: batches running at once could commit a later
+     * range before an earlier one had failed.
+     */
+    static void checkSparkSettings(SparkConf conf) {
+        String concurrent = conf.get("spark.streaming.concurrentJobs", "1").trim();
+        if (!concurrent.equals("1")) {
+            throw new IllegalArgumentException("Invalid setting spark.streaming.concurrentJobs: it must be 1 (the"
+                    + " default); with batches running at once, a later batch could commit its offsets while an"
+                    + " earlier one fails, and that one's records would never be stored; got '" + concurrent + "'.");
+        }
+    }
+
     Map<String, Object> consumerProperties() {
         Map<String, Object> props = new HashMap<>(config.kafkaProperties());
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -128,6 +149,8 @@ public final class StreamingJob implements AutoCloseable {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, config.startingOffsets());
+        // ranges end at the last stable offset: no record of an open transaction is counted, none aborted is stored
+        props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         return props;
     }
 
@@ -136,6 +159,11 @@ public final class StreamingJob implements AutoCloseable {
      * job needs does not exist (the job creates neither).
      */
     public synchronized void start() throws IOException {
+        SparkConf sparkConf = sparkConf(config);
+        if (config.readsUncommitted()) {
+            LOG.warn("kafka-prop isolation.level=read_uncommitted: records of open and aborted transactions on {} are"
+                    + " read, and aborted ones are stored as if they had been committed.", config.topic());
+        }
         driverHBase = ConnectionFactory.createConnection(ExecutorResources.hbaseConfiguration(config));
         try {
             checkTopicsAndTables();
@@ -145,7 +173,7 @@ public final class StreamingJob implements AutoCloseable {
         }
         BatchListener listener = new BatchListener(driverHBase, TableName.valueOf(config.metricsTable()),
                 config.batchIntervalMs());
-        context = new JavaStreamingContext(sparkConf(config), Durations.milliseconds(config.batchIntervalMs()));
+        context = new JavaStreamingContext(sparkConf, Durations.milliseconds(config.batchIntervalMs()));
         context.addStreamingListener(listener);
         extraListeners.forEach(context::addStreamingListener);
         JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(context,
@@ -165,12 +193,18 @@ public final class StreamingJob implements AutoCloseable {
                         + " is neither processed nor committed.");
             }
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
+            if (ranges.length == 0) {
+                return;
+            }
             try {
                 // a stop that gives up on a stuck batch cancels it; its tasks' Kafka and HBase calls then end at once
                 rdd.context().setLocalProperty(INTERRUPT_ON_CANCEL, "true");
-                // each partition commits its own offsets with its dead letters (PartitionProcessor)
-                List<PartitionResult> results = rdd.mapPartitions(new PartitionProcessor(config,
-                        time.milliseconds(), ranges)).collect();
+                // the tasks read their ranges themselves (RangeReader), not through the Kafka RDD: Spark's reader
+                // fails on ranges that end on a transaction marker. Each partition commits its own offsets with its
+                // dead letters (PartitionProcessor).
+                List<PartitionResult> results = JavaSparkContext.fromSparkContext(rdd.context())
+                        .parallelize(Arrays.asList(ranges), ranges.length)
+                        .mapPartitions(new PartitionProcessor(config, time.milliseconds())).collect();
                 BatchSummary summary = BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES,
                         PartitionProcessor.SAMPLE);
                 listener.offer(summary);
@@ -210,6 +244,7 @@ public final class StreamingJob implements AutoCloseable {
             checkDeadLetterRoom(kafka);
             int partitions = kafka.describeTopics(List.of(config.topic())).allTopicNames().get(60, TimeUnit.SECONDS)
                     .get(config.topic()).partitions().size();
+            checkRetention(kafka, partitions);
             abortTransactionsLeftOpen(partitions);
         } catch (ExecutionException e) {
             throw kafkaRefused(e.getCause());
@@ -273,35 +308,74 @@ public final class StreamingJob implements AutoCloseable {
     }
 
     /**
-     * Refuses to start when the dead-letter topic takes no larger records than the input topic: a dead letter is
-     * its record plus headers, so a record near the input's limit could not be dead-lettered, its batch would fail,
-     * and every restart would fail on it again. Without the right to describe topic settings, warns and goes on.
+     * Refuses to start when the dead-letter topic cannot take the largest dead letter
+     * ({@link Topics#DEAD_LETTER_MAX_RECORD_BYTES}: dead letters are bounded whatever the input): a record that could
+     * not be dead-lettered would fail its batch on every restart. Without the right to describe topic settings,
+     * warns and goes on.
      */
     private void checkDeadLetterRoom(Admin kafka) throws InterruptedException, TimeoutException {
-        ConfigResource input = new ConfigResource(ConfigResource.Type.TOPIC, config.topic());
         ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, config.deadLetterTopic());
         Map<ConfigResource, Config> configs;
         try {
-            configs = kafka.describeConfigs(List.of(input, dlq)).all().get(60, TimeUnit.SECONDS);
+            configs = kafka.describeConfigs(List.of(dlq)).all().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            LOG.warn("Could not read the max.message.bytes of topics {} and {} ({}); make sure the dead-letter topic"
-                    + " takes records at least {} bytes larger than the input topic.", config.topic(),
-                    config.deadLetterTopic(), e.getCause().toString(), Topics.DEAD_LETTER_HEADROOM_BYTES);
+            LOG.warn("Could not read the max.message.bytes of topic {} ({}); make sure it takes records of {} bytes.",
+                    config.deadLetterTopic(), e.getCause().toString(), Topics.DEAD_LETTER_MAX_RECORD_BYTES);
             return;
         }
-        long inputMax = Long.parseLong(configs.get(input).get(Topics.MAX_MESSAGE_BYTES).value());
         long dlqMax = Long.parseLong(configs.get(dlq).get(Topics.MAX_MESSAGE_BYTES).value());
-        long needed = inputMax + Topics.DEAD_LETTER_HEADROOM_BYTES;
-        if (dlqMax < needed) {
+        if (dlqMax < Topics.DEAD_LETTER_MAX_RECORD_BYTES) {
             throw new IllegalStateException("Invalid setting dlq-topic: the dead-letter topic "
                     + config.deadLetterTopic() + " takes records of at most " + dlqMax + " bytes (max.message.bytes),"
-                    + " but the input topic " + config.topic() + " takes records of up to " + inputMax + " bytes, and"
-                    + " a dead letter is its record plus headers; a record near that size could not be dead-lettered"
-                    + " and would stop the job. Raise max.message.bytes of " + config.deadLetterTopic()
-                    + " to at least " + needed + " (kafka-configs.sh --alter --entity-type topics --entity-name "
-                    + config.deadLetterTopic() + " --add-config max.message.bytes=" + Math.max(needed,
-                    Topics.DEAD_LETTER_MAX_MESSAGE_BYTES) + ").");
+                    + " but a dead letter can have " + Topics.DEAD_LETTER_MAX_RECORD_BYTES + " (a value of up to "
+                    + Topics.DEAD_LETTER_MAX_VALUE_BYTES + " bytes, its key and headers); a record that could not be"
+                    + " dead-lettered would stop the job. Raise max.message.bytes of " + config.deadLetterTopic()
+                    + " (kafka-configs.sh --alter --entity-type topics --entity-name " + config.deadLetterTopic()
+                    + " --add-config max.message.bytes=" + Topics.DEAD_LETTER_MAX_MESSAGE_BYTES + ").");
         }
+    }
+
+    /**
+     * Fails the start when the group's committed offset of a partition is below the start of its log: the records
+     * between were deleted (retention, or records deleted by an admin) before the job read them, and Kafka's
+     * consumer would skip them without a word. With {@code resume-after-data-loss} the group's offsets are moved to
+     * the log start instead, and the loss is logged.
+     */
+    private void checkRetention(Admin kafka, int partitions)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(config.groupId())
+                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+        for (int p = 0; p < partitions; p++) {
+            earliest.put(new TopicPartition(config.topic(), p), OffsetSpec.earliest());
+        }
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = kafka.listOffsets(earliest).all()
+                .get(60, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> moved = new TreeMap<>(
+                Comparator.comparingInt(TopicPartition::partition));
+        List<String> lost = new ArrayList<>();
+        starts.forEach((tp, start) -> {
+            OffsetAndMetadata at = committed.get(tp);
+            if (at != null && at.offset() < start.offset()) {
+                lost.add("partition " + tp.partition() + ": offsets " + at.offset() + " to " + (start.offset() - 1)
+                        + " (" + (start.offset() - at.offset()) + " records)");
+                moved.put(tp, new OffsetAndMetadata(start.offset()));
+            }
+        });
+        if (lost.isEmpty()) {
+            return;
+        }
+        lost.sort(null);
+        String ranges = String.join("; ", lost);
+        if (!config.resumeAfterDataLoss()) {
+            throw new IllegalStateException("The committed offsets of group " + config.groupId() + " are below the"
+                    + " start of the log of topic " + config.topic() + ": records were deleted before the job read"
+                    + " them (the job was down longer than the topic's retention?). Lost: " + ranges + ". Start with"
+                    + " resume-after-data-loss=true (--resume-after-data-loss) to resume from the log start.");
+        }
+        kafka.alterConsumerGroupOffsets(config.groupId(), moved).all().get(60, TimeUnit.SECONDS);
+        LOG.warn("Resuming group {} from the start of the log of {} (resume-after-data-loss): these records were"
+                + " deleted before the job read them and are lost: {}.", config.groupId(), config.topic(), ranges);
     }
 
     /** The address of Spark's web UI (its Streaming tab shows every batch), when the UI is enabled. */

@@ -125,10 +125,15 @@ final class HostileCorpus {
                     .replace(Long.toString(eventTime), "Infinity")));
         }
         for (int i = 0; i < 250; i++) {
-            // escaped control characters are legal JSON and the contract allows them in ids
-            String txId = nextTxId("ctl") + "\u0001\u0002\u001f";
-            String p = person();
-            valid("escaped-control-chars", txId, p, json(txId, p, company(), "3.00", "EUR", eventTime));
+            // escaped control characters are legal JSON, but the contract refuses them in ids
+            invalid("escaped-control-chars", utf8(json(nextTxId("ctl") + "\u0001\u0002\u001f", person(), company(),
+                    "3.00", "EUR", eventTime)));
+            // as it refuses unpaired surrogates: "a\uD800" and "a\uDBFF" would be one row
+            invalid("unpaired-surrogate", utf8(json(nextTxId("sur") + (i % 2 == 0 ? "\uD800" : "\uDBFF"), person(),
+                    company(), "3.00", "EUR", eventTime).replace("\uD800", "\\uD800").replace("\uDBFF", "\\uDBFF")));
+            // and every encoding but UTF-8
+            invalid("utf-16", json(nextTxId("u16"), person(), company(), "3.00", "EUR", eventTime)
+                    .getBytes(i % 2 == 0 ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE));
             // raw ones inside a string are not JSON
             invalid("raw-control-chars", utf8(json(nextTxId("ctl"), person(), company(), "3.00", "EUR", eventTime)
                     .replace("\"currency\"", "\"cur\u0001rency\"")));

@@ -170,6 +170,7 @@ class HostileInputIT {
         }
         Map<String, Integer> byReason = new HashMap<>();
         Set<String> positions = new HashSet<>();
+        int truncated = 0;
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(TOPIC);
             String position = JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
@@ -177,15 +178,30 @@ class HostileInputIT {
             assertThat(positions.add(position)).as("one letter for %s", position).isTrue();
             HostileCorpus.Entry original = invalidAt.get(position);
             assertThat(original).as("an invalid record was sent to %s", position).isNotNull();
-            assertThat(Arrays.equals(letter.value(), original.value()))
-                    .as("the letter for %s (%s) holds the original bytes", position, original.kind()).isTrue();
+            if (original.value().length > Topics.DEAD_LETTER_MAX_VALUE_BYTES) {
+                assertThat(JobFixture.header(letter, Topics.HEADER_TRUNCATED)).isEqualTo("value");
+                assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SIZE))
+                        .isEqualTo(Integer.toString(original.value().length));
+                assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SHA256))
+                        .isEqualTo(DeadLetters.sha256(original.value()));
+                assertThat(letter.value()).as("the letter for %s holds the original's first bytes", position)
+                        .isEqualTo(Arrays.copyOf(original.value(), Topics.DEAD_LETTER_MAX_VALUE_BYTES));
+                truncated++;
+            } else {
+                assertThat(Arrays.equals(letter.value(), original.value()))
+                        .as("the letter for %s (%s) holds the original bytes", position, original.kind()).isTrue();
+                assertThat(JobFixture.header(letter, Topics.HEADER_TRUNCATED)).isNull();
+            }
             String reason = JobFixture.header(letter, Topics.HEADER_ERROR_REASON);
             assertThat(reason).as("reason of %s (%s)", position, original.kind()).contains(": ");
             String code = reason.substring(0, reason.indexOf(": "));
             assertThat(reasons).as("reason code of %s", position).contains(code);
             byReason.merge(code, 1, Integer::sum);
         }
-        LOG.info("Dead letters by reason: {}.", byReason);
+        LOG.info("Dead letters by reason: {}; {} cut to their first {} bytes.", byReason, truncated,
+                Topics.DEAD_LETTER_MAX_VALUE_BYTES);
+        assertThat(truncated).as("letters of records near the broker's limit, cut").isPositive();
+        assertThat(byReason).containsKeys("ID_NOT_WELL_FORMED", "INVALID_UTF8");
     }
 
     private void assertBatchSamplesAreWellFormedJson(long since) throws Exception {

@@ -25,7 +25,7 @@ class JobConfigTest {
                                     long minRate) {
         return new JobConfig("127.0.0.1:9092", "t", "g", "t-dlq", intervalMs, 1000, true, 100, minRate, startingOffsets,
                 "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, kafka, Map.of());
+                "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, kafka, Map.of());
     }
 
     @Test

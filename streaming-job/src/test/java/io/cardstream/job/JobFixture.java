@@ -130,7 +130,7 @@ public final class JobFixture {
         return new JobConfig(stack.bootstrapServers(), topic, group, dlq, intervalMs, maxRatePerPartition, true,
                 initialRate, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
                 "cardstream:tx_enriched", "cardstream:batch_metrics", 100_000, cacheTtlSeconds, 8 * 1024 * 1024,
-                stopStallSeconds, kafkaProperties, stack.hbaseSettings());
+                stopStallSeconds, 120, false, kafkaProperties, stack.hbaseSettings());
     }
 
     public void topics(String topic, int partitions, String dlq) throws Exception {

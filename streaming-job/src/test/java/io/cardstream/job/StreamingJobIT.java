@@ -149,27 +149,27 @@ class StreamingJobIT {
         FIXTURE.topics("present-tx", 1, "present-dlq");
         JobConfig missingDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "absent-dlq", 1000, 1000,
                 true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, Map.of(),
+                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingDlq).start())
                 .hasMessageContaining("dlq-topic").hasMessageContaining("absent-dlq");
         JobConfig missingTable = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "present-dlq", 1000, 1000,
                 true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:no_such_table", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, Map.of(),
+                "cardstream:no_such_table", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingTable).start())
                 .hasMessageContaining("tx-table").hasMessageContaining("schema create");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.bootstrapServers()))) {
-            TopicAdmin.createAndAwait(admin, "default-size-dlq", 1, (short) 1,
+            TopicAdmin.createAndAwait(admin, "tiny-dlq", 1, (short) 1, Map.of(Topics.MAX_MESSAGE_BYTES, "100000"),
                     Duration.ofSeconds(30));
         }
-        JobConfig tooSmallDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "default-size-dlq", 1000,
+        JobConfig tooSmallDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "tiny-dlq", 1000,
                 1000, true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, Map.of(),
+                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(tooSmallDlq).start())
                 .hasMessageContaining("dlq-topic").hasMessageContaining("max.message.bytes")
-                .hasMessageContaining("default-size-dlq");
+                .hasMessageContaining("tiny-dlq");
     }
 
     private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {

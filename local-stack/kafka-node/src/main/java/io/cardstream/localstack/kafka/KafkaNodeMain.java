@@ -123,6 +123,8 @@ public final class KafkaNodeMain {
         // the job's dead-letter transactions: 4 partitions of the state log start faster than the default 50
         p.setProperty("transaction.state.log.num.partitions", "4");
         p.setProperty("group.initial.rebalance.delay.ms", "0");
+        // a compacted topic is cleaned within seconds (the default waits 15 s between looks)
+        p.setProperty("log.cleaner.backoff.ms", "1000");
         p.setProperty("auto.create.topics.enable", "false");
         return p;
     }
