@@ -147,6 +147,22 @@ public record JobConfig(
         }
     }
 
+    /** This configuration with another {@code kafka-timeout-seconds}. */
+    public JobConfig withKafkaTimeoutSeconds(long seconds) {
+        return new JobConfig(bootstrapServers, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
+                backpressure, initialRate, minRate, startingOffsets, master, personTable, companyTable, txTable,
+                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, seconds,
+                resumeAfterDataLoss, kafkaProperties, hbaseProperties);
+    }
+
+    /** This configuration with another {@code resume-after-data-loss}. */
+    public JobConfig withResumeAfterDataLoss(boolean resume) {
+        return new JobConfig(bootstrapServers, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
+                backpressure, initialRate, minRate, startingOffsets, master, personTable, companyTable, txTable,
+                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, kafkaTimeoutSeconds,
+                resume, kafkaProperties, hbaseProperties);
+    }
+
     /** Whether the user chose to read records of open and aborted transactions (and so store aborted ones). */
     public boolean readsUncommitted() {
         return "read_uncommitted".equals(kafkaProperties.get("isolation.level"));

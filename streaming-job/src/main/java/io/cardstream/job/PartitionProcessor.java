@@ -104,7 +104,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
             } catch (KafkaException e) {
                 abandon(resources, source, deadLetters);
                 throw new IOException("Reading " + source + " [" + range.fromOffset() + ", " + range.untilOffset()
-                        + "), writing its dead letters (topic " + config.deadLetterTopic() + ") or committing its"
+                        + ") from Kafka at " + config.bootstrapServers() + ", writing its dead letters (topic " + config.deadLetterTopic() + ") or committing its"
                         + " offsets failed; nothing of this partition is committed.", e);
             } catch (Exception | Error e) {
                 abandon(resources, source, deadLetters);

@@ -226,8 +226,59 @@ public final class StreamingJob implements AutoCloseable {
             }
         });
         context.start();
+        daemon("cardstream-kafka-watch", this::watchKafka);
         LOG.info("The job started: topic {}, group {}, {} ms batches, master {}.", config.topic(), config.groupId(),
                 config.batchIntervalMs(), context.sparkContext().master());
+    }
+
+    /**
+     * While the job runs: when no batch has finished for two intervals and a few seconds, asks Kafka for its brokers
+     * every second; when it has not answered for {@code kafka-timeout-seconds}, fails the job naming the brokers, so
+     * a job cut off from Kafka does not wait for ever in a batch's generation (the dashboard shows the stall from its
+     * first seconds: no new batch).
+     */
+    private void watchKafka() {
+        Map<String, Object> props = new HashMap<>(consumerProperties());
+        props.keySet().retainAll(AdminClientConfig.configNames());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5_000);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        long stallNanos = TimeUnit.MILLISECONDS.toNanos(2 * config.batchIntervalMs() + 5_000);
+        long timeoutNanos = TimeUnit.SECONDS.toNanos(config.kafkaTimeoutSeconds());
+        try (Admin kafka = Admin.create(props)) {
+            long lastAnswer = System.nanoTime();
+            while (!stopping()) {
+                TimeUnit.SECONDS.sleep(1);
+                long now = System.nanoTime();
+                if (now - lastBatchFinished < stallNanos) {
+                    lastAnswer = now;
+                    continue;
+                }
+                try {
+                    kafka.describeCluster().nodes().get(5, TimeUnit.SECONDS);
+                    lastAnswer = System.nanoTime();
+                } catch (ExecutionException | TimeoutException | KafkaException e) {
+                    if (System.nanoTime() - lastAnswer > timeoutNanos) {
+                        failForKafka(e);
+                        return;
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.warn("The watch on Kafka's brokers ended: {}", e.toString());
+        }
+    }
+
+    private void failForKafka(Exception cause) {
+        IllegalStateException e = new IllegalStateException("Kafka at " + config.bootstrapServers() + " could not be"
+                + " reached for " + config.kafkaTimeoutSeconds() + " s (kafka-timeout-seconds) and no batch finished"
+                + " meanwhile; the job stops. Nothing after the last committed offsets was committed: a restart"
+                + " resumes there. Last error: " + cause, cause);
+        if (failure.compareAndSet(null, e)) {
+            LOG.error(e.getMessage());
+            stop(false);
+        }
     }
 
     private void checkTopicsAndTables() throws IOException {

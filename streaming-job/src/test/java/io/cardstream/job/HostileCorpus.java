@@ -161,8 +161,13 @@ final class HostileCorpus {
             String txId = nextTxId("inj") + injection.substring(0, Math.min(injection.length(), 40));
             boolean asPerson = i % 2 == 0;
             String p = asPerson ? injection : person();
-            valid("injection-in-ids", txId, p, json(txId, p, asPerson ? company() : injection, "7.77", "GBP",
-                    eventTime));
+            String record = json(txId, p, asPerson ? company() : injection, "7.77", "GBP", eventTime);
+            if (injection.chars().anyMatch(Character::isISOControl)) {
+                // an id with a control character (an ANSI escape) breaks the contract
+                invalid("control-chars-in-ids", utf8(record));
+            } else {
+                valid("injection-in-ids", txId, p, record);
+            }
         }
         for (int i = 0; i < 1_000; i++) {
             // persons 0..INJECTIONS.size()-1 get hostile names in HBase (HostileInputIT renames them)

@@ -137,6 +137,45 @@ class KafkaRestartIT {
         }
     }
 
+    /**
+     * The broker dies and does not come back: the job does not wait for ever. Once no batch has finished and the
+     * brokers have not answered for kafka-timeout-seconds, it fails, naming the brokers it could not reach.
+     */
+    @Test
+    void aBrokerThatStaysDownFailsTheJobAfterTheTimeoutNamingTheBrokers() throws Exception {
+        System.setProperty("spark.ui.enabled", "false");
+        String topic = "broker-gone-tx";
+        String dlq = "broker-gone-dlq";
+        String group = "broker-gone-group";
+        fixture.schemaAndDimensions(5_000, 500);
+        fixture.topics(topic, PARTITIONS, dlq);
+        GeneratorConfig generator = new GeneratorConfig(4444, 5_000, 500, 0.8, 0.01, 0.01);
+        assertThat(fixture.produce(topic, generator, 2_000, 20_000).acked()).isEqualTo(2_000);
+        JobConfig config = fixture.jobConfig(topic, group, dlq, 1000, 10_000, 10_000, 60).withKafkaTimeoutSeconds(10);
+        StreamingJob job = new StreamingJob(config);
+        job.start();
+        try {
+            fixture.awaitCommittedToLogEnd(group, topic, PARTITIONS, Duration.ofSeconds(120),
+                    () -> job.failure() == null);
+            STACK.stack().stop(LocalStack.KAFKA, true);
+            long down = System.nanoTime();
+            long deadline = down + TimeUnit.SECONDS.toNanos(90);
+            while (job.failure() == null) {
+                assertThat(System.nanoTime()).as("the job failed within 90 s of the broker's death").isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(250);
+            }
+            long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down);
+            LOG.info("With the broker gone, the job failed after {} ms: {}", tookMs, job.failure().getMessage());
+            assertThat(tookMs).as("it waited out kafka-timeout-seconds first").isGreaterThanOrEqualTo(10_000);
+            assertThat(job.failure()).hasMessageContaining(STACK.bootstrapServers())
+                    .hasMessageContaining("kafka-timeout-seconds");
+            assertThat(job.stopping()).as("the job stopped itself").isTrue();
+        } finally {
+            job.stop(false);
+            STACK.stack().start(LocalStack.KAFKA);
+        }
+    }
+
     private long committedTotal() throws Exception {
         return fixture.committedTotal(GROUP);
     }

@@ -9,22 +9,28 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TopicAdmin;
+import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
+import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -170,6 +176,71 @@ class StreamingJobIT {
         assertThatThrownBy(() -> new StreamingJob(tooSmallDlq).start())
                 .hasMessageContaining("dlq-topic").hasMessageContaining("max.message.bytes")
                 .hasMessageContaining("tiny-dlq");
+    }
+
+    @Test
+    void refusesSettingsThatWouldBreakTheGuaranteeNamingThem() {
+        JobConfig base = FIXTURE.jobConfig("present-tx", "g", "present-dlq", 1000, 1000, 1000, 60);
+        for (String[] setting : new String[][] {{"enable.auto.commit", "true"}, {"group.id", "other"},
+            {"auto.offset.reset", "latest"}, {"bootstrap.servers", "elsewhere:9092"}, {"acks", "1"},
+            {"enable.idempotence", "false"}, {"transactional.id", "mine"}, {"isolation.level", "dirty"},
+            {"value.deserializer", "x"}}) {
+            assertThatThrownBy(() -> FIXTURE.jobConfig("present-tx", "g", "present-dlq", 1000, 1000, 1000, 60, 30,
+                    Map.of(setting[0], setting[1])))
+                    .as("kafka-prop %s", setting[0]).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("Invalid setting kafka-prop " + setting[0] + ":");
+        }
+        System.setProperty("spark.streaming.concurrentJobs", "2");
+        try {
+            assertThatThrownBy(() -> new StreamingJob(base).start())
+                    .hasMessageStartingWith("Invalid setting spark.streaming.concurrentJobs:");
+        } finally {
+            System.clearProperty("spark.streaming.concurrentJobs");
+        }
+    }
+
+    /**
+     * Records deleted before the job read them (the job was down longer than the retention): the start fails naming
+     * the lost range per partition; with resume-after-data-loss it resumes from the log start and stores what is left.
+     */
+    @Test
+    void aCommittedOffsetBelowTheLogStartFailsTheStartUnlessTheLossIsAccepted() throws Exception {
+        String topic = "retention-tx";
+        String dlq = "retention-dlq";
+        String group = "retention-group";
+        FIXTURE.topics(topic, 2, dlq);
+        GeneratorConfig generatorConfig = new GeneratorConfig(7_777, PERSONS, COMPANIES, 0.8, 0, 0);
+        FIXTURE.produce(topic, generatorConfig, 1_000, 20_000);
+        TopicPartition p0 = new TopicPartition(topic, 0);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.bootstrapServers()))) {
+            admin.alterConsumerGroupOffsets(group, Map.of(p0, new OffsetAndMetadata(10),
+                    new TopicPartition(topic, 1), new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
+            admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(100))).all().get(30, TimeUnit.SECONDS);
+        }
+        JobConfig config = FIXTURE.jobConfig(topic, group, dlq, 1000, 50_000, 20_000, 60);
+        assertThatThrownBy(() -> new StreamingJob(config).start())
+                .hasMessageContaining("group " + group).hasMessageContaining("partition 0: offsets 10 to 99 (90 records)")
+                .hasMessageNotContaining("partition 1").hasMessageContaining("resume-after-data-loss");
+
+        StreamingJob job = new StreamingJob(config.withResumeAfterDataLoss(true));
+        boolean passed = false;
+        try {
+            job.start();
+            FIXTURE.awaitCommittedToLogEnd(group, topic, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+            passed = true;
+        } finally {
+            job.stop(passed);
+        }
+        TransactionGenerator generator = new TransactionGenerator(generatorConfig);
+        int stored = 0;
+        try (Connection c = ConnectionFactory.createConnection(FIXTURE.hbase());
+             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+            for (int i = 0; i < 1_000; i++) {
+                String txId = generator.generate(i).transaction().txId();
+                stored += table.exists(new Get(Bytes.toBytes(RowKeys.txEnriched(txId)))) ? 1 : 0;
+            }
+        }
+        assertThat(stored).as("rows of the records left").isEqualTo(1_000 - 100);
     }
 
     private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {
