@@ -37,7 +37,6 @@ final class ExecutorResources {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExecutorResources.class);
     private static final int CLOSE_PRIORITY = 10;
-    private static final int DEAD_LETTER_MAX_REQUEST_BYTES = 16 * 1024 * 1024;
     /** Records a reader's poll returns at most, unless {@code max.poll.records} is set: 100 records of 1 MB each. */
     static final int READER_MAX_POLL_RECORDS = 100;
     private static ExecutorResources instance;
@@ -154,14 +153,13 @@ final class ExecutorResources {
                 || k.endsWith(".deserializer") || k.startsWith("max.poll") || k.startsWith("fetch.")
                 || k.equals("isolation.level"));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "cardstream-job-dlq");
+        // acks and idempotence are what a transaction needs (JobConfig refuses other values); the rest are defaults
+        props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "cardstream-job-dlq");
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        // a dead letter is its record plus headers: larger than anything the input topic takes. The topic's own
-        // max.message.bytes is the limit that matters (the job checks it at start), not the client's 1 MiB default.
-        props.putIfAbsent(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(DEAD_LETTER_MAX_REQUEST_BYTES));
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
+        // a dead letter is bounded (DeadLetters, 304 KiB at most): the client's default max.request.size, 1 MiB, takes it
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(config, source));
         // a transaction lasts one partition's processing; the broker's default ceiling is 15 minutes
         props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(10 * 60 * 1000));
@@ -183,7 +181,7 @@ final class ExecutorResources {
                 || k.startsWith("enable.idempotence") || k.startsWith("compression.") || k.startsWith("max.request")
                 || k.startsWith("auto.offset"));
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "cardstream-job-reader");
+        props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "cardstream-job-reader");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -125,9 +125,17 @@ function showMetrics(rows) {
   const lastMinute = rows.filter(r => r.batchTime > minuteAgo);
   text('dead-lettered', fmt.format(lastMinute.reduce((s, r) => s + r.deadLettered, 0)));
   text('missing-dims', fmt.format(lastMinute.reduce((s, r) => s + r.missingDims, 0)));
-  text('status-line', 'Batch of ' + timeOf(newest.batchTime) + ': ' + fmt.format(newest.records) + ' records, '
-    + fmt.format(newest.enriched) + ' stored, ' + fmt.format(newest.deadLettered) + ' dead-lettered, processed in '
-    + fmt.format(newest.processingMs) + ' ms.');
+  // a batch's row appears within about two intervals of its time; none for longer is a stall (the job waits on
+  // Kafka or HBase, or has stopped), said at once rather than left for the numbers to go stale
+  const silentMs = Date.now() - newest.batchTime - Math.max(0, newest.processingMs) - Math.max(0, newest.schedulingMs);
+  const stalled = silentMs > 3 * interval + 2000;
+  text('status-line', stalled
+    ? 'Stalled: no batch has completed for ' + fmt.format(Math.round(silentMs / 1000)) + ' s (the last was the batch of '
+      + timeOf(newest.batchTime) + '). The job is waiting on Kafka or HBase, or has stopped; it fails by itself once'
+      + ' Kafka has been unreachable for kafka-timeout-seconds.'
+    : 'Batch of ' + timeOf(newest.batchTime) + ': ' + fmt.format(newest.records) + ' records, '
+      + fmt.format(newest.enriched) + ' stored, ' + fmt.format(newest.deadLettered) + ' dead-lettered, processed in '
+      + fmt.format(newest.processingMs) + ' ms.').classList.toggle('warn', stalled);
 
   const chronological = rows.slice().reverse();
   const labels = chronological.map(r => timeOf(r.batchTime));
