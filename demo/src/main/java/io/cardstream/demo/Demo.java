@@ -169,17 +169,20 @@ final class Demo {
             job.stop(true);
             say("Reconciling what was produced with HBase and the dead-letter topic ...");
             Reconciliation r = new Reconciler(hbase, stack.bootstrapServers()).reconcile(summary.sent(),
-                    summary.acked(), generator::generate, TX_TABLE, Topics.DEAD_LETTER);
+                    summary.acked(), generator::generate, TX_TABLE, Schema.BATCH_METRICS.tableName(),
+                    Topics.DEAD_LETTER);
             printMemory();
             if (!drained) {
                 say("The job did not catch up within the drain time; the counts below are what was stored by then.");
             }
             if (r.reconciled()) {
-                say("Reconciled: all %,d valid transactions are stored once, and the %,d invalid ones are in %s.",
-                        r.valid(), r.deadLettered(), Topics.DEAD_LETTER);
+                say("Reconciled: all %,d valid transactions are stored once, and the %,d invalid ones are in %s;"
+                        + " %,d records repeated the txId of another.", r.valid(), r.deadLettered(), Topics.DEAD_LETTER,
+                        r.repeated());
             } else {
                 say("NOT reconciled: %,d valid transactions are missing from %s; produced %,d <> enriched %,d +"
-                        + " dead-lettered %,d.", r.missing(), TX_TABLE, r.produced(), r.enriched(), r.deadLettered());
+                        + " dead-lettered %,d + repeated %,d.", r.missing(), TX_TABLE, r.produced(), r.enriched(),
+                        r.deadLettered(), r.repeated());
             }
             out.println(r.summaryLine());
             out.flush();

@@ -13,6 +13,7 @@ import java.util.function.LongFunction;
 import io.cardstream.core.Topics;
 import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Get;
@@ -47,7 +48,7 @@ final class Reconciler {
 
     /** Reconciles records {@code 0..sent-1} of {@code generator}, of which Kafka acknowledged {@code acked}. */
     Reconciliation reconcile(long sent, long acked, LongFunction<GeneratedRecord> generator, TableName txTable,
-                             String deadLetterTopic) throws IOException {
+                             TableName metricsTable, String deadLetterTopic) throws IOException {
         long valid = 0;
         long missing = 0;
         try (Table table = hbase.getTable(txTable)) {
@@ -68,7 +69,22 @@ final class Reconciler {
                 missing += countAbsent(table.exists(gets));
             }
         }
-        return new Reconciliation(acked, valid, countRows(txTable), countDeadLetters(deadLetterTopic), missing);
+        return new Reconciliation(acked, valid, countRows(txTable), countDeadLetters(deadLetterTopic), missing,
+                sumRepeated(metricsTable));
+    }
+
+    /** The job's count of repeated txIds, over every batch in {@code batch_metrics}. */
+    long sumRepeated(TableName metricsTable) throws IOException {
+        byte[] family = Schema.BATCH_METRICS.familyBytes();
+        byte[] qualifier = Schema.BATCH_METRICS.column("repeated").qualifierBytes();
+        long sum = 0;
+        try (Table table = hbase.getTable(metricsTable);
+             ResultScanner scanner = table.getScanner(new Scan().addColumn(family, qualifier))) {
+            for (Result row : scanner) {
+                sum += Long.parseLong(new String(row.getValue(family, qualifier), StandardCharsets.UTF_8));
+            }
+        }
+        return sum;
     }
 
     long countRows(TableName tableName) throws IOException {

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class DemoIT {
 
     private static final Pattern SUMMARY = Pattern.compile(
-            "SUMMARY produced=(\\d+) enriched=(\\d+) dead_lettered=(\\d+) missing=(\\d+)");
+            "SUMMARY produced=(\\d+) enriched=(\\d+) dead_lettered=(\\d+) missing=(\\d+) repeated=(\\d+)");
 
     @Test
     void aTimedRunEndsWithAReconciledSummaryAndExitZero(@TempDir Path tmp) throws Exception {
@@ -33,6 +33,7 @@ class DemoIT {
             // 2,000/s after the ramp: 5 s each at 10, 25, 50 and 75 %, then 10 s at the full rate
             assertThat(produced).isBetween(34_000L, 36_500L);
             assertThat(Long.parseLong(m.group(4))).isZero();
+            assertThat(Long.parseLong(m.group(5))).as("the generator repeats no txId").isZero();
             assertThat(enriched + deadLettered).isEqualTo(produced);
             assertThat(deadLettered).as("1%% of the records are invalid").isBetween(produced / 200, produced / 50);
             assertThat(output).contains("cardstream demo is running.").contains("Dashboard   http://127.0.0.1:")

@@ -35,11 +35,14 @@ class DemoSettingsTest {
 
     @Test
     void summaryLineHasTheExactFormAndReconcilesOnlyWhenEverythingAddsUp() {
-        Reconciliation ok = new Reconciliation(1000, 990, 990, 10, 0);
-        assertThat(ok.summaryLine()).isEqualTo("SUMMARY produced=1000 enriched=990 dead_lettered=10 missing=0");
+        Reconciliation ok = new Reconciliation(1000, 990, 990, 10, 0, 0);
+        assertThat(ok.summaryLine())
+                .isEqualTo("SUMMARY produced=1000 enriched=990 dead_lettered=10 missing=0 repeated=0");
         assertThat(ok.reconciled()).isTrue();
-        assertThat(new Reconciliation(1000, 990, 989, 10, 1).reconciled()).isFalse();
-        assertThat(new Reconciliation(1000, 990, 990, 11, 0).reconciled()).isFalse();
+        assertThat(new Reconciliation(1000, 990, 989, 10, 1, 0).reconciled()).isFalse();
+        assertThat(new Reconciliation(1000, 990, 990, 11, 0, 0).reconciled()).isFalse();
+        // two records of one txId are one row
+        assertThat(new Reconciliation(1000, 990, 989, 10, 0, 1).reconciled()).isTrue();
     }
 
     @Test
