@@ -39,6 +39,20 @@ final class BatchListener implements StreamingListener {
         summaries.put(summary.batchTime(), summary);
     }
 
+    /**
+     * Writes the row of a batch that failed, for the partitions that committed before it did (Spark gives no
+     * processing figures for it: -1).
+     */
+    void writeFailed(BatchSummary s) {
+        summaries.remove(s.batchTime());
+        try (Table table = hbase.getTable(metricsTable)) {
+            table.put(MetricsRows.put(s, -1, -1));
+        } catch (IOException e) {
+            LOG.warn("The metrics row of failed batch {} could not be written to {}: {}", s.batchTime(), metricsTable,
+                    e.toString());
+        }
+    }
+
     @Override
     public void onBatchCompleted(StreamingListenerBatchCompleted completed) {
         BatchInfo info = completed.batchInfo();
@@ -59,7 +73,9 @@ final class BatchListener implements StreamingListener {
                 + " ms interval: the job is falling behind)" : "";
         TaskTimes t = s.taskTimes();
         String anomalies = (s.repeated() > 0 ? ", " + s.repeated() + " repeated txIds" : "")
-                + (s.boundedNames() > 0 ? ", " + s.boundedNames() + " over-long dimension names cut" : "");
+                + (s.boundedNames() > 0 ? ", " + s.boundedNames() + " over-long dimension names cut" : "")
+                + (s.committedBefore() > 0 ? ", " + s.committedBefore() + " partitions found committed by an earlier"
+                        + " attempt of their task" : "");
         LOG.info("Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions{}; processing {} ms,"
                         + " scheduling delay {} ms; its tasks {} ms in all: reading records {} ms, HBase writes {} ms,"
                         + " dimension lookups {} ms, Kafka transactions {} ms, decoding and the rest {} ms;"

@@ -17,7 +17,7 @@ import org.HdrHistogram.Histogram;
  * merges partition results directly.
  */
 public record BatchSummary(long batchTime, long records, long enriched, long deadLettered, long missingDims,
-                           long repeated, long boundedNames, long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, BigDecimal amountSum,
+                           long repeated, long boundedNames, long committedBefore, long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, BigDecimal amountSum,
                            List<PartitionResult.CompanyTotal> topCompanies, List<PartitionResult.SampleRow> sample,
                            PartitionResult.TaskTimes taskTimes) {
 
@@ -36,6 +36,7 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
         long missing = 0;
         long repeated = 0;
         long boundedNames = 0;
+        long committedBefore = 0;
         BigDecimal amount = BigDecimal.ZERO;
         Histogram latency = newHistogram();
         Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
@@ -48,6 +49,7 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
             missing += p.missingDims();
             repeated += p.repeated();
             boundedNames += p.boundedNames();
+            committedBefore += p.committedBefore();
             amount = amount.add(p.amountSum());
             latency.add(decode(p.latencyHistogram()));
             p.companies().forEach((id, total) -> companies.merge(id, total, PartitionResult.CompanyTotal::plus));
@@ -63,7 +65,7 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
                 sample.size()));
         boolean none = latency.getTotalCount() == 0;
         return new BatchSummary(batchTime, records, enriched, deadLettered, missing, repeated, boundedNames,
-                none ? 0 : latency.getValueAtPercentile(50), none ? 0 : latency.getValueAtPercentile(99),
+                committedBefore, none ? 0 : latency.getValueAtPercentile(50), none ? 0 : latency.getValueAtPercentile(99),
                 none ? 0 : latency.getMaxValue(), amount, top, lastRows, times);
     }
 

@@ -170,7 +170,8 @@ final class ExecutorResources {
 
     /**
      * The properties of the consumers that read ranges in the tasks: assigned, never a group member (the driver's
-     * consumer holds the group; offsets are committed in the dead-letter transactions), {@code read_committed}
+     * consumer holds the group; offsets are committed in the dead-letter transactions) though they read its
+     * committed offsets, {@code read_committed}
      * unless the user set otherwise, no automatic reset (a range that is gone fails its batch), and at most
      * {@value #READER_MAX_POLL_RECORDS} records a poll unless set, which bounds what a task holds at once.
      */
@@ -184,6 +185,8 @@ final class ExecutorResources {
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "cardstream-job-reader");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
+        // to read the group's committed offsets (an attempt checks them); assigned, so it never joins the group
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, config.groupId());
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, Integer.toString(READER_MAX_POLL_RECORDS));
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -219,33 +222,41 @@ final class ExecutorResources {
     }
 
     /**
-     * The dead-letter producer of input partition {@code source}, its transactions initialised (which fences a
-     * producer of the same partition in a killed or stale JVM and aborts its open transaction).
+     * An idle dead-letter producer of input partition {@code source}, or a new one, its transactions initialised
+     * (which fences every older producer of the partition, in this JVM or another, and aborts its open transaction).
+     * A task has its producer to itself until it gives it back ({@link #giveBackDeadLetters}) or closes it
+     * ({@link #closeDeadLetters}): two attempts of one range never share a transaction.
      */
-    Producer<byte[], byte[]> deadLetters(TopicPartition source) {
-        return deadLetters.computeIfAbsent(source, tp -> {
-            Producer<byte[], byte[]> producer = new KafkaProducer<>(deadLetterProducerProperties(config, tp));
-            try {
-                producer.initTransactions();
-            } catch (RuntimeException e) {
-                producer.close(Duration.ZERO);
-                throw e;
-            }
-            LOG.info("The dead-letter producer of {} is ready (transactional id {}).", tp,
-                    transactionalId(config, tp));
-            return producer;
-        });
+    Producer<byte[], byte[]> takeDeadLetters(TopicPartition source) {
+        Producer<byte[], byte[]> idle = deadLetters.remove(source);
+        if (idle != null) {
+            return idle;
+        }
+        Producer<byte[], byte[]> producer = new KafkaProducer<>(deadLetterProducerProperties(config, source));
+        try {
+            producer.initTransactions();
+        } catch (RuntimeException e) {
+            producer.close(Duration.ZERO);
+            throw e;
+        }
+        LOG.info("The dead-letter producer of {} is ready (transactional id {}).", source,
+                transactionalId(config, source));
+        return producer;
+    }
+
+    /** Gives back a producer whose transaction ended (committed or aborted), for the partition's next range. */
+    void giveBackDeadLetters(TopicPartition source, Producer<byte[], byte[]> producer) {
+        if (retiredNow() || deadLetters.putIfAbsent(source, producer) != null) {
+            producer.close(Duration.ZERO);
+        }
     }
 
     /**
-     * Closes and forgets the dead-letter producer of {@code source} after a failed transaction: a fenced or failed
-     * transactional producer cannot be used again, and the next task makes a new one.
+     * Closes a producer after a failed transaction: a fenced or failed transactional producer cannot be used again,
+     * and the next task makes a new one.
      */
-    void discardDeadLetters(TopicPartition source) {
-        Producer<byte[], byte[]> producer = deadLetters.remove(source);
-        if (producer != null) {
-            producer.close(Duration.ZERO);
-        }
+    static void closeDeadLetters(Producer<byte[], byte[]> producer) {
+        producer.close(Duration.ZERO);
     }
 
     DimensionCache dimensions() {

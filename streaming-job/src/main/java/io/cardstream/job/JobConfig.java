@@ -155,6 +155,14 @@ public record JobConfig(
                 resumeAfterDataLoss, kafkaProperties, hbaseProperties);
     }
 
+    /** This configuration with another Spark master (used when spark-submit sets none). */
+    public JobConfig withMaster(String sparkMaster) {
+        return new JobConfig(bootstrapServers, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
+                backpressure, initialRate, minRate, startingOffsets, sparkMaster, personTable, companyTable, txTable,
+                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, kafkaTimeoutSeconds,
+                resumeAfterDataLoss, kafkaProperties, hbaseProperties);
+    }
+
     /** This configuration with another {@code resume-after-data-loss}. */
     public JobConfig withResumeAfterDataLoss(boolean resume) {
         return new JobConfig(bootstrapServers, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,

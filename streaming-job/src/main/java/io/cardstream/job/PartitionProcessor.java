@@ -1,8 +1,8 @@
 package io.cardstream.job;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.math.BigDecimal;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -30,6 +30,8 @@ import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.spark.TaskContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.streaming.kafka010.OffsetRange;
 import org.slf4j.Logger;
@@ -52,6 +54,8 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
     private static final Logger LOG = LoggerFactory.getLogger(PartitionProcessor.class);
     static final int CHUNK = 5_000;
     static final int SAMPLE = 20;
+    /** How long a claim first waits for a transaction that holds the partition's committed offset to end. */
+    private static final Duration STABLE_OFFSET_WAIT = Duration.ofSeconds(15);
 
     private final JobConfig config;
     private final long batchTime;
@@ -66,7 +70,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
     public Iterator<PartitionResult> call(Iterator<OffsetRange> ranges) throws Exception {
         OffsetRange range = ranges.next();
         if (range.count() == 0) {
-            return List.of(new PartitionResult(0, 0, 0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
+            return List.of(new PartitionResult(0, 0, 0, 0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
                     BigDecimal.ZERO, Map.of(), List.of(), PartitionResult.TaskTimes.NONE)).iterator();
         }
         ExecutorResources resources = ExecutorResources.acquire(config);
@@ -84,7 +88,13 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
         Consumer<byte[], byte[]> reader = resources.takeReader(source);
         boolean readerHealthy = false;
         try {
-            Producer<byte[], byte[]> deadLetters = begin(resources, range);
+            Claim claim = claim(resources, reader, range);
+            if (claim.committedBefore != null) {
+                readerHealthy = true;
+                return List.of(claim.committedBefore).iterator();
+            }
+            Producer<byte[], byte[]> deadLetters = claim.producer;
+            PartitionResult committed;
             try {
                 Stopwatches watches = new Stopwatches();
                 watches.kafka += System.nanoTime() - started;
@@ -92,58 +102,104 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                         Duration.ofSeconds(config.kafkaTimeoutSeconds()));
                 PartitionResult result = process(records, resources, deadLetters, watches);
                 readerHealthy = true;
-                // this partition's dead letters and the offset after its range, in one transaction: both or
-                // neither, so a replay after a crash neither loses nor repeats a dead letter
+                Faults.at(Faults.Step.AFTER_DEAD_LETTERS, source, batchTime);
+                // whatever could fail on the way to the driver fails here, before the commit
+                PartitionResult.Wire.check(result);
+                // this partition's dead letters and the offset after its range, with the range's counts as its
+                // metadata, in one transaction: all or nothing, so a replay neither loses nor repeats a dead letter
                 long committing = System.nanoTime();
-                deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.untilOffset())),
-                        new ConsumerGroupMetadata(config.groupId()));
+                deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.untilOffset(),
+                        result.commitMetadata())), new ConsumerGroupMetadata(config.groupId()));
                 deadLetters.commitTransaction();
                 long done = System.nanoTime();
                 watches.kafka += done - committing;
-                return List.of(result.withTimes(watches.times(done - started))).iterator();
+                committed = result.withTimes(watches.times(done - started));
             } catch (KafkaException e) {
-                abandon(resources, source, deadLetters);
+                abandon(source, deadLetters);
                 throw new IOException("Reading " + source + " [" + range.fromOffset() + ", " + range.untilOffset()
-                        + ") from Kafka at " + config.bootstrapServers() + ", writing its dead letters (topic " + config.deadLetterTopic() + ") or committing its"
-                        + " offsets failed; nothing of this partition is committed.", e);
+                        + ") from Kafka at " + config.bootstrapServers() + ", writing its dead letters (topic "
+                        + config.deadLetterTopic() + ") or committing its offsets failed; nothing of this partition is"
+                        + " committed.", e);
             } catch (Exception | Error e) {
-                abandon(resources, source, deadLetters);
+                abandon(source, deadLetters);
                 throw e;
             }
+            resources.giveBackDeadLetters(source, deadLetters);
+            Faults.at(Faults.Step.AFTER_COMMIT, source, batchTime);
+            return List.of(committed).iterator();
         } finally {
             resources.giveBack(source, reader, readerHealthy);
         }
     }
 
+    /** A claimed range: the producer whose transaction holds it, or the result of the attempt that committed it. */
+    private record Claim(Producer<byte[], byte[]> producer, PartitionResult committedBefore) {
+    }
+
     /**
-     * Begins the partition's transaction and claims it at once: the offset where the range starts goes into the
-     * transaction (the one at its end replaces it), which asks the broker before any record is read. A producer that
-     * another executor's has fenced since its last batch here (the partition moved, and came back) fails that claim;
-     * it is then replaced, once, by a new one, which in turn fences the other.
+     * Claims the range for this attempt, or finds it committed. The attempt takes a dead-letter producer of its own
+     * (a new one fences every older producer of the partition: only the newest can commit), then reads the group's
+     * committed offset, waiting out any transaction that holds one (stable offsets, read_committed). At the range's
+     * end or past it, an earlier attempt (a retry's predecessor, a speculative twin, a zombie) committed it: this
+     * attempt does nothing and reports that attempt's counts from the offset's metadata. At the range's start (or none
+     * yet), it begins the transaction and puts the start offset into it, which asks the broker at once. Anything else
+     * means another writer of the group's offsets, and fails the task. A producer fenced since its last use here (the
+     * partition ran on another executor meanwhile) is replaced once, and the offset read again.
      */
-    private Producer<byte[], byte[]> begin(ExecutorResources resources, OffsetRange range) {
+    private Claim claim(ExecutorResources resources, Consumer<byte[], byte[]> reader, OffsetRange range) {
         TopicPartition source = range.topicPartition();
         for (int attempt = 1; ; attempt++) {
-            Producer<byte[], byte[]> deadLetters = resources.deadLetters(source);
+            Producer<byte[], byte[]> deadLetters = resources.takeDeadLetters(source);
+            OffsetAndMetadata committed;
+            try {
+                committed = reader.committed(Set.of(source), attempt == 1 ? STABLE_OFFSET_WAIT
+                        : Duration.ofSeconds(config.kafkaTimeoutSeconds())).get(source);
+            } catch (TimeoutException e) {
+                // a transaction holds the offset and does not end: a lost executor's, whose producer is older
+                // than a new one, which aborts it
+                ExecutorResources.closeDeadLetters(deadLetters);
+                if (attempt == 2) {
+                    throw e;
+                }
+                LOG.info("The committed offset of {} stayed held by an open transaction for {} s; making a new"
+                        + " dead-letter producer, which aborts it.", source, STABLE_OFFSET_WAIT.toSeconds());
+                continue;
+            } catch (RuntimeException e) {
+                resources.giveBackDeadLetters(source, deadLetters);
+                throw e;
+            }
+            if (committed != null && committed.offset() >= range.untilOffset()) {
+                resources.giveBackDeadLetters(source, deadLetters);
+                LOG.info("Attempt {} of the task for {} [{}, {}) found the range committed (offset {}) by an earlier"
+                        + " attempt; it does nothing.", TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber(),
+                        source, range.fromOffset(), range.untilOffset(), committed.offset());
+                return new Claim(null, PartitionResult.committedBefore(committed.metadata()));
+            }
+            if (committed != null && committed.offset() != range.fromOffset()) {
+                resources.giveBackDeadLetters(source, deadLetters);
+                throw new IllegalStateException("The committed offset of " + source + " for group " + config.groupId()
+                        + " is " + committed.offset() + ", neither the start (" + range.fromOffset() + ") nor past the"
+                        + " end (" + range.untilOffset() + ") of this batch's range: something else commits offsets"
+                        + " of this group. Nothing of this range is committed.");
+            }
             try {
                 deadLetters.beginTransaction();
                 deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.fromOffset())),
                         new ConsumerGroupMetadata(config.groupId()));
-                return deadLetters;
+                return new Claim(deadLetters, null);
             } catch (KafkaException e) {
-                abandon(resources, source, deadLetters);
+                abandon(source, deadLetters);
                 if (attempt == 2) {
                     throw e;
                 }
                 LOG.info("The dead-letter producer of {} could not begin its transaction ({}), fenced by another"
-                        + " executor's since its last batch here; making a new one.", source, e.toString());
+                        + " since its last batch here; making a new one.", source, e.toString());
             }
         }
     }
 
-    /** Aborts the partition's transaction, if the producer still can, and drops the producer. */
-    private static void abandon(ExecutorResources resources, TopicPartition source,
-            Producer<byte[], byte[]> deadLetters) {
+    /** Aborts the partition's transaction, if the producer still can, and closes the producer. */
+    private static void abandon(TopicPartition source, Producer<byte[], byte[]> deadLetters) {
         try {
             deadLetters.abortTransaction();
         } catch (ProducerFencedException e) {
@@ -152,10 +208,10 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
             LOG.warn("Aborting the dead-letter transaction of {} failed ({}); the next producer of the partition"
                     + " aborts it.", source, e.toString());
         }
-        resources.discardDeadLetters(source);
+        ExecutorResources.closeDeadLetters(deadLetters);
     }
 
-    private PartitionResult process(Iterator<ConsumerRecord<byte[], byte[]>> records, ExecutorResources resources,
+    private PartitionResult process(RangeReader records, ExecutorResources resources,
             Producer<byte[], byte[]> deadLetters, Stopwatches watches) throws IOException {
         TransactionCodec codec = TransactionCodec.create();
         Histogram latency = BatchSummary.newHistogram();
@@ -226,9 +282,11 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                     }
                     written.add(e);
                 }
+                Faults.at(Faults.Step.BEFORE_FLUSH, records.partition(), batchTime);
                 long flushing = System.nanoTime();
                 mutator.flush();
                 watches.hbaseWrite += System.nanoTime() - flushing;
+                Faults.at(Faults.Step.AFTER_FLUSH, records.partition(), batchTime);
                 long writtenAt = System.currentTimeMillis();
                 for (EnrichedTransaction e : written) {
                     Transaction tx = e.transaction();
@@ -256,7 +314,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 e.transaction().txId(), e.personName(), e.companyName(), e.transaction().amount().toPlainString(),
                 e.transaction().currency(), e.transaction().eventTime(), e.processedTime(), e.status().name()))
                 .toList();
-        return new PartitionResult(count, enriched, deadLettered, missing, repeated, boundedNames,
+        return new PartitionResult(count, enriched, deadLettered, missing, repeated, boundedNames, 0,
                 BatchSummary.encode(latency), amountSum, totals, sample, PartitionResult.TaskTimes.NONE);
     }
 

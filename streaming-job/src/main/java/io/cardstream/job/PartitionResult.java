@@ -4,6 +4,8 @@ import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
 import java.io.ObjectOutput;
+import java.io.ObjectOutputStream;
+import java.io.OutputStream;
 import java.io.Serial;
 import java.io.Serializable;
 import java.math.BigDecimal;
@@ -24,6 +26,8 @@ import java.util.Map;
  * @param missingDims   written transactions with a person or company not found
  * @param repeated      valid transactions whose txId an earlier record of the same range had (repeats)
  * @param boundedNames  dimension names the lookups cut to their limit
+ * @param committedBefore 1 when this attempt found its range committed by an earlier attempt (a retry or a
+ *                      speculative copy) and did nothing: its counts are that attempt's, from the commit's metadata
  * @param latencyHistogram compressed HdrHistogram of event time to written, in milliseconds
  * @param amountSum     sum of the written amounts
  * @param companies     per company id: name and amount total
@@ -31,7 +35,7 @@ import java.util.Map;
  * @param times         where the partition's task spent its time
  */
 public record PartitionResult(long records, long enriched, long deadLettered, long missingDims, long repeated,
-                              long boundedNames, byte[] latencyHistogram, BigDecimal amountSum, Map<String, CompanyTotal> companies,
+                              long boundedNames, long committedBefore, byte[] latencyHistogram, BigDecimal amountSum, Map<String, CompanyTotal> companies,
                               List<SampleRow> sample, TaskTimes times) implements Serializable {
 
     private static final long serialVersionUID = 1L;
@@ -39,7 +43,50 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
     /** This result with the task's times, known only once its transaction has committed. */
     PartitionResult withTimes(TaskTimes taskTimes) {
         return new PartitionResult(records, enriched, deadLettered, missingDims, repeated, boundedNames,
-                latencyHistogram, amountSum, companies, sample, taskTimes);
+                committedBefore, latencyHistogram, amountSum, companies, sample, taskTimes);
+    }
+
+    /** The version tag of {@link #commitMetadata()}. */
+    static final String METADATA_TAG = "cardstream/1";
+
+    /**
+     * This range's counts, for the metadata of its committed offset (a few dozen bytes, under Kafka's 4,096 limit):
+     * committed in the same transaction as the offset, so an attempt that finds the range committed can report what
+     * the committing attempt did, and a driver whose batch failed can tell what its committed partitions did.
+     */
+    String commitMetadata() {
+        return METADATA_TAG + " records=" + records + " enriched=" + enriched + " dead_lettered=" + deadLettered
+                + " missing_dims=" + missingDims + " repeated=" + repeated + " bounded_names=" + boundedNames
+                + " amount=" + amountSum.toPlainString();
+    }
+
+    /**
+     * The result of a range an earlier attempt committed, from its offset's {@link #commitMetadata()}; counts 0
+     * when the metadata is not the job's. The latency histogram, companies and sample are not in it: empty.
+     */
+    static PartitionResult committedBefore(String metadata) {
+        Map<String, String> fields = new HashMap<>();
+        if (metadata != null && metadata.startsWith(METADATA_TAG + " ")) {
+            for (String field : metadata.substring(METADATA_TAG.length() + 1).split(" ")) {
+                int eq = field.indexOf('=');
+                if (eq > 0) {
+                    fields.put(field.substring(0, eq), field.substring(eq + 1));
+                }
+            }
+        }
+        try {
+            return new PartitionResult(count(fields, "records"), count(fields, "enriched"),
+                    count(fields, "dead_lettered"), count(fields, "missing_dims"), count(fields, "repeated"),
+                    count(fields, "bounded_names"), 1, BatchSummary.encode(BatchSummary.newHistogram()),
+                    new BigDecimal(fields.getOrDefault("amount", "0")), Map.of(), List.of(), TaskTimes.NONE);
+        } catch (NumberFormatException e) {
+            return new PartitionResult(0, 0, 0, 0, 0, 0, 1, BatchSummary.encode(BatchSummary.newHistogram()),
+                    BigDecimal.ZERO, Map.of(), List.of(), TaskTimes.NONE);
+        }
+    }
+
+    private static long count(Map<String, String> fields, String key) {
+        return Long.parseLong(fields.getOrDefault(key, "0"));
     }
 
     /**
@@ -125,8 +172,27 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
             this.result = result;
         }
 
+        /**
+         * Writes {@code result} as Spark will send it, so that anything data could make fail fails before the
+         * partition commits, not after.
+         */
+        static void check(PartitionResult result) throws IOException {
+            CHECKING.set(true);
+            try (ObjectOutputStream out = new ObjectOutputStream(OutputStream.nullOutputStream())) {
+                out.writeObject(result);
+            } finally {
+                CHECKING.remove();
+            }
+        }
+
+        /** Set while {@link #check} writes: the test hook's SERIALIZING fault is for Spark's own write only. */
+        private static final ThreadLocal<Boolean> CHECKING = new ThreadLocal<>();
+
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
+            if (CHECKING.get() == null && result.records > 0) {
+                Faults.at(Faults.Step.SERIALIZING, null, 0);
+            }
             PartitionResult r = result;
             out.writeLong(r.records);
             out.writeLong(r.enriched);
@@ -134,6 +200,7 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
             out.writeLong(r.missingDims);
             out.writeLong(r.repeated);
             out.writeLong(r.boundedNames);
+            out.writeLong(r.committedBefore);
             out.writeInt(r.latencyHistogram.length);
             out.write(r.latencyHistogram);
             writeDecimal(out, r.amountSum);
@@ -170,6 +237,7 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
             long missing = in.readLong();
             long repeated = in.readLong();
             long boundedNames = in.readLong();
+            long committedBefore = in.readLong();
             byte[] histogram = new byte[in.readInt()];
             in.readFully(histogram);
             BigDecimal amountSum = readDecimal(in);
@@ -186,8 +254,8 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
                         in.readLong(), in.readLong(), readString(in)));
             }
             TaskTimes times = new TaskTimes(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
-            result = new PartitionResult(records, enriched, deadLettered, missing, repeated, boundedNames, histogram,
-                    amountSum, companies, List.copyOf(sample), times);
+            result = new PartitionResult(records, enriched, deadLettered, missing, repeated, boundedNames,
+                    committedBefore, histogram, amountSum, companies, List.copyOf(sample), times);
         }
 
         @Serial

@@ -86,6 +86,10 @@ final class RangeReader implements Iterator<ConsumerRecord<byte[], byte[]>> {
         }
     }
 
+    TopicPartition partition() {
+        return partition;
+    }
+
     private void finish() {
         done = true;
         polled = Collections.emptyIterator();

@@ -3,7 +3,6 @@ package io.cardstream.job;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -25,6 +24,7 @@ import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -37,8 +37,11 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.spark.Partition;
 import org.apache.spark.SparkConf;
+import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.rdd.RDD;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
 import org.apache.spark.streaming.api.java.JavaStreamingContext;
@@ -51,6 +54,11 @@ import org.apache.spark.streaming.kafka010.OffsetRange;
 import org.apache.spark.streaming.scheduler.StreamingListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+import scala.collection.JavaConverters;
+import scala.collection.Seq;
+import scala.reflect.ClassTag;
+import scala.reflect.ClassTag$;
 
 /**
  * The DStream job of DESIGN.md: a direct Kafka stream cut into micro-batches; per partition, decode, dead-letter,
@@ -175,6 +183,7 @@ public final class StreamingJob implements AutoCloseable {
                 config.batchIntervalMs());
         context = new JavaStreamingContext(sparkConf, Durations.milliseconds(config.batchIntervalMs()));
         context.addStreamingListener(listener);
+        context.sparkContext().sc().addSparkListener(new AttemptListener());
         extraListeners.forEach(context::addStreamingListener);
         JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(context,
                 LocationStrategies.PreferConsistent(),
@@ -202,8 +211,7 @@ public final class StreamingJob implements AutoCloseable {
                 // the tasks read their ranges themselves (RangeReader), not through the Kafka RDD: Spark's reader
                 // fails on ranges that end on a transaction marker. Each partition commits its own offsets with its
                 // dead letters (PartitionProcessor).
-                List<PartitionResult> results = JavaSparkContext.fromSparkContext(rdd.context())
-                        .parallelize(Arrays.asList(ranges), ranges.length)
+                List<PartitionResult> results = placedAsKafkaRdd(rdd.rdd(), ranges)
                         .mapPartitions(new PartitionProcessor(config, time.milliseconds())).collect();
                 BatchSummary summary = BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES,
                         PartitionProcessor.SAMPLE);
@@ -220,8 +228,7 @@ public final class StreamingJob implements AutoCloseable {
                 // a failed task arrives as SparkException, which Java sees as checked: catch all, or later batches
                 // would run and commit past the failed one
                 failure.compareAndSet(null, e);
-                LOG.error("Batch {} failed; its failed partitions committed nothing, and the job stops: {}",
-                        time.milliseconds(), e.toString());
+                reportFailedBatch(time.milliseconds(), ranges, listener, e);
                 throw e;
             }
         });
@@ -279,6 +286,66 @@ public final class StreamingJob implements AutoCloseable {
             LOG.error(e.getMessage());
             stop(false);
         }
+    }
+
+    /**
+     * Says which partitions of a failed batch committed (Spark returns no result of a failed job, not even of its
+     * tasks that succeeded): the group's stable committed offsets tell, and their metadata carries each committed
+     * range's counts, which go into the batch's metrics row. The others are read again on the next start.
+     */
+    private void reportFailedBatch(long batchTime, OffsetRange[] ranges, BatchListener listener, Exception cause) {
+        List<Integer> committedParts = new ArrayList<>();
+        List<Integer> failedParts = new ArrayList<>();
+        List<PartitionResult> done = new ArrayList<>();
+        Map<String, Object> props = new HashMap<>(consumerProperties());
+        props.keySet().retainAll(AdminClientConfig.configNames());
+        try (Admin kafka = Admin.create(props)) {
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(config.groupId(),
+                    new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
+            for (OffsetRange range : ranges) {
+                if (range.count() == 0) {
+                    continue;
+                }
+                OffsetAndMetadata at = committed.get(range.topicPartition());
+                if (at != null && at.offset() >= range.untilOffset()) {
+                    committedParts.add(range.partition());
+                    done.add(PartitionResult.committedBefore(at.metadata()));
+                } else {
+                    failedParts.add(range.partition());
+                }
+            }
+        } catch (ExecutionException | TimeoutException | KafkaException e) {
+            LOG.error("Batch {} failed, and which of its partitions committed could not be read ({}); the job stops:"
+                    + " {}", batchTime, e.toString(), cause.toString());
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!done.isEmpty()) {
+            BatchSummary summary = BatchSummary.merge(batchTime, done, TOP_COMPANIES, PartitionProcessor.SAMPLE);
+            listener.writeFailed(summary);
+        }
+        LOG.error("Batch {} failed: partitions {} of {} committed ({} records; their counts are in its metrics row),"
+                + " partitions {} did not and are read again on the next start; the job stops: {}", batchTime,
+                committedParts, config.topic(), done.stream().mapToLong(PartitionResult::records).sum(), failedParts,
+                cause.toString());
+    }
+
+    /**
+     * The batch's ranges, one to a partition, each preferring the executor the Kafka RDD would have put it on (the
+     * direct stream's consistent placement): a partition stays on one executor from batch to batch, and so do its
+     * reader and its dead-letter producer, which another executor's would otherwise fence at every move.
+     */
+    private static JavaRDD<OffsetRange> placedAsKafkaRdd(RDD<?> kafkaRdd, OffsetRange[] ranges) {
+        Partition[] partitions = kafkaRdd.partitions();
+        List<Tuple2<OffsetRange, Seq<String>>> placed = new ArrayList<>(ranges.length);
+        for (int i = 0; i < ranges.length; i++) {
+            placed.add(new Tuple2<>(ranges[i], kafkaRdd.preferredLocations(partitions[i])));
+        }
+        ClassTag<OffsetRange> tag = ClassTag$.MODULE$.apply(OffsetRange.class);
+        return new JavaRDD<>(kafkaRdd.context().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag), tag);
     }
 
     private void checkTopicsAndTables() throws IOException {

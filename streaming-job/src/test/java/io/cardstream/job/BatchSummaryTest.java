@@ -22,7 +22,7 @@ class BatchSummaryTest {
         for (PartitionResult.CompanyTotal c : companies.values()) {
             sum = sum.add(c.amount());
         }
-        return new PartitionResult(records, enriched, dead, missing, 0, 0, BatchSummary.encode(h), sum, companies, sample,
+        return new PartitionResult(records, enriched, dead, missing, 0, 0, 0, BatchSummary.encode(h), sum, companies, sample,
                 new PartitionResult.TaskTimes(records * 10, records, records * 5, records, records * 2));
     }
 

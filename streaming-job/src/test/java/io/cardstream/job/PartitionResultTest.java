@@ -33,7 +33,7 @@ class PartitionResultTest {
         List<PartitionResult.SampleRow> sample = List.of(
                 new PartitionResult.SampleRow("tx-1", "Ada L.", "Shop", "12.50", "EUR", 1_000L, 1_700L, "OK"),
                 new PartitionResult.SampleRow("tx-2", null, null, "0.01", "USD", 2_000L, 2_900L, "MISSING_BOTH"));
-        return new PartitionResult(5_000, 4_950, 50, 12, 3, 2, BatchSummary.encode(h), new BigDecimal("123456.78"),
+        return new PartitionResult(5_000, 4_950, 50, 12, 3, 2, 0, BatchSummary.encode(h), new BigDecimal("123456.78"),
                 companies, sample, new PartitionResult.TaskTimes(900_000, 20_000, 500_000, 100_000, 250_000));
     }
 
@@ -52,10 +52,28 @@ class PartitionResultTest {
     }
 
     @Test
+    void aCommittedRangesCountsComeBackFromItsOffsetMetadata() {
+        PartitionResult committed = result(10);
+        String metadata = committed.commitMetadata();
+        assertThat(metadata.length()).as("under Kafka's offset.metadata.max.bytes").isLessThan(4096);
+        PartitionResult again = PartitionResult.committedBefore(metadata);
+        assertThat(again.records()).isEqualTo(5_000);
+        assertThat(again.enriched()).isEqualTo(4_950);
+        assertThat(again.deadLettered()).isEqualTo(50);
+        assertThat(again.missingDims()).isEqualTo(12);
+        assertThat(again.repeated()).isEqualTo(3);
+        assertThat(again.boundedNames()).isEqualTo(2);
+        assertThat(again.amountSum()).isEqualByComparingTo("123456.78");
+        assertThat(again.committedBefore()).isEqualTo(1);
+        assertThat(PartitionResult.committedBefore("written by another tool").records()).isZero();
+        assertThat(PartitionResult.committedBefore(null).committedBefore()).isEqualTo(1);
+    }
+
+    @Test
     void carriesStringsOfAnyLength() throws Exception {
         // writeUTF stops at 65,535 bytes, and it failed after the partition's commit
         String name = "\u00e9".repeat(70_000);
-        PartitionResult before = new PartitionResult(1, 1, 0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
+        PartitionResult before = new PartitionResult(1, 1, 0, 0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
                 BigDecimal.ONE, Map.of("C1", new PartitionResult.CompanyTotal("C1", name, BigDecimal.ONE, 1)),
                 List.of(new PartitionResult.SampleRow("tx-1", name, name, "1.00", "EUR", 3L, 4L, "OK")),
                 PartitionResult.TaskTimes.NONE);
