@@ -26,8 +26,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The shaded job jar on a Spark standalone cluster: a Master and two Workers of one core each, every one its own JVM
- * on the assembled SPARK_HOME, the jar submitted with {@code SparkSubmit --master spark://...}; 100,000
- * transactions, each stored exactly once, and both executors (one per Worker) ran tasks.
+ * on the assembled SPARK_HOME, the Workers on two addresses (127.0.0.2 and 127.0.0.3: two hosts to Spark), the jar
+ * submitted with {@code SparkSubmit --master spark://...}; 100,000 transactions, each stored exactly once, and both
+ * executors (one per Worker) ran tasks. Then the same with an executor killed right after a partition committed, and
+ * with speculation on and a first attempt held up until its copy ran on the other host.
  */
 class StandaloneIT {
 
@@ -62,9 +64,13 @@ class StandaloneIT {
         masterUrl = master.awaitLine(MASTER_URL, Duration.ofSeconds(60)).group(1);
         master.awaitLine(LEADER, Duration.ofSeconds(60));
         for (int w = 1; w <= 2; w++) {
-            ChildJvm worker = ChildJvm.start("worker " + w, dir.resolve("worker" + w + ".log"), env, classpath,
+            // a host of its own: Spark runs a speculative copy only on another host than the attempt it copies
+            String host = "127.0.0." + (w + 1);
+            Map<String, String> workerEnv = new java.util.HashMap<>(env);
+            workerEnv.put("SPARK_LOCAL_IP", host);
+            ChildJvm worker = ChildJvm.start("worker " + w, dir.resolve("worker" + w + ".log"), workerEnv, classpath,
                     "org.apache.spark.deploy.worker.Worker",
-                    List.of(masterUrl, "--cores", "1", "--memory", "1g", "--host", "127.0.0.1", "--port", "0",
+                    List.of(masterUrl, "--cores", "1", "--memory", "1g", "--host", host, "--port", "0",
                             "--webui-port", "0", "--work-dir", dir.resolve("work" + w).toString()));
             DAEMONS.add(worker);
         }
@@ -84,6 +90,9 @@ class StandaloneIT {
     void theShadedJarRunsOnTwoWorkersAndStoresEveryTransactionOnce() throws Exception {
         ClusterRun run = new ClusterRun(STACK, NAME);
         run.prepare();
+        // the Workers serve the other tests' applications too: this test looks at its own
+        List<Map<String, Integer>> before = List.of(executorTasks(dir.resolve("work1")),
+                executorTasks(dir.resolve("work2")));
 
         Duration firstBatch = run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()),
                 ClusterRun.sparkClasspath(run.confDir()),
@@ -97,14 +106,78 @@ class StandaloneIT {
 
         for (int w = 1; w <= 2; w++) {
             Map<String, Integer> tasks = executorTasks(dir.resolve("work" + w));
+            tasks.keySet().removeAll(before.get(w - 1).keySet());
             assertThat(tasks).as("executors launched by worker %d and the tasks each finished", w).hasSize(1)
                     .allSatisfy((executor, finished) -> assertThat(finished).isPositive());
         }
     }
 
+    /**
+     * An executor's JVM dies (halt, as by SIGKILL) right after the first attempt of partition 0 committed: Spark runs
+     * the task again on an executor that is left, which finds the range committed and does nothing; every record is
+     * stored or dead-lettered once.
+     */
+    @Test
+    void anExecutorKilledRightAfterACommitLosesAndRepeatsNothing() throws Exception {
+        String name = "standalone-kill-it";
+        Path marker = ClusterRun.freshDirectory(name).resolve("executor-halted");
+        ClusterRun run = new ClusterRun(STACK, name);
+        run.prepare();
+        run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()), ClusterRun.sparkClasspath(run.confDir()),
+                submitArgs(run, name, faultOptions("AFTER_COMMIT", "halt", marker)));
+        assertThat(marker).as("an executor halted right after its commit").exists();
+        String driver = Files.readString(run.dir().resolve("spark-submit.log"), StandardCharsets.ISO_8859_1);
+        assertThat(driver).as("the driver saw the executor lost").containsPattern("Lost executor \\d+");
+        assertThat(driver).as("and a later attempt of the task")
+                .containsPattern("Task \\d+ of stage \\d+, attempt [1-9], ended");
+    }
+
+    /**
+     * Speculation on: the first attempt of partition 0 waits 20 s before its commit, so Spark runs a speculative copy
+     * of it on the other host (TaskInfo.speculative). Of the two, one commits; every record is stored or
+     * dead-lettered once.
+     */
+    @Test
+    void aSpeculativeCopyOnTheOtherHostLeavesEveryRecordOnce() throws Exception {
+        String name = "standalone-speculation-it";
+        Path marker = ClusterRun.freshDirectory(name).resolve("attempt-held");
+        ClusterRun run = new ClusterRun(STACK, name);
+        run.prepare();
+        List<String> args = new ArrayList<>(faultOptions("AFTER_DEAD_LETTERS", "sleep", marker));
+        args.addAll(List.of("--conf", "spark.speculation=true", "--conf", "spark.speculation.interval=200ms",
+                "--conf", "spark.speculation.quantile=0.5", "--conf", "spark.speculation.multiplier=2",
+                "--conf", "spark.speculation.minTaskRuntime=2s"));
+        run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()), ClusterRun.sparkClasspath(run.confDir()),
+                submitArgs(run, name, args));
+        assertThat(marker).as("a first attempt was held up").exists();
+        String driver = Files.readString(run.dir().resolve("spark-submit.log"), StandardCharsets.ISO_8859_1);
+        assertThat(driver).as("a speculative copy ran on one of the two hosts")
+                .containsPattern("Task \\d+ of stage \\d+, attempt [1-9] \\(a speculative copy\\), ended on"
+                        + " 127\\.0\\.0\\.[23]");
+    }
+
+    private static List<String> faultOptions(String step, String action, Path marker) {
+        return List.of("--conf", "spark.executor.extraJavaOptions=-Dcardstream.test.fault.step=" + step
+                + " -Dcardstream.test.fault.partition=0 -Dcardstream.test.fault.action=" + action
+                + " -Dcardstream.test.fault.millis=20000 -Dcardstream.test.fault.marker=" + marker);
+    }
+
+    private static List<String> submitArgs(ClusterRun run, String name, List<String> extra) {
+        List<String> args = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client", "--name", name,
+                "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "512m",
+                "--conf", "spark.streaming.stopGracefullyOnShutdown=true",
+                "--files", run.confDir().resolve("hbase-site.xml").toString(),
+                "--conf", "spark.executor.extraClassPath=.", "--conf", "spark.ui.enabled=false"));
+        args.addAll(extra);
+        return args;
+    }
+
     /** app/executor -> tasks finished, from the executors' stderr in a Worker's work directory. */
     private static Map<String, Integer> executorTasks(Path workDir) throws IOException {
         Map<String, Integer> tasks = new TreeMap<>();
+        if (!Files.isDirectory(workDir)) {
+            return tasks;
+        }
         try (Stream<Path> files = Files.walk(workDir)) {
             for (Path stderr : files.filter(p -> p.getFileName().toString().equals("stderr"))
                     .collect(Collectors.toList())) {
