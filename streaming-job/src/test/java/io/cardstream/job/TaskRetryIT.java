@@ -118,6 +118,56 @@ class TaskRetryIT {
         }
     }
 
+    /**
+     * Partition 0 fails at every attempt, once partition 1 has committed: the batch fails and the job stops. The
+     * driver gets no result of the failed job, yet its metrics row holds what partition 1 committed (from the
+     * commit's metadata) and its log line says which partition committed and which will be read again.
+     */
+    @Test
+    void aBatchThatFailsAfterSomePartitionsCommittedCountsWhatTheyCommitted() throws Exception {
+        System.setProperty("spark.ui.enabled", "false");
+        String topic = "partial-tx";
+        String group = "partial-group";
+        fixture.schemaAndDimensions(5_000, 500);
+        fixture.topics(topic, PARTITIONS, "partial-dlq");
+        GeneratorConfig generator = new GeneratorConfig(5252, 5_000, 500, 0.8, 0.01, 0.01);
+        assertThat(fixture.produce(topic, generator, 4_000, 20_000).acked()).isEqualTo(4_000);
+        AtomicBoolean partitionOneCommitted = new AtomicBoolean();
+        Faults.set(point -> {
+            if (point.step() == Faults.Step.AFTER_COMMIT && point.partition().partition() == 1) {
+                partitionOneCommitted.set(true);
+            }
+            if (point.step() != Faults.Step.BEFORE_FLUSH || point.partition().partition() != 0) {
+                return false;
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (!partitionOneCommitted.get() && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            return true;
+        });
+        JobConfig config = fixture.jobConfig(topic, group, "partial-dlq", 1000, 5_000, 5_000, 60)
+                .withMaster("local[2,4]");
+        StreamingJob job = new StreamingJob(config);
+        try {
+            job.start();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+            while (job.failure() == null) {
+                assertThat(System.nanoTime()).as("the batch failed within 120 s").isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(100);
+            }
+        } finally {
+            job.stop(false);
+            Faults.set(null);
+        }
+        Map<TopicPartition, Long> committed = fixture.committed(group);
+        assertThat(committed.get(new TopicPartition(topic, 0))).as("partition 0 committed nothing").isNull();
+        long partitionOne = committed.get(new TopicPartition(topic, 1));
+        assertThat(partitionOne).as("partition 1 committed its range").isPositive();
+        assertThat(metricsTotal("records")).as("the failed batch's row counts partition 1's records")
+                .isEqualTo(partitionOne);
+    }
+
     /** Reads the committed offsets every 100 ms until told to stop; notes any that went back. */
     private void sampleCommitted(AtomicBoolean sampling, List<String> wentBack) {
         Map<TopicPartition, Long> last = Map.of();
