@@ -119,14 +119,7 @@ class StandaloneIT {
      */
     @Test
     void anExecutorKilledRightAfterACommitLosesAndRepeatsNothing() throws Exception {
-        String name = "standalone-kill-it";
-        Path marker = ClusterRun.freshDirectory(name).resolve("executor-halted");
-        ClusterRun run = new ClusterRun(STACK, name);
-        run.prepare();
-        run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()), ClusterRun.sparkClasspath(run.confDir()),
-                submitArgs(run, name, faultOptions("AFTER_COMMIT", "halt", marker)));
-        assertThat(marker).as("an executor halted right after its commit").exists();
-        String driver = Files.readString(run.dir().resolve("spark-submit.log"), StandardCharsets.ISO_8859_1);
+        String driver = runWithFault("standalone-kill-it", "AFTER_COMMIT", "halt", List.of());
         assertThat(driver).as("the driver saw the executor lost").containsPattern("Lost executor \\d+");
         assertThat(driver).as("and a later attempt of the task")
                 .containsPattern("Task \\d+ of stage \\d+, attempt [1-9], ended");
@@ -139,21 +132,30 @@ class StandaloneIT {
      */
     @Test
     void aSpeculativeCopyOnTheOtherHostLeavesEveryRecordOnce() throws Exception {
-        String name = "standalone-speculation-it";
-        Path marker = ClusterRun.freshDirectory(name).resolve("attempt-held");
-        ClusterRun run = new ClusterRun(STACK, name);
-        run.prepare();
-        List<String> args = new ArrayList<>(faultOptions("AFTER_DEAD_LETTERS", "sleep", marker));
-        args.addAll(List.of("--conf", "spark.speculation=true", "--conf", "spark.speculation.interval=200ms",
-                "--conf", "spark.speculation.quantile=0.5", "--conf", "spark.speculation.multiplier=2",
-                "--conf", "spark.speculation.minTaskRuntime=2s"));
-        run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()), ClusterRun.sparkClasspath(run.confDir()),
-                submitArgs(run, name, args));
-        assertThat(marker).as("a first attempt was held up").exists();
-        String driver = Files.readString(run.dir().resolve("spark-submit.log"), StandardCharsets.ISO_8859_1);
+        String driver = runWithFault("standalone-speculation-it", "AFTER_DEAD_LETTERS", "sleep", List.of("--conf",
+                "spark.speculation=true", "--conf", "spark.speculation.interval=200ms", "--conf",
+                "spark.speculation.quantile=0.5", "--conf", "spark.speculation.multiplier=2", "--conf",
+                "spark.speculation.minTaskRuntime=2s"));
         assertThat(driver).as("a speculative copy ran on one of the two hosts")
                 .containsPattern("Task \\d+ of stage \\d+, attempt [1-9] \\(a speculative copy\\), ended on"
                         + " 127\\.0\\.0\\.[23]");
+    }
+
+    /**
+     * Runs the scenario (every record accounted for) with the executors' fault hook set to {@code action} at
+     * {@code step} of partition 0's first attempt, once; asserts it fired and returns the driver's log.
+     */
+    private static String runWithFault(String name, String step, String action, List<String> extraArgs)
+            throws Exception {
+        Path marker = ClusterRun.freshDirectory(name).resolve("fault-fired");
+        ClusterRun run = new ClusterRun(STACK, name);
+        run.prepare();
+        List<String> args = new ArrayList<>(faultOptions(step, action, marker));
+        args.addAll(extraArgs);
+        run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()), ClusterRun.sparkClasspath(run.confDir()),
+                submitArgs(run, name, args));
+        assertThat(marker).as("the fault (%s at %s) fired in an executor", action, step).exists();
+        return Files.readString(run.dir().resolve("spark-submit.log"), StandardCharsets.ISO_8859_1);
     }
 
     private static List<String> faultOptions(String step, String action, Path marker) {
