@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.cardstream.job.BatchSummary;
+import io.cardstream.job.EnrichedRows;
 import io.cardstream.job.JobConfig;
 import io.cardstream.job.PartitionResult;
 import io.cardstream.job.StreamingJob;
@@ -358,7 +359,9 @@ final class RungRunner {
             for (int salt = 0; salt < 16; salt++) {
                 Scan scan = new Scan().setRowPrefixFilter(String.format("%02x-%s", salt, prefix)
                         .getBytes(StandardCharsets.UTF_8)).addColumn(TX.familyBytes(), et)
-                        .addColumn(TX.familyBytes(), pt).setTimeRange(windowStart, windowEnd).setCaching(5000)
+                        .addColumn(TX.familyBytes(), pt)
+                        .setTimeRange(EnrichedRows.firstVersionAt(windowStart), EnrichedRows.firstVersionAt(windowEnd))
+                        .setCaching(5000)
                         .setCacheBlocks(false);
                 if (chance < 1) {
                     scan.setFilter(new RandomRowFilter(chance));

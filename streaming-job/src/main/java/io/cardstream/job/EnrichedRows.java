@@ -67,6 +67,14 @@ public final class EnrichedRows {
     }
 
     /**
+     * The lowest cell timestamp of a row whose event time is {@code eventTimeMs}: a scan of the rows whose event
+     * time is in [a, b) takes the time range [firstVersionAt(a), firstVersionAt(b)).
+     */
+    public static long firstVersionAt(long eventTimeMs) {
+        return eventTimeMs * VERSIONS_PER_MILLISECOND;
+    }
+
+    /**
      * The delete that clears the names {@code e} did not find, at and below its version, or null when it found
      * both: a lower version's name of the same txId is then hidden with the rest of that write.
      */
