@@ -236,13 +236,11 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 // decoded as read: the chunk holds transactions, never raw records, so large invalid records
                 // (dead-lettered bounded) cost one poll's memory at most
                 while (chunk.size() < CHUNK) {
-                    long reading = System.nanoTime();
                     more = records.hasNext();
-                    ConsumerRecord<byte[], byte[]> record = more ? records.next() : null;
-                    watches.read += System.nanoTime() - reading;
                     if (!more) {
                         break;
                     }
+                    ConsumerRecord<byte[], byte[]> record = records.next();
                     count++;
                     DecodeResult result = codec.decode(record.value());
                     if (result instanceof DecodeResult.Valid valid) {
@@ -314,6 +312,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 e.transaction().txId(), e.personName(), e.companyName(), e.transaction().amount().toPlainString(),
                 e.transaction().currency(), e.transaction().eventTime(), e.processedTime(), e.status().name()))
                 .toList();
+        watches.read += records.pollNanos();
         return new PartitionResult(count, enriched, deadLettered, missing, repeated, boundedNames, 0,
                 BatchSummary.encode(latency), amountSum, totals, sample, PartitionResult.TaskTimes.NONE);
     }

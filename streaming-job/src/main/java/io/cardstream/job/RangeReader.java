@@ -32,6 +32,8 @@ final class RangeReader implements Iterator<ConsumerRecord<byte[], byte[]>> {
     private Iterator<ConsumerRecord<byte[], byte[]>> polled = Collections.emptyIterator();
     private ConsumerRecord<byte[], byte[]> next;
     private boolean done;
+    /** Time spent in the consumer's polls (its fetches from the broker), not per record. */
+    private long pollNanos;
 
     /**
      * Seeks {@code consumer} (assigned to {@code partition} alone) to {@code from}. Reading fails when the position
@@ -82,8 +84,15 @@ final class RangeReader implements Iterator<ConsumerRecord<byte[], byte[]>> {
                         + TimeUnit.NANOSECONDS.toSeconds(stallNanos) + " s, before the end of its range at " + until
                         + ".");
             }
+            long polling = System.nanoTime();
             polled = consumer.poll(POLL).records(partition).iterator();
+            pollNanos += System.nanoTime() - polling;
         }
+    }
+
+    /** Nanoseconds spent waiting in the consumer's polls so far: the task's reading time. */
+    long pollNanos() {
+        return pollNanos;
     }
 
     TopicPartition partition() {

@@ -12,15 +12,11 @@ import org.apache.spark.scheduler.SparkListenerTaskEnd;
 public final class AttemptRecorder extends SparkListener {
 
     static final AtomicInteger RETRIES = new AtomicInteger();
-    static final AtomicInteger SPECULATIVE = new AtomicInteger();
 
     @Override
     public void onTaskEnd(SparkListenerTaskEnd end) {
         if (end.taskInfo().attemptNumber() > 0) {
             RETRIES.incrementAndGet();
-        }
-        if (end.taskInfo().speculative()) {
-            SPECULATIVE.incrementAndGet();
         }
     }
 }
