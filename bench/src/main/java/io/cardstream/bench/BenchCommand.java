@@ -1,5 +1,11 @@
 package io.cardstream.bench;
 
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.localstack.LocalStackConfig;
+import io.cardstream.schema.DimensionLoader;
+import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.SchemaManager;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
@@ -17,13 +23,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-
-import io.cardstream.localstack.LocalStack;
-import io.cardstream.localstack.LocalStackConfig;
-import io.cardstream.schema.DimensionLoader;
-import io.cardstream.schema.HBaseOptions;
-import io.cardstream.schema.Schema;
-import io.cardstream.schema.SchemaManager;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
@@ -40,7 +39,10 @@ import picocli.CommandLine.Option;
  * sustainable rate and latency at 1 s and 500 ms batches, and the naive design as a peer; writes
  * {@code bench/results/latest.json}, {@code latest.md} and {@code latest-latency.png} and prints the table.
  */
-@Command(name = "cardstream bench", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream bench",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Measures the machine's raw limits, the pipeline's sustainable throughput and latency at 1 s and"
                 + " 500 ms batches (open-loop producer at rising rates), and the naive Get/Put-per-record design as"
                 + " a peer. Starts its own Kafka and HBase; nothing else should run meanwhile.")
@@ -58,6 +60,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     /** The machine entry's keys for {@link #calibrate}'s figures before and after the run. */
     static final String SPEED_BEFORE = "codec_decode_rps_per_core_before";
+
     static final String SPEED_AFTER = "codec_decode_rps_per_core_after";
     static final String CPU_MODEL = "cpu_model";
     static final String STEAL_SHARE = "cpu_steal_share";
@@ -66,43 +69,67 @@ public final class BenchCommand implements Callable<Integer> {
     /** The machine entry's key for the Spark master both designs' jobs ran with ({@code --task-slots}). */
     static final String JOB_MASTER = "job_master";
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--quick", description = "About 5 minutes: shorter rungs, shorter ladders with coarse steps, at"
-            + " most 30 s of waiting for compactions; a first look (the full run takes 30 to 50 minutes).")
+    @Option(
+            names = "--quick",
+            description = "About 5 minutes: shorter rungs, shorter ladders with coarse steps, at"
+                    + " most 30 s of waiting for compactions; a first look (the full run takes 30 to 50 minutes).")
     boolean quick;
 
-    @Option(names = "--out", paramLabel = "DIR", description = "Where the results go. Default: bench/results in the"
-            + " project")
+    @Option(
+            names = "--out",
+            paramLabel = "DIR",
+            description = "Where the results go. Default: bench/results in the" + " project")
     Path out;
 
-    @Option(names = "--ladder", paramLabel = "NAME", split = ",",
+    @Option(
+            names = "--ladder",
+            paramLabel = "NAME",
+            split = ",",
             description = "Which ladders to run: pipeline-1000, pipeline-500, naive. Default: all three.")
     List<String> ladders = List.of("pipeline-1000", "pipeline-500", "naive");
 
-    @Option(names = "--rates", paramLabel = "TX/S", split = ",",
+    @Option(
+            names = "--rates",
+            paramLabel = "TX/S",
+            split = ",",
             description = "The rates of every chosen ladder instead of its own, e.g. 20000,25000 (for profiling).")
     List<Long> rates;
 
     @Option(names = "--skip-raw-limits", description = "Do not measure the raw limits (for profiling runs).")
     boolean skipRaw;
 
-    @Option(names = "--kafka-heap", paramLabel = "SIZE", defaultValue = LocalStackConfig.DEFAULT_KAFKA_HEAP,
+    @Option(
+            names = "--kafka-heap",
+            paramLabel = "SIZE",
+            defaultValue = LocalStackConfig.DEFAULT_KAFKA_HEAP,
             description = "Maximum heap of the broker JVM (-Xmx). Default: ${DEFAULT-VALUE}")
     String kafkaHeap;
 
-    @Option(names = "--hbase-heap", paramLabel = "SIZE", defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
+    @Option(
+            names = "--hbase-heap",
+            paramLabel = "SIZE",
+            defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
             description = "Maximum heap of the HBase JVM (-Xmx); its memstores get 40%% of it. Default:"
                     + " ${DEFAULT-VALUE}")
     String hbaseHeap;
 
-    @Option(names = "--task-slots", paramLabel = "N", defaultValue = "2",
+    @Option(
+            names = "--task-slots",
+            paramLabel = "N",
+            defaultValue = "2",
             description = "Spark task threads of the job in both designs (local[N]); the topic has 4 partitions, so 4"
                     + " runs a batch's tasks at once while they wait on HBase and Kafka. Default: ${DEFAULT-VALUE}")
     int taskSlots;
 
-    @Option(names = "--hbase-server-conf", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--hbase-server-conf",
+            paramLabel = "KEY=VALUE",
             description = "An hbase-site setting of the HBase server the run starts (not a client setting, unlike the"
                     + " other commands' --hbase-conf), e.g. hbase.hstore.compaction.min=3 (HBase's default; the"
                     + " local stack's is 6); repeatable.")
@@ -117,13 +144,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path home = Path.of(System.getProperty("cardstream.home", ".")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("cardstream.home", "."))
+                .toAbsolutePath()
+                .normalize();
         Path outDir = out != null ? out : home.resolve("bench/results");
         Path dataDir = home.resolve(".cardstream/bench/run-" + System.currentTimeMillis());
         BenchSettings settings = quick ? BenchSettings.quick(outDir, dataDir) : BenchSettings.full(outDir, dataDir);
         if (taskSlots < 1 || taskSlots > 64) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "Invalid setting task-slots: it must be"
-                    + " between 1 and 64; got '" + taskSlots + "'.");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "Invalid setting task-slots: it must be" + " between 1 and 64; got '" + taskSlots + "'.");
         }
         PrintLine say = line -> {
             spec.commandLine().getOut().println(line);
@@ -133,7 +163,8 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> machine = machine(settings);
         machine.put(SPEED_BEFORE, calibrate("before the run", say));
         say.line("Starting Kafka and HBase under " + dataDir + " ...");
-        LocalStackConfig stackConfig = LocalStackConfig.defaults(dataDir).withHeaps(kafkaHeap, hbaseHeap)
+        LocalStackConfig stackConfig = LocalStackConfig.defaults(dataDir)
+                .withHeaps(kafkaHeap, hbaseHeap)
                 .withHBaseSettings(hbaseServerConf);
         machine.put(HBASE_SETTINGS, stackConfig.effectiveHBaseSettings());
         Optional<long[]> cpuBefore = HostCpu.counters();
@@ -144,8 +175,8 @@ public final class BenchCommand implements Callable<Integer> {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
             }
             DimensionLoader loader = new DimensionLoader(ctx.hbase(), 42);
-            loader.loadPersons(settings.persons(), n -> { });
-            loader.loadCompanies(settings.companies(), n -> { });
+            loader.loadPersons(settings.persons(), n -> {});
+            loader.loadCompanies(settings.companies(), n -> {});
             ctx.createDeadLetterTopic("bench-dlq");
 
             double consume = 0;
@@ -157,8 +188,9 @@ public final class BenchCommand implements Callable<Integer> {
                 consume = raw.kafkaConsume(settings.consumeRecords());
                 say.line(String.format("  Kafka consume: %,.0f records/s", consume));
                 write = raw.hbaseWrite(Math.min(100_000, settings.writeRows()), settings.writeRows(), 8L << 20);
-                say.line(String.format("  HBase write (tx_enriched rows and settings, BufferedMutator 8 MB): %,.0f"
-                        + " rows/s sustained (%,.0f rows/s into an empty memstore); HBase %.2f cores, %.1f µs a row",
+                say.line(String.format(
+                        "  HBase write (tx_enriched rows and settings, BufferedMutator 8 MB): %,.0f"
+                                + " rows/s sustained (%,.0f rows/s into an empty memstore); HBase %.2f cores, %.1f µs a row",
                         write.steady(), write.burst(), write.hbaseCores(), write.hbaseMicrosPerRow()));
                 get = raw.hbaseGet(settings.persons(), Duration.ofSeconds(settings.getSeconds()));
                 say.line(String.format("  HBase batched get (1,000 person keys a call): %,.0f keys/s", get));
@@ -173,8 +205,11 @@ public final class BenchCommand implements Callable<Integer> {
                     case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()), rungs, say);
                     case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()), rungs, say);
                     case "naive" -> ladder(runner, "naive", 1000, ratesOr(settings.naiveRates()), rungs, say);
-                    default -> throw new CommandLine.ParameterException(spec.commandLine(), "Invalid setting ladder:"
-                            + " it must be pipeline-1000, pipeline-500 or naive; got '" + ladder + "'.");
+                    default ->
+                        throw new CommandLine.ParameterException(
+                                spec.commandLine(),
+                                "Invalid setting ladder:" + " it must be pipeline-1000, pipeline-500 or naive; got '"
+                                        + ladder + "'.");
                 }
             }
             report = new BenchReport(machine, consume, write, get, rungs);
@@ -185,11 +220,13 @@ public final class BenchCommand implements Callable<Integer> {
         }
         Optional<long[]> cpuAfter = HostCpu.counters();
         double steal = cpuBefore.isPresent() && cpuAfter.isPresent()
-                ? HostCpu.stealShare(cpuBefore.get(), cpuAfter.get()) : -1;
+                ? HostCpu.stealShare(cpuBefore.get(), cpuAfter.get())
+                : -1;
         if (steal >= 0) {
             machine.put(STEAL_SHARE, Math.round(steal * 1000) / 1000.0);
-            say.line(String.format("The hypervisor gave %.1f%% of this machine's CPU time to others during the run"
-                    + " (steal time).", steal * 100));
+            say.line(String.format(
+                    "The hypervisor gave %.1f%% of this machine's CPU time to others during the run" + " (steal time).",
+                    steal * 100));
         }
         machine.put(SPEED_AFTER, calibrate("after the run, the services stopped", say));
         report.write(outDir);
@@ -207,7 +244,8 @@ public final class BenchCommand implements Callable<Integer> {
      * @return the median decode rate of one core, records a second
      */
     private static long calibrate(String when, PrintLine say) {
-        long decode = Math.round(CodecBenchmark.measure(500_000, 0.01, 2, 3, null).decode());
+        long decode =
+                Math.round(CodecBenchmark.measure(500_000, 0.01, 2, 3, null).decode());
         say.line(String.format("Machine speed %s: codec-bench decodes %,d records/s on one core.", when, decode));
         return decode;
     }
@@ -235,16 +273,19 @@ public final class BenchCommand implements Callable<Integer> {
     private static void warmUp(RungRunner runner, BenchSettings settings, PrintLine say) throws Exception {
         long rate = settings.warmupRate();
         for (int run = 1; run <= BenchSettings.JVM_WARMUP_RUNS; run++) {
-            say.line(String.format("Warming the job's JVM up: the pipeline at %,d tx/s for %d s, not measured ...",
+            say.line(String.format(
+                    "Warming the job's JVM up: the pipeline at %,d tx/s for %d s, not measured ...",
                     rate, settings.jvmWarmupSeconds()));
             if (runner.warmUp(rate, settings.jvmWarmupSeconds())) {
                 return;
             }
             rate = Ladder.half(rate, Ladder.PIPELINE_STEP);
-            say.line(run < BenchSettings.JVM_WARMUP_RUNS
-                    ? "  The job's batches still took longer than the interval; warming up again at half the rate."
-                    : "  The job's batches still took longer than the interval after " + run + " warm-up runs; the"
-                    + " ladders start anyway (is something else using this machine's cores?).");
+            say.line(
+                    run < BenchSettings.JVM_WARMUP_RUNS
+                            ? "  The job's batches still took longer than the interval; warming up again at half the rate."
+                            : "  The job's batches still took longer than the interval after " + run
+                                    + " warm-up runs; the"
+                                    + " ladders start anyway (is something else using this machine's cores?).");
         }
     }
 
@@ -254,36 +295,50 @@ public final class BenchCommand implements Callable<Integer> {
      * compactions its own rungs cause are part of what it measures.
      */
     private static void quiesce(BenchContext ctx, Duration max, PrintLine say) throws Exception {
-        List<TableName> tables = List.of(Schema.TX_ENRICHED.tableName(), Schema.PERSON.tableName(),
-                Schema.COMPANY.tableName());
+        List<TableName> tables =
+                List.of(Schema.TX_ENRICHED.tableName(), Schema.PERSON.tableName(), Schema.COMPANY.tableName());
         Duration waited = ctx.awaitCompactionsDone(tables, max);
         if (waited.compareTo(max) >= 0) {
-            say.line(String.format("HBase was still compacting after %d s; the next ladder starts anyway.",
-                    waited.toSeconds()));
+            say.line(String.format(
+                    "HBase was still compacting after %d s; the next ladder starts anyway.", waited.toSeconds()));
         } else if (waited.toSeconds() >= 5) {
             say.line(String.format("Waited %d s for HBase to finish its compactions.", waited.toSeconds()));
         }
     }
 
     /** Runs the ladder's rungs (see {@link Ladder}) and adds them to {@code into}. */
-    private static void ladder(RungRunner runner, String design, long intervalMs, List<Long> rates,
-                               List<RateResult> into, PrintLine say) throws Exception {
+    private static void ladder(
+            RungRunner runner, String design, long intervalMs, List<Long> rates, List<RateResult> into, PrintLine say)
+            throws Exception {
         long step = design.equals("naive") ? Ladder.NAIVE_STEP : Ladder.PIPELINE_STEP;
         List<RateResult> done = new ArrayList<>();
-        for (OptionalLong rate = Ladder.next(rates, done, step); rate.isPresent();
-             rate = Ladder.next(rates, done, step)) {
+        for (OptionalLong rate = Ladder.next(rates, done, step);
+                rate.isPresent();
+                rate = Ladder.next(rates, done, step)) {
             say.line(String.format("%s, %d ms batches, %,d tx/s ...", design, intervalMs, rate.getAsLong()));
             RateResult r = runner.run(design, intervalMs, rate.getAsLong());
             done.add(r);
             into.add(r);
-            String verdict = r.sustainable() ? "sustained"
-                    : (r.drainingStartBacklog() ? "NOT sustained (still draining its start's backlog: processing under"
-                    + " the interval, lag shrinking; a longer warm-up may sustain it)" : "NOT sustained")
-                    + (Ladder.next(rates, done, step).isPresent() ? "; trying a lower rate" : "; the ladder stops");
-            say.line(String.format("  achieved %,.0f tx/s, processing %,.0f ms, delay %,.0f ms, lag growth %,d,"
-                            + " p99 %s, CPU %.2f cores, heap %,d MB: %s", r.achievedRps(), r.avgProcessingMs(),
-                    r.avgSchedulingMs(), r.lagGrowth(), r.hasLatency() ? String.format("%,d ms", r.p99Ms())
-                            : "n/a (no row of its window stored)", r.cpuCores(), r.heapMaxMb(), verdict));
+            String verdict = r.sustainable()
+                    ? "sustained"
+                    : (r.drainingStartBacklog()
+                                    ? "NOT sustained (still draining its start's backlog: processing under"
+                                            + " the interval, lag shrinking; a longer warm-up may sustain it)"
+                                    : "NOT sustained")
+                            + (Ladder.next(rates, done, step).isPresent()
+                                    ? "; trying a lower rate"
+                                    : "; the ladder stops");
+            say.line(String.format(
+                    "  achieved %,.0f tx/s, processing %,.0f ms, delay %,.0f ms, lag growth %,d,"
+                            + " p99 %s, CPU %.2f cores, heap %,d MB: %s",
+                    r.achievedRps(),
+                    r.avgProcessingMs(),
+                    r.avgSchedulingMs(),
+                    r.lagGrowth(),
+                    r.hasLatency() ? String.format("%,d ms", r.p99Ms()) : "n/a (no row of its window stored)",
+                    r.cpuCores(),
+                    r.heapMaxMb(),
+                    verdict));
         }
     }
 
@@ -328,8 +383,10 @@ public final class BenchCommand implements Callable<Integer> {
         stack.logFiles().forEach((service, log) -> {
             try {
                 Files.createDirectories(logDir);
-                Files.move(log, logDir.resolve(service.toLowerCase(java.util.Locale.ROOT) + "-"
-                        + log.getParent().getParent().getFileName() + ".log"));
+                Files.move(
+                        log,
+                        logDir.resolve(service.toLowerCase(java.util.Locale.ROOT) + "-"
+                                + log.getParent().getParent().getFileName() + ".log"));
             } catch (IOException e) {
                 LOG.warn("Could not keep {}: {}", log, e.toString());
             }
@@ -346,7 +403,8 @@ public final class BenchCommand implements Callable<Integer> {
         }
         List<Path> runs;
         try (Stream<Path> list = Files.list(benchDir)) {
-            runs = list.filter(p -> p.getFileName().toString().startsWith("run-") && Files.isDirectory(p)).toList();
+            runs = list.filter(p -> p.getFileName().toString().startsWith("run-") && Files.isDirectory(p))
+                    .toList();
         }
         for (Path run : runs) {
             say.line("Deleting " + run + ", the data of an earlier run that did not finish ...");

@@ -1,5 +1,7 @@
 package io.cardstream.bench;
 
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.producer.TopicAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,9 +10,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.cardstream.localstack.LocalStack;
-import io.cardstream.producer.TopicAdmin;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.CompactionState;
 import org.apache.hadoop.hbase.client.Connection;
@@ -99,11 +98,17 @@ final class BenchContext implements AutoCloseable {
     List<String> javaCommand(String module, String maxHeap) throws IOException {
         Path java = Path.of(System.getProperty("java.home"), "bin", "java");
         String classpath = home.resolve(module).resolve("target/classes") + ":"
-                + Files.readString(home.resolve(module).resolve("target/classpath.txt")).trim();
+                + Files.readString(home.resolve(module).resolve("target/classpath.txt"))
+                        .trim();
         // its temporary files go with the run's data: the producer JVM is killed at the end of every rung
         Path tmp = Files.createDirectories(dataDir.resolve("tmp"));
-        return new ArrayList<>(List.of(java.toString(), "@" + home.resolve("bin/spark-jdk17.flags"), "-Xmx" + maxHeap,
-                "-Djava.io.tmpdir=" + tmp, "-cp", classpath));
+        return new ArrayList<>(List.of(
+                java.toString(),
+                "@" + home.resolve("bin/spark-jdk17.flags"),
+                "-Xmx" + maxHeap,
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                classpath));
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.cardstream.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.cardstream.job.PartitionResult.TaskTimes;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -15,25 +18,27 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
-
 import javax.imageio.ImageIO;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import io.cardstream.job.PartitionResult.TaskTimes;
 
 /**
  * The results of one run: the raw limits, each ladder's rungs and the figures issue 7 asks for, written as
  * {@code latest.json} (stable snake_case keys), {@code latest.md} (the tables README shows) and a PNG chart of p99
  * latency against achieved throughput.
  */
-record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLimits.WriteLimit hbaseWrite,
-                   double hbaseGetLimit, List<RateResult> rungs) {
+record BenchReport(
+        Map<String, Object> machine,
+        double kafkaConsumeLimit,
+        RawLimits.WriteLimit hbaseWrite,
+        double hbaseGetLimit,
+        List<RateResult> rungs) {
 
     /** The highest target rate of {@code design} at {@code intervalMs} that was sustained; 0 if none was. */
     long sustained(String design, long intervalMs) {
-        return rungs.stream().filter(r -> r.design().equals(design) && r.intervalMs() == intervalMs
-                && r.sustainable()).mapToLong(RateResult::targetRps).max().orElse(0);
+        return rungs.stream()
+                .filter(r -> r.design().equals(design) && r.intervalMs() == intervalMs && r.sustainable())
+                .mapToLong(RateResult::targetRps)
+                .max()
+                .orElse(0);
     }
 
     /** Whether the run has that ladder at all (a run can choose its ladders). */
@@ -44,8 +49,14 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
     /** The p99 of that sustained rung; -1 if none. */
     long p99AtSustained(String design, long intervalMs) {
         long rate = sustained(design, intervalMs);
-        return rungs.stream().filter(r -> r.design().equals(design) && r.intervalMs() == intervalMs
-                && r.targetRps() == rate && r.sustainable()).mapToLong(RateResult::p99Ms).findFirst().orElse(-1);
+        return rungs.stream()
+                .filter(r -> r.design().equals(design)
+                        && r.intervalMs() == intervalMs
+                        && r.targetRps() == rate
+                        && r.sustainable())
+                .mapToLong(RateResult::p99Ms)
+                .findFirst()
+                .orElse(-1);
     }
 
     /**
@@ -53,9 +64,15 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
      * two intervals (the design's "about 2 s" at 1 s batches); 0 if none was.
      */
     long withinTwoIntervals(long intervalMs) {
-        return rungs.stream().filter(r -> r.design().equals("pipeline") && r.intervalMs() == intervalMs
-                        && r.sustainable() && r.hasLatency() && r.p99Ms() <= 2 * intervalMs)
-                .mapToLong(RateResult::targetRps).max().orElse(0);
+        return rungs.stream()
+                .filter(r -> r.design().equals("pipeline")
+                        && r.intervalMs() == intervalMs
+                        && r.sustainable()
+                        && r.hasLatency()
+                        && r.p99Ms() <= 2 * intervalMs)
+                .mapToLong(RateResult::targetRps)
+                .max()
+                .orElse(0);
     }
 
     Map<String, Object> json() {
@@ -120,18 +137,30 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
 
     String markdown() {
         StringBuilder md = new StringBuilder();
-        md.append(String.format(Locale.ROOT, "Measured %s on %s: %s cores, %s GiB, %s; Kafka (%s heap), HBase (%s"
+        md.append(String.format(
+                Locale.ROOT,
+                "Measured %s on %s: %s cores, %s GiB, %s; Kafka (%s heap), HBase (%s"
                         + " heap), the job (%s) and the producer all on this machine. %s run (%s s warm-up, %s s"
                         + " measured per rate).%n%n",
-                machine.get("date"), machine.get("host"), machine.get("cores"), machine.get("memory_gib"),
-                machine.get("java"), machine.getOrDefault("kafka_heap", "?"), machine.getOrDefault("hbase_heap", "?"),
+                machine.get("date"),
+                machine.get("host"),
+                machine.get("cores"),
+                machine.get("memory_gib"),
+                machine.get("java"),
+                machine.getOrDefault("kafka_heap", "?"),
+                machine.getOrDefault("hbase_heap", "?"),
                 machine.getOrDefault(BenchCommand.JOB_MASTER, "local[2]"),
                 Boolean.TRUE.equals(machine.get("quick")) ? "Quick" : "Full",
-                machine.containsKey("warmup_max_s") ? machine.get("warmup_s") + "–" + machine.get("warmup_max_s")
-                        : machine.get("warmup_s"), machine.get("hold_s")));
+                machine.containsKey("warmup_max_s")
+                        ? machine.get("warmup_s") + "–" + machine.get("warmup_max_s")
+                        : machine.get("warmup_s"),
+                machine.get("hold_s")));
         if (machine.get(BenchCommand.SPEED_BEFORE) instanceof Number before) {
-            md.append(String.format(Locale.ROOT, "The machine's speed (`bin/cardstream codec-bench`'s decode rate on"
-                    + " one core): %,d records/s before the run", before.longValue()));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "The machine's speed (`bin/cardstream codec-bench`'s decode rate on"
+                            + " one core): %,d records/s before the run",
+                    before.longValue()));
             if (machine.get(BenchCommand.SPEED_AFTER) instanceof Number after) {
                 md.append(String.format(Locale.ROOT, ", %,d after it", after.longValue()));
             }
@@ -139,24 +168,43 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
                 md.append("; the processor: ").append(machine.get(BenchCommand.CPU_MODEL));
             }
             if (machine.get(BenchCommand.STEAL_SHARE) instanceof Number steal) {
-                md.append(String.format(Locale.ROOT, "; %.1f%% of the CPU time went to other guests of the host"
-                        + " during the run (steal)", steal.doubleValue() * 100));
+                md.append(String.format(
+                        Locale.ROOT,
+                        "; %.1f%% of the CPU time went to other guests of the host" + " during the run (steal)",
+                        steal.doubleValue() * 100));
             }
             md.append(". Compare figures only with runs on a machine of like speed.\n\n");
         }
         if (machine.get(BenchCommand.HBASE_SETTINGS) instanceof Map<?, ?> hbase && !hbase.isEmpty()) {
-            md.append("HBase's settings beyond its defaults: ").append(hbase.entrySet().stream()
-                    .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`").collect(Collectors.joining(", ")))
+            md.append("HBase's settings beyond its defaults: ")
+                    .append(hbase.entrySet().stream()
+                            .map(e -> "`" + e.getKey() + "=" + e.getValue() + "`")
+                            .collect(Collectors.joining(", ")))
                     .append(".\n\n");
         }
         Map<String, Object> j = json();
         md.append("| figure | value |\n|---|---|\n");
-        for (String key : List.of("kafka_consume_limit_rps", "hbase_write_limit_rps", "hbase_write_burst_rps",
-                "hbase_write_limit_hbase_cores", "hbase_write_limit_us_per_row", "hbase_get_limit_keys_ps",
-                "sustained_rps_1000ms", "p99_ms_1000ms", "sustained_rps_500ms", "p99_ms_500ms",
-                "p99_within_2_intervals_rps_1000ms", "p99_within_2_intervals_rps_500ms", "naive_sustained_rps",
-                "ratio_to_hbase_limit", "ratio_to_naive")) {
-            md.append("| `").append(key).append("` | ").append(format(j.get(key))).append(" |\n");
+        for (String key : List.of(
+                "kafka_consume_limit_rps",
+                "hbase_write_limit_rps",
+                "hbase_write_burst_rps",
+                "hbase_write_limit_hbase_cores",
+                "hbase_write_limit_us_per_row",
+                "hbase_get_limit_keys_ps",
+                "sustained_rps_1000ms",
+                "p99_ms_1000ms",
+                "sustained_rps_500ms",
+                "p99_ms_500ms",
+                "p99_within_2_intervals_rps_1000ms",
+                "p99_within_2_intervals_rps_500ms",
+                "naive_sustained_rps",
+                "ratio_to_hbase_limit",
+                "ratio_to_naive")) {
+            md.append("| `")
+                    .append(key)
+                    .append("` | ")
+                    .append(format(j.get(key)))
+                    .append(" |\n");
         }
         md.append("\n| design | interval | target tx/s | achieved tx/s | sustained | processing avg | delay avg / max"
                 + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max"
@@ -164,21 +212,37 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
                 + " | task time a batch: reading / HBase writes / lookups / Kafka transactions / rest |\n");
         md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RateResult r : rungs) {
-            md.append(String.format(Locale.ROOT, "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
-                            + " %s | %.2f | %,.0f | %,d MB | %s / %s / %s | %s | %s |%n", r.design(),
-                    r.intervalMs(), r.targetRps(), r.achievedRps(), sustained(r),
-                    r.avgProcessingMs(), r.avgSchedulingMs(), r.maxSchedulingMs(), r.lagGrowth(), latencies(r),
-                    r.cpuCores(), r.rpsPerCore(), r.heapMaxMb(), cores(r.hbaseCores()),
-                    cores(r.kafkaCores()), cores(r.producerCores()),
-                    micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())), taskShares(r.taskTimes())));
+            md.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
+                            + " %s | %.2f | %,.0f | %,d MB | %s / %s / %s | %s | %s |%n",
+                    r.design(),
+                    r.intervalMs(),
+                    r.targetRps(),
+                    r.achievedRps(),
+                    sustained(r),
+                    r.avgProcessingMs(),
+                    r.avgSchedulingMs(),
+                    r.maxSchedulingMs(),
+                    r.lagGrowth(),
+                    latencies(r),
+                    r.cpuCores(),
+                    r.rpsPerCore(),
+                    r.heapMaxMb(),
+                    cores(r.hbaseCores()),
+                    cores(r.kafkaCores()),
+                    cores(r.producerCores()),
+                    micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())),
+                    taskShares(r.taskTimes())));
         }
         return md.toString();
     }
 
     /** "655 / 1,145 / 1,275 / 1,529", or "n/a" when no row of the rung's window was stored. */
     static String latencies(RateResult r) {
-        return r.hasLatency() ? String.format(Locale.ROOT, "%,d / %,d / %,d / %,d", r.p50Ms(), r.p95Ms(), r.p99Ms(),
-                r.maxMs()) : "n/a";
+        return r.hasLatency()
+                ? String.format(Locale.ROOT, "%,d / %,d / %,d / %,d", r.p50Ms(), r.p95Ms(), r.p99Ms(), r.maxMs())
+                : "n/a";
     }
 
     /** "1,120 ms: 5 / 45 / 27 / 18 / 5%", or "n/a" (the naive design). */
@@ -187,9 +251,15 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
             return "n/a";
         }
         double total = t.totalMicros();
-        return String.format(Locale.ROOT, "%,d ms: %.0f / %.0f / %.0f / %.0f / %.0f%%",
-                TaskTimes.millis(t.totalMicros()), 100 * t.readMicros() / total, 100 * t.hbaseWriteMicros() / total,
-                100 * t.lookupMicros() / total, 100 * t.kafkaMicros() / total, 100 * t.otherMicros() / total);
+        return String.format(
+                Locale.ROOT,
+                "%,d ms: %.0f / %.0f / %.0f / %.0f / %.0f%%",
+                TaskTimes.millis(t.totalMicros()),
+                100 * t.readMicros() / total,
+                100 * t.hbaseWriteMicros() / total,
+                100 * t.lookupMicros() / total,
+                100 * t.kafkaMicros() / total,
+                100 * t.otherMicros() / total);
     }
 
     private static String sustained(RateResult r) {
@@ -225,8 +295,9 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
 
     void write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("latest.json").toFile(),
-                json());
+        new ObjectMapper()
+                .enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve("latest.json").toFile(), json());
         Files.writeString(dir.resolve("latest.md"), markdown());
         ImageIO.write(chart(), "png", dir.resolve("latest-latency.png").toFile());
     }
@@ -244,8 +315,15 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, w, h);
-        double maxX = Math.max(1, rungs.stream().mapToDouble(RateResult::achievedRps).max().orElse(1)) * 1.1;
-        double maxY = Math.max(1, rungs.stream().mapToLong(RateResult::p99Ms).max().orElse(1)) * 1.1;
+        double maxX = Math.max(
+                        1,
+                        rungs.stream()
+                                .mapToDouble(RateResult::achievedRps)
+                                .max()
+                                .orElse(1))
+                * 1.1;
+        double maxY =
+                Math.max(1, rungs.stream().mapToLong(RateResult::p99Ms).max().orElse(1)) * 1.1;
         g.setColor(new Color(0xdddddd));
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         for (int i = 0; i <= 5; i++) {
@@ -261,15 +339,18 @@ record BenchReport(Map<String, Object> machine, double kafkaConsumeLimit, RawLim
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString("p99 latency, event time to stored (ms), against achieved throughput (tx/s)", left, 30);
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        g.drawString("achieved tx/s   (filled: sustained; open: not sustained, where the ladder stopped)", w / 2 - 200,
+        g.drawString(
+                "achieved tx/s   (filled: sustained; open: not sustained, where the ladder stopped)",
+                w / 2 - 200,
                 h - 25);
         Color[] colors = {new Color(0x2b6cb0), new Color(0x805ad5), new Color(0xcc1f1a)};
         String[][] series = {{"pipeline", "1000"}, {"pipeline", "500"}, {"naive", "1000"}};
         for (int s = 0; s < series.length; s++) {
             String design = series[s][0];
             long interval = Long.parseLong(series[s][1]);
-            List<RateResult> points = new ArrayList<>(rungs.stream().filter(r -> r.design().equals(design)
-                    && r.intervalMs() == interval && r.hasLatency()).toList());
+            List<RateResult> points = new ArrayList<>(rungs.stream()
+                    .filter(r -> r.design().equals(design) && r.intervalMs() == interval && r.hasLatency())
+                    .toList());
             points.sort((a, b) -> Double.compare(a.achievedRps(), b.achievedRps()));
             g.setColor(colors[s]);
             g.setStroke(new BasicStroke(2f));

@@ -30,10 +30,24 @@ import java.util.List;
  * @param outDir          where latest.json, latest.md and the chart go
  * @param dataDir         the local stack's data (emptied at start)
  */
-public record BenchSettings(boolean quick, long warmupSeconds, long warmupMaxSeconds, long holdSeconds,
-                            List<Long> rates1000, List<Long> rates500, List<Long> naiveRates, int persons,
-                            int companies, long consumeRecords, long writeRows, long getSeconds, long warmupRate,
-                            long jvmWarmupSeconds, long quiesceMaxSeconds, Path outDir, Path dataDir) {
+public record BenchSettings(
+        boolean quick,
+        long warmupSeconds,
+        long warmupMaxSeconds,
+        long holdSeconds,
+        List<Long> rates1000,
+        List<Long> rates500,
+        List<Long> naiveRates,
+        int persons,
+        int companies,
+        long consumeRecords,
+        long writeRows,
+        long getSeconds,
+        long warmupRate,
+        long jvmWarmupSeconds,
+        long quiesceMaxSeconds,
+        Path outDir,
+        Path dataDir) {
 
     /** The most unmeasured warm-up runs before the ladders start (the ladders start after it either way). */
     static final int JVM_WARMUP_RUNS = 3;
@@ -44,13 +58,30 @@ public record BenchSettings(boolean quick, long warmupSeconds, long warmupMaxSec
      * before, so the sustained figures and their ratio are not artefacts of coarse steps.
      */
     static BenchSettings full(Path outDir, Path dataDir) {
-        return new BenchSettings(false, 20, 60, 60, List.of(15_000L, 17_500L, 20_000L, 22_500L, 25_000L, 27_500L,
-                30_000L, 32_500L, 35_000L, 40_000L, 50_000L, 75_000L, 100_000L, 125_000L, 150_000L),
-                List.of(10_000L, 15_000L, 17_500L, 20_000L, 22_500L, 25_000L, 27_500L, 30_000L, 32_500L, 35_000L,
+        return new BenchSettings(
+                false,
+                20,
+                60,
+                60,
+                List.of(
+                        15_000L, 17_500L, 20_000L, 22_500L, 25_000L, 27_500L, 30_000L, 32_500L, 35_000L, 40_000L,
+                        50_000L, 75_000L, 100_000L, 125_000L, 150_000L),
+                List.of(
+                        10_000L, 15_000L, 17_500L, 20_000L, 22_500L, 25_000L, 27_500L, 30_000L, 32_500L, 35_000L,
                         40_000L, 50_000L),
-                List.of(500L, 750L, 1_000L, 1_250L, 1_500L, 1_750L, 2_000L, 2_250L, 2_500L, 3_000L, 4_000L, 6_000L,
-                        8_000L), 100_000, 10_000,
-                3_000_000, 1_500_000, 20, 15_000, 60, 600, outDir, dataDir);
+                List.of(
+                        500L, 750L, 1_000L, 1_250L, 1_500L, 1_750L, 2_000L, 2_250L, 2_500L, 3_000L, 4_000L, 6_000L,
+                        8_000L),
+                100_000,
+                10_000,
+                3_000_000,
+                1_500_000,
+                20,
+                15_000,
+                60,
+                600,
+                outDir,
+                dataDir);
     }
 
     /**
@@ -60,7 +91,23 @@ public record BenchSettings(boolean quick, long warmupSeconds, long warmupMaxSec
      * figures.
      */
     static BenchSettings quick(Path outDir, Path dataDir) {
-        return new BenchSettings(true, 10, 30, 15, List.of(15_000L, 22_500L, 30_000L), List.of(15_000L),
-                List.of(1_000L, 2_000L), 100_000, 10_000, 1_000_000, 200_000, 5, 10_000, 20, 30, outDir, dataDir);
+        return new BenchSettings(
+                true,
+                10,
+                30,
+                15,
+                List.of(15_000L, 22_500L, 30_000L),
+                List.of(15_000L),
+                List.of(1_000L, 2_000L),
+                100_000,
+                10_000,
+                1_000_000,
+                200_000,
+                5,
+                10_000,
+                20,
+                30,
+                outDir,
+                dataDir);
     }
 }

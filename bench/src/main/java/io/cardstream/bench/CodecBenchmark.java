@@ -1,14 +1,13 @@
 package io.cardstream.bench;
 
-import java.io.PrintWriter;
-import java.util.Arrays;
-import java.util.concurrent.Callable;
-
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.TransactionCodec;
 import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.TransactionGenerator;
+import java.io.PrintWriter;
+import java.util.Arrays;
+import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,17 +17,25 @@ import picocli.CommandLine.Option;
  * per-record cost before any I/O), and how many the producer's generator makes and encodes. One thread, records
  * prepared in memory first, warm-up rounds before the measured ones; prints each round and the median.
  */
-@Command(name = "cardstream codec-bench", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream codec-bench",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Measures the codec's decode rate and the generator's make-and-encode rate on one core.")
 public final class CodecBenchmark implements Callable<Integer> {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
     @Option(names = "--records", defaultValue = "1000000", description = "Records per round. Default: ${DEFAULT-VALUE}")
     int records;
 
-    @Option(names = "--bad-ratio", defaultValue = "0.01",
+    @Option(
+            names = "--bad-ratio",
+            defaultValue = "0.01",
             description = "Fraction of invalid records among them. Default: ${DEFAULT-VALUE}")
     double badRatio;
 
@@ -49,7 +56,8 @@ public final class CodecBenchmark implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         Speed speed = measure(records, badRatio, warmup, rounds, out);
-        out.printf("Median: decode %,.0f records/s per core; generate+encode %,.0f records/s per core.%n",
+        out.printf(
+                "Median: decode %,.0f records/s per core; generate+encode %,.0f records/s per core.%n",
                 speed.decode(), speed.encode());
         return 0;
     }
@@ -60,8 +68,7 @@ public final class CodecBenchmark implements Callable<Integer> {
      * @param decode records a second decoded and validated
      * @param encode records a second generated and encoded
      */
-    record Speed(double decode, double encode) {
-    }
+    record Speed(double decode, double encode) {}
 
     /**
      * Decodes and encodes {@code records} prepared records per round, {@code warmup} rounds unmeasured, then
@@ -69,8 +76,8 @@ public final class CodecBenchmark implements Callable<Integer> {
      */
     static Speed measure(int records, double badRatio, int warmup, int rounds, PrintWriter out) {
         TransactionCodec codec = TransactionCodec.create();
-        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(1).withSkew(1.0)
-                .withRatios(badRatio, 0.005));
+        TransactionGenerator generator = new TransactionGenerator(
+                GeneratorConfig.defaults(1).withSkew(1.0).withRatios(badRatio, 0.005));
         long now = System.currentTimeMillis();
         byte[][] values = new byte[records][];
         long bytes = 0;
@@ -79,8 +86,12 @@ public final class CodecBenchmark implements Callable<Integer> {
             bytes += values[i].length;
         }
         if (out != null) {
-            out.printf("%d records of %.0f bytes on average, %.1f%% invalid; java %s, %d cores; one thread.%n",
-                    records, bytes / (double) records, badRatio * 100, System.getProperty("java.version"),
+            out.printf(
+                    "%d records of %.0f bytes on average, %.1f%% invalid; java %s, %d cores; one thread.%n",
+                    records,
+                    bytes / (double) records,
+                    badRatio * 100,
+                    System.getProperty("java.version"),
                     Runtime.getRuntime().availableProcessors());
         }
         double[] decode = new double[rounds];
@@ -103,9 +114,13 @@ public final class CodecBenchmark implements Callable<Integer> {
             }
             double encodeRate = records / ((System.nanoTime() - start) / 1e9);
             if (out != null) {
-                out.printf("%s round %d: decode %,.0f records/s (%d valid), generate+encode %,.0f records/s%n",
-                        round < 0 ? "warm-up" : "measured", round < 0 ? round + warmup + 1 : round + 1, decodeRate,
-                        valid, encodeRate);
+                out.printf(
+                        "%s round %d: decode %,.0f records/s (%d valid), generate+encode %,.0f records/s%n",
+                        round < 0 ? "warm-up" : "measured",
+                        round < 0 ? round + warmup + 1 : round + 1,
+                        decodeRate,
+                        valid,
+                        encodeRate);
             }
             if (round >= 0) {
                 decode[round] = decodeRate;

@@ -17,16 +17,18 @@ final class HostCpu {
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
     /** user, nice, system, idle, iowait, irq, softirq, steal: guest time is already counted in user and nice. */
     private static final int FIELDS = 8;
+
     private static final int STEAL = 7;
 
-    private HostCpu() {
-    }
+    private HostCpu() {}
 
     /** The first processor's model name, if the OS tells it. */
     static Optional<String> model() {
         try {
-            return Files.readAllLines(CPUINFO).stream().filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst();
+            return Files.readAllLines(CPUINFO).stream()
+                    .filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim())
+                    .findFirst();
         } catch (IOException | RuntimeException e) {
             return Optional.empty();
         }
@@ -35,7 +37,9 @@ final class HostCpu {
     /** The machine's CPU time counters so far (jiffies), or empty where there is no {@code /proc/stat}. */
     static Optional<long[]> counters() {
         try {
-            return Files.readAllLines(STAT).stream().filter(l -> l.startsWith("cpu ")).findFirst()
+            return Files.readAllLines(STAT).stream()
+                    .filter(l -> l.startsWith("cpu "))
+                    .findFirst()
                     .map(HostCpu::parse);
         } catch (IOException | RuntimeException e) {
             return Optional.empty();

@@ -18,8 +18,7 @@ final class Ladder {
     private static final int STEPS_DOWN = 2;
     private static final int STEPS_BACK_UP = 2;
 
-    private Ladder() {
-    }
+    private Ladder() {}
 
     /** Half of {@code rate}, rounded down to a multiple of {@code step} and at least one step. */
     static long half(long rate, long step) {
@@ -40,7 +39,8 @@ final class Ladder {
         RateResult last = done.get(done.size() - 1);
         if (done.get(0).sustainable()) {
             // climbing: the rungs ran the rates in order (a soak repeats one rate: R,R,R)
-            return last.sustainable() && done.size() < rates.size() ? OptionalLong.of(rates.get(done.size()))
+            return last.sustainable() && done.size() < rates.size()
+                    ? OptionalLong.of(rates.get(done.size()))
                     : OptionalLong.empty();
         }
         int firstHeld = 0;
@@ -57,10 +57,17 @@ final class Ladder {
         if (done.size() - 1 - firstHeld >= STEPS_BACK_UP) {
             return OptionalLong.empty();
         }
-        long held = done.stream().filter(RateResult::sustainable).mapToLong(RateResult::targetRps).max().orElseThrow();
+        long held = done.stream()
+                .filter(RateResult::sustainable)
+                .mapToLong(RateResult::targetRps)
+                .max()
+                .orElseThrow();
         // the steps down began at a rate that failed, so there is one above the highest held
-        long failed = done.stream().filter(r -> !r.sustainable() && r.targetRps() > held)
-                .mapToLong(RateResult::targetRps).min().orElse(held);
+        long failed = done.stream()
+                .filter(r -> !r.sustainable() && r.targetRps() > held)
+                .mapToLong(RateResult::targetRps)
+                .min()
+                .orElse(held);
         long middle = (held + failed) / 2 / step * step;
         return middle > held && middle < failed ? OptionalLong.of(middle) : OptionalLong.empty();
     }

@@ -1,14 +1,5 @@
 package io.cardstream.bench;
 
-import java.io.IOException;
-import java.io.Serializable;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.List;
-import java.util.Map;
-
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.EnrichedTransaction;
@@ -18,6 +9,14 @@ import io.cardstream.job.EnrichedRows;
 import io.cardstream.job.StreamingJob;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Connection;
@@ -56,10 +55,21 @@ final class NaiveJob {
     private boolean stopped;
     private volatile boolean stoppingNow;
 
-    NaiveJob(String bootstrapServers, String topic, String group, long intervalMs, long maxRatePerPartition,
-             long minRate, String master, Map<String, String> hbaseSettings, StreamingListener listener) {
-        SparkConf conf = new SparkConf().setAppName("cardstream-naive-bench").setMaster(master)
-                .set("spark.driver.host", "127.0.0.1").set("spark.driver.bindAddress", "127.0.0.1")
+    NaiveJob(
+            String bootstrapServers,
+            String topic,
+            String group,
+            long intervalMs,
+            long maxRatePerPartition,
+            long minRate,
+            String master,
+            Map<String, String> hbaseSettings,
+            StreamingListener listener) {
+        SparkConf conf = new SparkConf()
+                .setAppName("cardstream-naive-bench")
+                .setMaster(master)
+                .set("spark.driver.host", "127.0.0.1")
+                .set("spark.driver.bindAddress", "127.0.0.1")
                 .set("spark.ui.enabled", "false")
                 .set("spark.streaming.backpressure.enabled", "true")
                 .set("spark.streaming.kafka.maxRatePerPartition", Long.toString(maxRatePerPartition))
@@ -73,7 +83,8 @@ final class NaiveJob {
         kafka.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         kafka.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         kafka.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(context,
+        JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(
+                context,
                 LocationStrategies.PreferConsistent(),
                 ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(topic), kafka));
         Map<String, String> settings = Map.copyOf(hbaseSettings);
@@ -148,8 +159,8 @@ final class NaiveJob {
             try {
                 Connection c = connection(settings);
                 try (Table persons = c.getTable(Schema.PERSON.tableName());
-                     Table companies = c.getTable(Schema.COMPANY.tableName());
-                     Table out = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                        Table companies = c.getTable(Schema.COMPANY.tableName());
+                        Table out = c.getTable(Schema.TX_ENRICHED.tableName())) {
                     while (records.hasNext()) {
                         if (!(codec.decode(records.next().value()) instanceof DecodeResult.Valid valid)) {
                             continue;
@@ -157,8 +168,12 @@ final class NaiveJob {
                         Transaction tx = valid.transaction();
                         String person = name(persons.get(new Get(bytes(tx.personId()))), Schema.PERSON);
                         String company = name(companies.get(new Get(bytes(tx.companyId()))), Schema.COMPANY);
-                        out.put(EnrichedRows.put(new EnrichedTransaction(tx, person, company,
-                                EnrichStatus.of(person != null, company != null), System.currentTimeMillis(),
+                        out.put(EnrichedRows.put(new EnrichedTransaction(
+                                tx,
+                                person,
+                                company,
+                                EnrichStatus.of(person != null, company != null),
+                                System.currentTimeMillis(),
                                 batchTime)));
                     }
                 }

@@ -32,11 +32,28 @@ import io.cardstream.job.PartitionResult;
  *                        batches, with what it waited on (microseconds); null for the naive design, which does not
  *                        measure it
  */
-public record RateResult(String design, long intervalMs, long targetRps, double achievedRps, int batches,
-                         double avgProcessingMs, double avgSchedulingMs, long maxSchedulingMs, long lagGrowth,
-                         long p50Ms, long p95Ms, long p99Ms, long maxMs, long latencySamples, double cpuCores,
-                         long heapMaxMb, double hbaseCores, double kafkaCores, double producerCores,
-                         boolean sustainable, PartitionResult.TaskTimes taskTimes) {
+public record RateResult(
+        String design,
+        long intervalMs,
+        long targetRps,
+        double achievedRps,
+        int batches,
+        double avgProcessingMs,
+        double avgSchedulingMs,
+        long maxSchedulingMs,
+        long lagGrowth,
+        long p50Ms,
+        long p95Ms,
+        long p99Ms,
+        long maxMs,
+        long latencySamples,
+        double cpuCores,
+        long heapMaxMb,
+        double hbaseCores,
+        double kafkaCores,
+        double producerCores,
+        boolean sustainable,
+        PartitionResult.TaskTimes taskTimes) {
 
     /**
      * Whether the rung has a latency: none when no row with an event time in its window was stored (a job more than
@@ -47,8 +64,8 @@ public record RateResult(String design, long intervalMs, long targetRps, double 
     }
 
     /** The rule of issue 7: average scheduling delay under one interval, lag not growing beyond two batches. */
-    static boolean sustainable(double avgSchedulingMs, long intervalMs, long lagGrowth, long targetRps,
-                               double achievedRps) {
+    static boolean sustainable(
+            double avgSchedulingMs, long intervalMs, long lagGrowth, long targetRps, double achievedRps) {
         long twoBatches = Math.max(1, targetRps * intervalMs * 2 / 1000);
         return avgSchedulingMs < intervalMs && lagGrowth <= twoBatches && achievedRps >= 0.9 * targetRps;
     }

@@ -1,16 +1,5 @@
 package io.cardstream.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-
 import io.cardstream.core.DimensionIds;
 import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.EnrichedTransaction;
@@ -23,6 +12,16 @@ import io.cardstream.producer.RateSchedule;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.Schema;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.BufferedMutator;
@@ -54,16 +53,27 @@ final class RawLimits {
         String topic = "bench-consume-limit";
         ctx.createTopic(topic, 4);
         TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(7));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(StormProducer.kafkaProperties(
-                ctx.bootstrapServers(), Map.of()))) {
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(StormProducer.kafkaProperties(ctx.bootstrapServers(), Map.of()))) {
             new StormProducer(producer, topic, generator, RateSchedule.steady(5_000_000))
-                    .run(0, records, null, () -> false, p -> { });
+                    .run(0, records, null, () -> false, p -> {});
         }
         Path log = ctx.logDir().resolve("consumer-performance.log");
         List<String> command = new ArrayList<>(ctx.javaCommand("bench", "1g"));
-        command.addAll(List.of("org.apache.kafka.tools.ConsumerPerformance", "--bootstrap-server",
-                ctx.bootstrapServers(), "--topic", topic, "--messages", Long.toString(records), "--timeout", "60000"));
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        command.addAll(List.of(
+                "org.apache.kafka.tools.ConsumerPerformance",
+                "--bootstrap-server",
+                ctx.bootstrapServers(),
+                "--topic",
+                topic,
+                "--messages",
+                Long.toString(records),
+                "--timeout",
+                "60000"));
+        Process p = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             p.destroyForcibly();
             throw new IOException("ConsumerPerformance failed; see " + log);
@@ -124,13 +134,17 @@ final class RawLimits {
                 admin.disableTable(WRITE_TABLE);
                 admin.deleteTable(WRITE_TABLE);
             }
-            admin.createTable(TableDescriptorBuilder.copy(WRITE_TABLE,
-                    admin.getDescriptor(Schema.TX_ENRICHED.tableName())), Schema.TX_ENRICHED.splitKeys());
+            admin.createTable(
+                    TableDescriptorBuilder.copy(WRITE_TABLE, admin.getDescriptor(Schema.TX_ENRICHED.tableName())),
+                    Schema.TX_ENRICHED.splitKeys());
         }
         try {
             write(hbase, 0, warmupRows, bufferBytes);
             double burst = timedWrite(hbase, warmupRows, rows, bufferBytes);
-            long[] pids = {ctx.stack().pids().getOrDefault(LocalStack.HBASE, -1L), ProcessHandle.current().pid()};
+            long[] pids = {
+                ctx.stack().pids().getOrDefault(LocalStack.HBASE, -1L),
+                ProcessHandle.current().pid()
+            };
             RungRunner.CpuReading cpuStart = RungRunner.CpuReading.of(pids);
             double steady = timedWrite(hbase, warmupRows + rows, rows, bufferBytes);
             double[] cores = RungRunner.CpuReading.cores(pids.length, cpuStart, RungRunner.CpuReading.of(pids));
@@ -150,18 +164,23 @@ final class RawLimits {
     }
 
     private static void write(Connection hbase, long first, long count, long bufferBytes) throws IOException {
-        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(11)
-                .withDimensions(100_000, 10_000));
+        TransactionGenerator generator =
+                new TransactionGenerator(GeneratorConfig.defaults(11).withDimensions(100_000, 10_000));
         long now = System.currentTimeMillis();
-        try (BufferedMutator mutator = hbase.getBufferedMutator(new BufferedMutatorParams(WRITE_TABLE)
-                .writeBufferSize(bufferBytes))) {
+        try (BufferedMutator mutator =
+                hbase.getBufferedMutator(new BufferedMutatorParams(WRITE_TABLE).writeBufferSize(bufferBytes))) {
             for (long i = first; i < first + count; i++) {
                 GeneratedRecord r = generator.generate(i);
                 Transaction tx = r.transaction();
-                Transaction stamped = new Transaction(tx.txId(), tx.personId(), tx.companyId(), tx.amount(),
-                        tx.currency(), now);
-                mutator.mutate(EnrichedRows.put(new EnrichedTransaction(stamped, "Holder " + tx.personId(),
-                        "Merchant " + tx.companyId(), EnrichStatus.OK, now + 700, now)));
+                Transaction stamped =
+                        new Transaction(tx.txId(), tx.personId(), tx.companyId(), tx.amount(), tx.currency(), now);
+                mutator.mutate(EnrichedRows.put(new EnrichedTransaction(
+                        stamped,
+                        "Holder " + tx.personId(),
+                        "Merchant " + tx.companyId(),
+                        EnrichStatus.OK,
+                        now + 700,
+                        now)));
             }
             mutator.flush();
         }
@@ -177,7 +196,8 @@ final class RawLimits {
             while (System.nanoTime() < end) {
                 List<Get> gets = new ArrayList<>(1000);
                 for (int i = 0; i < 1000; i++) {
-                    gets.add(new Get(DimensionIds.personId(random.nextInt(persons)).getBytes(StandardCharsets.UTF_8)));
+                    gets.add(new Get(
+                            DimensionIds.personId(random.nextInt(persons)).getBytes(StandardCharsets.UTF_8)));
                 }
                 keys += table.get(gets).length;
             }

@@ -1,5 +1,15 @@
 package io.cardstream.bench;
 
+import io.cardstream.job.BatchSummary;
+import io.cardstream.job.EnrichedRows;
+import io.cardstream.job.JobConfig;
+import io.cardstream.job.PartitionResult;
+import io.cardstream.job.StreamingJob;
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.TableSpec;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -15,17 +25,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-
-import io.cardstream.job.BatchSummary;
-import io.cardstream.job.EnrichedRows;
-import io.cardstream.job.JobConfig;
-import io.cardstream.job.PartitionResult;
-import io.cardstream.job.StreamingJob;
-import io.cardstream.localstack.LocalStack;
-import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.TransactionGenerator;
-import io.cardstream.schema.Schema;
-import io.cardstream.schema.TableSpec;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
@@ -53,6 +52,7 @@ final class RungRunner {
     private static final int CATCH_UP_FACTOR = 3;
     /** A job still draining its start's backlog at the warm-up's end gets up to this many times that to finish. */
     private static final int DRAINING_WARMUP_FACTOR = 2;
+
     private static final TableSpec TX = Schema.TX_ENRICHED;
 
     private final BenchContext ctx;
@@ -67,12 +67,15 @@ final class RungRunner {
         this.settings = settings;
         this.master = master;
         // the producer JVM is ours: it must not outlive an interrupted benchmark
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            Process p = producer;
-            if (p != null) {
-                p.destroyForcibly();
-            }
-        }, "bench-producer-stop"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            Process p = producer;
+                            if (p != null) {
+                                p.destroyForcibly();
+                            }
+                        },
+                        "bench-producer-stop"));
     }
 
     /** A finished batch, as Spark reports it. */
@@ -89,7 +92,9 @@ final class RungRunner {
      * behind by more than the window finishes none of those within it, and would seem to have done nothing.
      */
     static List<Batch> finishedWithin(List<Batch> batches, long from, long to) {
-        return batches.stream().filter(b -> b.finishedAt() >= from && b.finishedAt() < to).toList();
+        return batches.stream()
+                .filter(b -> b.finishedAt() >= from && b.finishedAt() < to)
+                .toList();
     }
 
     /**
@@ -104,7 +109,13 @@ final class RungRunner {
     }
 
     RateResult run(String design, long intervalMs, long rate) throws Exception {
-        return run(design, intervalMs, rate, CATCH_UP_FACTOR, settings.warmupSeconds(), settings.warmupMaxSeconds(),
+        return run(
+                design,
+                intervalMs,
+                rate,
+                CATCH_UP_FACTOR,
+                settings.warmupSeconds(),
+                settings.warmupMaxSeconds(),
                 settings.holdSeconds());
     }
 
@@ -117,8 +128,9 @@ final class RungRunner {
      * {@code catchUp} times the rate's share of records (backpressure's ceiling,
      * {@code spark.streaming.kafka.maxRatePerPartition}).
      */
-    private RateResult run(String design, long intervalMs, long rate, int catchUp, long warmup, long warmupMax,
-                           long hold) throws Exception {
+    private RateResult run(
+            String design, long intervalMs, long rate, int catchUp, long warmup, long warmupMax, long hold)
+            throws Exception {
         rung++;
         String name = "bench-" + design + "-" + intervalMs + "-" + rate + "-" + rung;
         long seed = 1000L + rung;
@@ -128,7 +140,9 @@ final class RungRunner {
             @Override
             public void onBatchCompleted(StreamingListenerBatchCompleted completed) {
                 BatchInfo info = completed.batchInfo();
-                batches.add(new Batch(info.batchTime().milliseconds(), info.numRecords(),
+                batches.add(new Batch(
+                        info.batchTime().milliseconds(),
+                        info.numRecords(),
                         (Long) info.processingDelay().getOrElse(() -> 0L),
                         (Long) info.schedulingDelay().getOrElse(() -> 0L)));
             }
@@ -137,7 +151,13 @@ final class RungRunner {
         // --min-rate; it undershoots after slow batches and then recovers for a minute, see notes/kafka-spark.md).
         long maxRatePerPartition = Math.max(1000, rate * catchUp / PARTITIONS);
         Map<Long, PartitionResult.TaskTimes> taskTimes = new ConcurrentHashMap<>();
-        RungJob job = startJob(design, name, intervalMs, maxRatePerPartition, rate, listener,
+        RungJob job = startJob(
+                design,
+                name,
+                intervalMs,
+                maxRatePerPartition,
+                rate,
+                listener,
                 summary -> taskTimes.put(summary.batchTime(), summary.taskTimes()));
         producer = startProducer(name, rate, warmupMax * DRAINING_WARMUP_FACTOR + hold + 5, seed);
         try {
@@ -161,11 +181,19 @@ final class RungRunner {
                     boolean pastWarmup = now >= t0 + warmupMax * 1000;
                     // decided once, at the warm-up's end: one slow batch while draining does not cut the wait short.
                     // Not for the JVM warm-up (warmup == warmupMax), which measures its second half as it comes.
-                    if (pastWarmup && !extended && !caughtUp && warmupMax > warmup
+                    if (pastWarmup
+                            && !extended
+                            && !caughtUp
+                            && warmupMax > warmup
                             && drainingStart(batches, t0, intervalMs)) {
                         extended = true;
-                        LOG.info("{} at {} ms, {} tx/s: still draining its start's backlog after {} s; waiting up to"
-                                + " {} s for it to catch up.", design, intervalMs, rate, warmupMax,
+                        LOG.info(
+                                "{} at {} ms, {} tx/s: still draining its start's backlog after {} s; waiting up to"
+                                        + " {} s for it to catch up.",
+                                design,
+                                intervalMs,
+                                rate,
+                                warmupMax,
                                 warmupMax * DRAINING_WARMUP_FACTOR);
                     }
                     boolean waitOver = extended ? now >= t0 + warmupMax * DRAINING_WARMUP_FACTOR * 1000 : pastWarmup;
@@ -173,9 +201,13 @@ final class RungRunner {
                         windowStart = now;
                         windowEnd = now + hold * 1000;
                         if (warmupMax > warmup) {
-                            LOG.info("{} at {} ms, {} tx/s: measuring from {} s after the start{}.", design,
-                                    intervalMs, rate, (now - t0) / 1000, caughtUp ? ", the job having caught up"
-                                            : "; the job had not caught up");
+                            LOG.info(
+                                    "{} at {} ms, {} tx/s: measuring from {} s after the start{}.",
+                                    design,
+                                    intervalMs,
+                                    rate,
+                                    (now - t0) / 1000,
+                                    caughtUp ? ", the job having caught up" : "; the job had not caught up");
                         }
                     }
                 }
@@ -202,9 +234,12 @@ final class RungRunner {
             List<Batch> window = finishedWithin(batches, from, to);
             long records = window.stream().mapToLong(Batch::records).sum();
             double achieved = records / (double) hold;
-            double avgProcessing = window.stream().mapToLong(Batch::processingMs).average().orElse(0);
-            double avgScheduling = window.stream().mapToLong(Batch::schedulingMs).average().orElse(0);
-            long maxScheduling = window.stream().mapToLong(Batch::schedulingMs).max().orElse(0);
+            double avgProcessing =
+                    window.stream().mapToLong(Batch::processingMs).average().orElse(0);
+            double avgScheduling =
+                    window.stream().mapToLong(Batch::schedulingMs).average().orElse(0);
+            long maxScheduling =
+                    window.stream().mapToLong(Batch::schedulingMs).max().orElse(0);
             // Committed offsets trail by a batch or two (commits are asynchronous), so one lag reading is noisy by
             // that much: the trend over the window's once-a-second readings is what says whether lag grows.
             long lagGrowth = Math.round(slope(lags) * hold);
@@ -214,10 +249,28 @@ final class RungRunner {
             // through its queue first, so it is stopped at once (its running batch is cut short)
             stopQuietly(job, sustainable);
             Percentiles latency = latency(seed, windowStart, windowEnd, rate * hold);
-            RateResult r = new RateResult(design, intervalMs, rate, achieved, window.size(), avgProcessing,
-                    avgScheduling, maxScheduling, lagGrowth, latency.at(50), latency.at(95), latency.at(99),
-                    latency.max(), latency.size(), cpuCores, heapMax >> 20, stackCores[0], stackCores[1], stackCores[2],
-                    sustainable, averageTaskTimes(window, taskTimes));
+            RateResult r = new RateResult(
+                    design,
+                    intervalMs,
+                    rate,
+                    achieved,
+                    window.size(),
+                    avgProcessing,
+                    avgScheduling,
+                    maxScheduling,
+                    lagGrowth,
+                    latency.at(50),
+                    latency.at(95),
+                    latency.at(99),
+                    latency.max(),
+                    latency.size(),
+                    cpuCores,
+                    heapMax >> 20,
+                    stackCores[0],
+                    stackCores[1],
+                    stackCores[2],
+                    sustainable,
+                    averageTaskTimes(window, taskTimes));
             LOG.info("{} at {} ms, {} tx/s: {}", design, intervalMs, rate, r);
             return r;
         } finally {
@@ -251,7 +304,8 @@ final class RungRunner {
     /** The last {@value #CAUGHT_UP_BATCHES} batches since {@code t0}, in order; empty while there are fewer. */
     private static List<Batch> lastSince(List<Batch> batches, long t0) {
         List<Batch> since = batches.stream().filter(b -> b.batchTime() >= t0).toList();
-        return since.size() < CAUGHT_UP_BATCHES ? List.of()
+        return since.size() < CAUGHT_UP_BATCHES
+                ? List.of()
                 : since.subList(since.size() - CAUGHT_UP_BATCHES, since.size());
     }
 
@@ -262,7 +316,8 @@ final class RungRunner {
      */
     static boolean drainingStart(List<Batch> batches, long t0, long intervalMs) {
         List<Batch> last = lastSince(batches, t0);
-        return !last.isEmpty() && last.stream().allMatch(b -> b.processingMs() < intervalMs)
+        return !last.isEmpty()
+                && last.stream().allMatch(b -> b.processingMs() < intervalMs)
                 && last.get(last.size() - 1).schedulingMs() < last.get(0).schedulingMs();
     }
 
@@ -277,7 +332,9 @@ final class RungRunner {
         static CpuReading of(long[] pids) {
             long[] cpu = new long[pids.length];
             for (int i = 0; i < pids.length; i++) {
-                cpu[i] = ProcessHandle.of(pids[i]).flatMap(p -> p.info().totalCpuDuration()).map(Duration::toNanos)
+                cpu[i] = ProcessHandle.of(pids[i])
+                        .flatMap(p -> p.info().totalCpuDuration())
+                        .map(Duration::toNanos)
                         .orElse(-1L);
             }
             return new CpuReading(System.currentTimeMillis(), cpu);
@@ -305,28 +362,64 @@ final class RungRunner {
      * in the window).
      */
     static PartitionResult.TaskTimes averageTaskTimes(List<Batch> window, Map<Long, PartitionResult.TaskTimes> times) {
-        List<PartitionResult.TaskTimes> known = window.stream().map(b -> times.get(b.batchTime()))
-                .filter(Objects::nonNull).toList();
+        List<PartitionResult.TaskTimes> known = window.stream()
+                .map(b -> times.get(b.batchTime()))
+                .filter(Objects::nonNull)
+                .toList();
         if (known.isEmpty()) {
             return null;
         }
-        return known.stream().reduce(PartitionResult.TaskTimes.NONE, PartitionResult.TaskTimes::plus)
+        return known.stream()
+                .reduce(PartitionResult.TaskTimes.NONE, PartitionResult.TaskTimes::plus)
                 .dividedBy(known.size());
     }
 
-    private RungJob startJob(String design, String topic, long intervalMs, long maxRatePerPartition, long minRate,
-                             StreamingListener listener, Consumer<BatchSummary> summaries) throws IOException {
+    private RungJob startJob(
+            String design,
+            String topic,
+            long intervalMs,
+            long maxRatePerPartition,
+            long minRate,
+            StreamingListener listener,
+            Consumer<BatchSummary> summaries)
+            throws IOException {
         if (design.equals("naive")) {
-            NaiveJob naive = new NaiveJob(ctx.bootstrapServers(), topic, topic, intervalMs, maxRatePerPartition,
-                    minRate, master, ctx.hbaseSettings(), listener);
+            NaiveJob naive = new NaiveJob(
+                    ctx.bootstrapServers(),
+                    topic,
+                    topic,
+                    intervalMs,
+                    maxRatePerPartition,
+                    minRate,
+                    master,
+                    ctx.hbaseSettings(),
+                    listener);
             naive.start();
             return naive::stop;
         }
-        JobConfig config = new JobConfig(ctx.bootstrapServers(), topic, topic, "bench-dlq", intervalMs,
-                maxRatePerPartition, true, 0, minRate, "earliest", master,
+        JobConfig config = new JobConfig(
+                ctx.bootstrapServers(),
+                topic,
+                topic,
+                "bench-dlq",
+                intervalMs,
+                maxRatePerPartition,
+                true,
+                0,
+                minRate,
+                "earliest",
+                master,
                 Schema.PERSON.tableName().getNameAsString(),
-                Schema.COMPANY.tableName().getNameAsString(), TX.tableName().getNameAsString(),
-                Schema.BATCH_METRICS.tableName().getNameAsString(), 1_000_000, 60, 8L << 20, 30, 120, false, Map.of(),
+                Schema.COMPANY.tableName().getNameAsString(),
+                TX.tableName().getNameAsString(),
+                Schema.BATCH_METRICS.tableName().getNameAsString(),
+                1_000_000,
+                60,
+                8L << 20,
+                30,
+                120,
+                false,
+                Map.of(),
                 ctx.hbaseSettings());
         StreamingJob job = new StreamingJob(config);
         job.addListener(listener);
@@ -337,19 +430,41 @@ final class RungRunner {
 
     private Process startProducer(String topic, long rate, long seconds, long seed) throws IOException {
         List<String> command = ctx.javaCommand("producer", "1g");
-        command.addAll(List.of("io.cardstream.producer.ProduceCommand", "--bootstrap-servers",
-                ctx.bootstrapServers(), "--topic", topic, "--rate", Long.toString(rate), "--duration",
-                Long.toString(seconds), "--seed", Long.toString(seed),
-                "--persons", Integer.toString(settings.persons()), "--companies",
-                Integer.toString(settings.companies()), "--skew", "0.8", "--bad-ratio", "0.01",
-                "--unknown-ratio", "0.005"));
+        command.addAll(List.of(
+                "io.cardstream.producer.ProduceCommand",
+                "--bootstrap-servers",
+                ctx.bootstrapServers(),
+                "--topic",
+                topic,
+                "--rate",
+                Long.toString(rate),
+                "--duration",
+                Long.toString(seconds),
+                "--seed",
+                Long.toString(seed),
+                "--persons",
+                Integer.toString(settings.persons()),
+                "--companies",
+                Integer.toString(settings.companies()),
+                "--skew",
+                "0.8",
+                "--bad-ratio",
+                "0.01",
+                "--unknown-ratio",
+                "0.005"));
         Path log = ctx.logDir().resolve(topic + "-producer.log");
-        return new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        return new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
     }
 
     /** Event time to stored over a random sample of this rung's rows whose event time is in the window. */
     private Percentiles latency(long seed, long windowStart, long windowEnd, long expectedRows) throws IOException {
-        String prefix = new TransactionGenerator(GeneratorConfig.defaults(seed)).generate(0).transaction().txId();
+        String prefix = new TransactionGenerator(GeneratorConfig.defaults(seed))
+                .generate(0)
+                .transaction()
+                .txId();
         prefix = prefix.substring(0, prefix.indexOf('-') + 1);
         float chance = (float) Math.min(1.0, LATENCY_SAMPLE / (double) Math.max(1, expectedRows));
         List<Long> values = new ArrayList<>();
@@ -357,8 +472,10 @@ final class RungRunner {
         byte[] pt = TX.column("processed_time").qualifierBytes();
         try (Table table = ctx.hbase().getTable(TX.tableName())) {
             for (int salt = 0; salt < 16; salt++) {
-                Scan scan = new Scan().setRowPrefixFilter(String.format("%02x-%s", salt, prefix)
-                        .getBytes(StandardCharsets.UTF_8)).addColumn(TX.familyBytes(), et)
+                Scan scan = new Scan()
+                        .setRowPrefixFilter(
+                                String.format("%02x-%s", salt, prefix).getBytes(StandardCharsets.UTF_8))
+                        .addColumn(TX.familyBytes(), et)
                         .addColumn(TX.familyBytes(), pt)
                         .setTimeRange(EnrichedRows.firstVersionAt(windowStart), EnrichedRows.firstVersionAt(windowEnd))
                         .setCaching(5000)

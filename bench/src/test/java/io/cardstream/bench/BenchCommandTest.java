@@ -7,7 +7,6 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
-
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 

@@ -2,43 +2,71 @@ package io.cardstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.job.PartitionResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import io.cardstream.job.PartitionResult;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class BenchReportTest {
 
     private static RateResult rung(String design, long interval, long rate, boolean ok, long p99) {
-        return new RateResult(design, interval, rate, ok ? rate : rate * 0.7, 20, 600, ok ? 10 : 4000, 50,
-                ok ? 0 : 90_000, 700, 900, p99, p99 + 100, 100_000, 1.5, 900, 1.2, 0.1, -1, ok,
-                design.equals("naive") ? null
+        return new RateResult(
+                design,
+                interval,
+                rate,
+                ok ? rate : rate * 0.7,
+                20,
+                600,
+                ok ? 10 : 4000,
+                50,
+                ok ? 0 : 90_000,
+                700,
+                900,
+                p99,
+                p99 + 100,
+                100_000,
+                1.5,
+                900,
+                1.2,
+                0.1,
+                -1,
+                ok,
+                design.equals("naive")
+                        ? null
                         : new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500, 201_600));
     }
 
-    private final BenchReport report = new BenchReport(Map.of("date", "2026-11-25", "cores", 2), 1_500_000,
-            new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 30_000, List.of(
-            rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 20_000, true, 1800),
-            rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 800),
-            rung("naive", 1000, 1_000, true, 1200), rung("naive", 1000, 2_000, false, 20_000)));
+    private final BenchReport report = new BenchReport(
+            Map.of("date", "2026-11-25", "cores", 2),
+            1_500_000,
+            new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
+            30_000,
+            List.of(
+                    rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 20_000, true, 1800),
+                    rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 800),
+                    rung("naive", 1000, 1_000, true, 1200), rung("naive", 1000, 2_000, false, 20_000)));
 
     @Test
     void sustainedRateIsTheHighestSustainedRungAndTheRatiosFollow() {
         Map<String, Object> json = report.json();
-        assertThat(json).containsEntry("sustained_rps_1000ms", 20_000L).containsEntry("p99_ms_1000ms", 1800L)
-                .containsEntry("sustained_rps_500ms", 10_000L).containsEntry("p99_ms_500ms", 800L)
+        assertThat(json)
+                .containsEntry("sustained_rps_1000ms", 20_000L)
+                .containsEntry("p99_ms_1000ms", 1800L)
+                .containsEntry("sustained_rps_500ms", 10_000L)
+                .containsEntry("p99_ms_500ms", 800L)
                 .containsEntry("naive_sustained_rps", 1_000L)
                 .containsEntry("p99_within_2_intervals_rps_1000ms", 20_000L)
                 .containsEntry("p99_within_2_intervals_rps_500ms", 10_000L)
                 .containsEntry("hbase_write_limit_rps", 35_000L)
-                .containsEntry("hbase_write_burst_rps", 45_000L).containsEntry("hbase_write_limit_hbase_cores", 1.4)
+                .containsEntry("hbase_write_burst_rps", 45_000L)
+                .containsEntry("hbase_write_limit_hbase_cores", 1.4)
                 .containsEntry("hbase_write_limit_us_per_row", 40.0)
-                .containsEntry("ratio_to_naive", 20.0).containsEntry("ratio_to_hbase_limit", 0.57)
+                .containsEntry("ratio_to_naive", 20.0)
+                .containsEntry("ratio_to_hbase_limit", 0.57)
                 .containsKeys("kafka_consume_limit_rps", "hbase_get_limit_keys_ps", "machine", "rates");
         assertThat((List<?>) json.get("rates")).hasSize(6);
         // 1.2 HBase cores for 15,000 rows a second
@@ -56,20 +84,46 @@ class BenchReportTest {
 
     @Test
     void theTaskTimeColumnGivesTheBatchsTaskTimeAndWhatItWaitedOn() {
-        assertThat(BenchReport.taskShares(new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500,
-                201_600))).isEqualTo("1,120 ms: 5 / 45 / 27 / 18 / 5%");
+        assertThat(BenchReport.taskShares(new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500, 201_600)))
+                .isEqualTo("1,120 ms: 5 / 45 / 27 / 18 / 5%");
         assertThat(BenchReport.taskShares(null)).isEqualTo("n/a");
-        assertThat(report.markdown()).contains("| 1,120 ms: 5 / 45 / 27 / 18 / 5% |\n| pipeline | 1000 ms | 20,000 |")
-                .contains("| 2,000 | 1,400 | no |").endsWith("| n/a |\n");
+        assertThat(report.markdown())
+                .contains("| 1,120 ms: 5 / 45 / 27 / 18 / 5% |\n| pipeline | 1000 ms | 20,000 |")
+                .contains("| 2,000 | 1,400 | no |")
+                .endsWith("| n/a |\n");
     }
 
     @Test
     void aRungWithNoRowOfItsWindowStoredHasNoLatencyRatherThanZero() {
         // 15 s behind at the end of a 15 s window, then stopped at once: no row with an event time in it was stored
-        RateResult behind = new RateResult("pipeline", 1000, 15_000, 11_998, 12, 1235, 15_746, 17_169, 50_585, 0, 0,
-                0, 0, 0, 0.55, 423, 0.96, 0.24, 0.19, false, null);
-        BenchReport r = new BenchReport(Map.of("date", "2026-12-03", "cores", 2), 1_500_000,
-                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 30_000, List.of(behind));
+        RateResult behind = new RateResult(
+                "pipeline",
+                1000,
+                15_000,
+                11_998,
+                12,
+                1235,
+                15_746,
+                17_169,
+                50_585,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0.55,
+                423,
+                0.96,
+                0.24,
+                0.19,
+                false,
+                null);
+        BenchReport r = new BenchReport(
+                Map.of("date", "2026-12-03", "cores", 2),
+                1_500_000,
+                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
+                30_000,
+                List.of(behind));
         Map<?, ?> row = (Map<?, ?>) ((List<?>) r.json().get("rates")).get(0);
 
         assertThat(row.containsKey("latency_p99_ms")).isTrue();
@@ -93,17 +147,22 @@ class BenchReportTest {
         assertThat(window).extracting(RungRunner.Batch::batchTime).first().isEqualTo(84_000L);
         assertThat(window).hasSize(15);
         // on time: a batch due before the window and finished before it is not in it
-        List<RungRunner.Batch> onTime = List.of(new RungRunner.Batch(99_000, 10, 500, 10),
-                new RungRunner.Batch(100_000, 10, 500, 10), new RungRunner.Batch(114_000, 10, 500, 10),
+        List<RungRunner.Batch> onTime = List.of(
+                new RungRunner.Batch(99_000, 10, 500, 10),
+                new RungRunner.Batch(100_000, 10, 500, 10),
+                new RungRunner.Batch(114_000, 10, 500, 10),
                 new RungRunner.Batch(115_000, 10, 500, 10));
-        assertThat(RungRunner.finishedWithin(onTime, 100_000, 115_000)).extracting(RungRunner.Batch::batchTime)
+        assertThat(RungRunner.finishedWithin(onTime, 100_000, 115_000))
+                .extracting(RungRunner.Batch::batchTime)
                 .containsExactly(100_000L, 114_000L);
     }
 
     @Test
     void aBatchsTaskTimesAreAveragedOverTheWindowsBatchesThatReportedThem() {
-        List<RungRunner.Batch> window = List.of(new RungRunner.Batch(1_000, 10, 500, 0),
-                new RungRunner.Batch(2_000, 10, 500, 0), new RungRunner.Batch(3_000, 10, 500, 0));
+        List<RungRunner.Batch> window = List.of(
+                new RungRunner.Batch(1_000, 10, 500, 0),
+                new RungRunner.Batch(2_000, 10, 500, 0),
+                new RungRunner.Batch(3_000, 10, 500, 0));
         Map<Long, PartitionResult.TaskTimes> times = Map.of(
                 1_000L, new PartitionResult.TaskTimes(1_000, 100, 400, 200, 100),
                 2_000L, new PartitionResult.TaskTimes(3_000, 300, 1_600, 400, 300),
@@ -115,11 +174,17 @@ class BenchReportTest {
 
     @Test
     void theLatencyBoundRateIsTheHighestSustainedRungWithP99WithinTwoIntervals() {
-        BenchReport noisy = new BenchReport(Map.of(), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of(
-                rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 17_500, true, 2500),
-                rung("pipeline", 1000, 20_000, true, 1900), rung("pipeline", 1000, 22_500, true, 4200),
-                rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 1200)));
-        assertThat(noisy.json()).containsEntry("sustained_rps_1000ms", 22_500L)
+        BenchReport noisy = new BenchReport(
+                Map.of(),
+                0,
+                RawLimits.WriteLimit.NOT_MEASURED,
+                0,
+                List.of(
+                        rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 17_500, true, 2500),
+                        rung("pipeline", 1000, 20_000, true, 1900), rung("pipeline", 1000, 22_500, true, 4200),
+                        rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 1200)));
+        assertThat(noisy.json())
+                .containsEntry("sustained_rps_1000ms", 22_500L)
                 .containsEntry("p99_within_2_intervals_rps_1000ms", 20_000L)
                 .containsEntry("sustained_rps_500ms", 10_000L)
                 .containsEntry("p99_within_2_intervals_rps_500ms", 0L)
@@ -129,15 +194,28 @@ class BenchReportTest {
     /** A slow machine's full run (2026-12-03) sustained none of the naive rates: its ratio was printed as 0.0. */
     @Test
     void aRatioWithNothingToDivideByIsNotApplicableRatherThanZero() {
-        BenchReport slow = new BenchReport(Map.of(), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of(
-                rung("pipeline", 1000, 3_500, true, 2700), rung("naive", 1000, 500, false, 11_000)));
-        assertThat(slow.json()).containsEntry("sustained_rps_1000ms", 3_500L).containsEntry("naive_sustained_rps", 0L)
-                .containsEntry("ratio_to_naive", null).containsEntry("ratio_to_hbase_limit", null);
+        BenchReport slow = new BenchReport(
+                Map.of(),
+                0,
+                RawLimits.WriteLimit.NOT_MEASURED,
+                0,
+                List.of(rung("pipeline", 1000, 3_500, true, 2700), rung("naive", 1000, 500, false, 11_000)));
+        assertThat(slow.json())
+                .containsEntry("sustained_rps_1000ms", 3_500L)
+                .containsEntry("naive_sustained_rps", 0L)
+                .containsEntry("ratio_to_naive", null)
+                .containsEntry("ratio_to_hbase_limit", null);
         assertThat(slow.markdown()).contains("| `ratio_to_naive` | n/a |", "| `ratio_to_hbase_limit` | n/a |");
-        BenchReport naiveOnly = new BenchReport(Map.of(), 0, new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5), 0,
+        BenchReport naiveOnly = new BenchReport(
+                Map.of(),
+                0,
+                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
+                0,
                 List.of(rung("naive", 1000, 400, true, 1300)));
-        assertThat(naiveOnly.json()).as("--ladder naive: no pipeline figure to compare")
-                .containsEntry("ratio_to_naive", null).containsEntry("ratio_to_hbase_limit", null);
+        assertThat(naiveOnly.json())
+                .as("--ladder naive: no pipeline figure to compare")
+                .containsEntry("ratio_to_naive", null)
+                .containsEntry("ratio_to_hbase_limit", null);
     }
 
     @Test
@@ -150,8 +228,13 @@ class BenchReportTest {
 
     @Test
     void lagGrowthIsTheTrendNotOneNoisyReading() {
-        List<double[]> flat = List.of(new double[] {0, 20_000}, new double[] {1, 40_000}, new double[] {2, 20_000},
-                new double[] {3, 40_000}, new double[] {4, 20_000}, new double[] {5, 40_000});
+        List<double[]> flat = List.of(
+                new double[] {0, 20_000},
+                new double[] {1, 40_000},
+                new double[] {2, 20_000},
+                new double[] {3, 40_000},
+                new double[] {4, 20_000},
+                new double[] {5, 40_000});
         assertThat(Math.abs(RungRunner.slope(flat) * 5)).isLessThan(20_000);
         List<double[]> growing = List.of(new double[] {0, 0}, new double[] {1, 5_000}, new double[] {2, 10_000});
         assertThat(RungRunner.slope(growing)).isEqualTo(5_000);
@@ -168,33 +251,49 @@ class BenchReportTest {
     /** The 1 s ladder's 4,500 tx/s rung of a slow machine's full run (2026-12-03): 720 ms batches, delay falling. */
     @Test
     void aJobIsDrainingItsStartWhileItsBatchesTakeLessThanTheIntervalAndTheirDelayFalls() {
-        List<RungRunner.Batch> draining = List.of(new RungRunner.Batch(500, 100, 300, 9_000), // before the start
-                new RungRunner.Batch(58_000, 4_500, 720, 14_000), new RungRunner.Batch(59_000, 4_500, 700, 13_700),
+        List<RungRunner.Batch> draining = List.of(
+                new RungRunner.Batch(500, 100, 300, 9_000), // before the start
+                new RungRunner.Batch(58_000, 4_500, 720, 14_000),
+                new RungRunner.Batch(59_000, 4_500, 700, 13_700),
                 new RungRunner.Batch(60_000, 4_500, 730, 13_400));
         assertThat(RungRunner.drainingStart(draining, 1_000, 1_000)).isTrue();
-        assertThat(RungRunner.drainingStart(List.of(draining.get(1), draining.get(2),
-                new RungRunner.Batch(60_000, 4_500, 1_050, 13_400)), 1_000, 1_000)).as("a batch over the interval")
+        assertThat(RungRunner.drainingStart(
+                        List.of(draining.get(1), draining.get(2), new RungRunner.Batch(60_000, 4_500, 1_050, 13_400)),
+                        1_000,
+                        1_000))
+                .as("a batch over the interval")
                 .isFalse();
         assertThat(RungRunner.drainingStart(List.of(draining.get(3), draining.get(2), draining.get(1)), 1_000, 1_000))
-                .as("the delay grows").isFalse();
-        assertThat(RungRunner.drainingStart(draining, 59_000, 1_000)).as("too few batches since the start").isFalse();
+                .as("the delay grows")
+                .isFalse();
+        assertThat(RungRunner.drainingStart(draining, 59_000, 1_000))
+                .as("too few batches since the start")
+                .isFalse();
     }
 
     @Test
     void aRungIsMeasuredOnceItsLastThreeBatchesHeldTheRateAndStartedOnTime() {
         List<RungRunner.Batch> batches = new java.util.ArrayList<>(List.of(
                 new RungRunner.Batch(500, 100, 300, 0), // before the rung's start: not counted
-                new RungRunner.Batch(1_000, 15_000, 2_500, 0), new RungRunner.Batch(2_000, 15_000, 1_200, 1_500),
-                new RungRunner.Batch(3_000, 15_000, 900, 1_700), new RungRunner.Batch(4_000, 15_000, 800, 400)));
+                new RungRunner.Batch(1_000, 15_000, 2_500, 0),
+                new RungRunner.Batch(2_000, 15_000, 1_200, 1_500),
+                new RungRunner.Batch(3_000, 15_000, 900, 1_700),
+                new RungRunner.Batch(4_000, 15_000, 800, 400)));
         assertThat(RungRunner.caughtUp(batches, 1_000, 1_000, 15_000)).isFalse();
         batches.add(new RungRunner.Batch(5_000, 15_000, 700, 100));
         assertThat(RungRunner.caughtUp(batches, 1_000, 1_000, 15_000)).isFalse();
         batches.add(new RungRunner.Batch(6_000, 15_000, 700, 20));
         assertThat(RungRunner.caughtUp(batches, 1_000, 1_000, 15_000)).isTrue();
-        assertThat(RungRunner.caughtUp(batches.subList(0, 3), 0, 1_000, 15_000)).as("too few batches").isFalse();
-        List<RungRunner.Batch> beforeTheProducer = List.of(new RungRunner.Batch(1_000, 0, 5, 0),
-                new RungRunner.Batch(2_000, 0, 4, 0), new RungRunner.Batch(3_000, 1_200, 300, 0));
-        assertThat(RungRunner.caughtUp(beforeTheProducer, 1_000, 1_000, 15_000)).as("empty batches").isFalse();
+        assertThat(RungRunner.caughtUp(batches.subList(0, 3), 0, 1_000, 15_000))
+                .as("too few batches")
+                .isFalse();
+        List<RungRunner.Batch> beforeTheProducer = List.of(
+                new RungRunner.Batch(1_000, 0, 5, 0),
+                new RungRunner.Batch(2_000, 0, 4, 0),
+                new RungRunner.Batch(3_000, 1_200, 300, 0));
+        assertThat(RungRunner.caughtUp(beforeTheProducer, 1_000, 1_000, 15_000))
+                .as("empty batches")
+                .isFalse();
     }
 
     @Test
@@ -208,7 +307,8 @@ class BenchReportTest {
 
     @Test
     void readsTheFetchRateFromConsumerPerformance() {
-        double rate = RawLimits.parseConsumerPerformance(List.of("WARNING: something",
+        double rate = RawLimits.parseConsumerPerformance(List.of(
+                "WARNING: something",
                 "start.time, end.time, data.consumed.in.MB, MB.sec, data.consumed.in.nMsg, nMsg.sec,"
                         + " rebalance.time.ms, fetch.time.ms, fetch.MB.sec, fetch.nMsg.sec",
                 "2026-11-25 05:00:00:000, 2026-11-25 05:00:03:000, 143.0, 47.6, 1000000, 333333.3, 1200, 1800,"
@@ -220,47 +320,90 @@ class BenchReportTest {
     void writesJsonMarkdownAndAChart(@TempDir Path dir) throws Exception {
         report.write(dir);
         assertThat(Files.readString(dir.resolve("latest.json"))).contains("\"sustained_rps_1000ms\" : 20000");
-        assertThat(Files.readString(dir.resolve("latest.md"))).contains("| `ratio_to_naive` | 20.0 |")
-                .contains("| pipeline | 1000 ms | 25,000 |").contains("| 1.20 / 0.10 / ? |");
+        assertThat(Files.readString(dir.resolve("latest.md")))
+                .contains("| `ratio_to_naive` | 20.0 |")
+                .contains("| pipeline | 1000 ms | 25,000 |")
+                .contains("| 1.20 / 0.10 / ? |");
         assertThat(Files.size(dir.resolve("latest-latency.png"))).isGreaterThan(1000);
     }
 
     @Test
     void theMarkdownNamesTheMachinesSpeedBeforeAndAfterTheRunWhenItWasMeasured() {
         assertThat(report.markdown()).doesNotContain("codec-bench");
-        BenchReport measured = new BenchReport(Map.of("date", "2026-12-02", BenchCommand.SPEED_BEFORE, 1_670_000L,
-                BenchCommand.SPEED_AFTER, 1_210_000L), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
-        assertThat(measured.markdown()).contains("decode rate on one core): 1,670,000 records/s before the run,"
-                + " 1,210,000 after it.");
-        assertThat(measured.json().get("machine")).isEqualTo(Map.of("date", "2026-12-02",
-                BenchCommand.SPEED_BEFORE, 1_670_000L, BenchCommand.SPEED_AFTER, 1_210_000L));
+        BenchReport measured = new BenchReport(
+                Map.of(
+                        "date",
+                        "2026-12-02",
+                        BenchCommand.SPEED_BEFORE,
+                        1_670_000L,
+                        BenchCommand.SPEED_AFTER,
+                        1_210_000L),
+                0,
+                RawLimits.WriteLimit.NOT_MEASURED,
+                0,
+                List.of());
+        assertThat(measured.markdown())
+                .contains("decode rate on one core): 1,670,000 records/s before the run," + " 1,210,000 after it.");
+        assertThat(measured.json().get("machine"))
+                .isEqualTo(Map.of(
+                        "date",
+                        "2026-12-02",
+                        BenchCommand.SPEED_BEFORE,
+                        1_670_000L,
+                        BenchCommand.SPEED_AFTER,
+                        1_210_000L));
     }
 
     @Test
     void theMarkdownNamesTheProcessorAndTheStealTimeWhenTheyWereRead() {
-        BenchReport measured = new BenchReport(Map.of("date", "2026-12-03", BenchCommand.SPEED_BEFORE, 580_327L,
-                BenchCommand.SPEED_AFTER, 603_280L, BenchCommand.CPU_MODEL, "Intel(R) Xeon(R) Processor",
-                BenchCommand.STEAL_SHARE, 0.095), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
-        assertThat(measured.markdown()).contains("580,327 records/s before the run, 603,280 after it; the processor:"
-                + " Intel(R) Xeon(R) Processor; 9.5% of the CPU time went to other guests of the host during the run"
-                + " (steal). Compare");
+        BenchReport measured = new BenchReport(
+                Map.of(
+                        "date",
+                        "2026-12-03",
+                        BenchCommand.SPEED_BEFORE,
+                        580_327L,
+                        BenchCommand.SPEED_AFTER,
+                        603_280L,
+                        BenchCommand.CPU_MODEL,
+                        "Intel(R) Xeon(R) Processor",
+                        BenchCommand.STEAL_SHARE,
+                        0.095),
+                0,
+                RawLimits.WriteLimit.NOT_MEASURED,
+                0,
+                List.of());
+        assertThat(measured.markdown())
+                .contains("580,327 records/s before the run, 603,280 after it; the processor:"
+                        + " Intel(R) Xeon(R) Processor; 9.5% of the CPU time went to other guests of the host during the run"
+                        + " (steal). Compare");
     }
 
     @Test
     void theMarkdownNamesHBasesSettingsBeyondItsDefaults() {
         assertThat(report.markdown()).doesNotContain("beyond its defaults");
-        BenchReport tuned = new BenchReport(Map.of("date", "2026-12-02", BenchCommand.HBASE_SETTINGS,
-                new TreeMap<>(Map.of("hbase.hstore.compaction.min", "6", "a.b", "1"))), 0,
-                RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
-        assertThat(tuned.markdown()).contains("HBase's settings beyond its defaults: `a.b=1`,"
-                + " `hbase.hstore.compaction.min=6`.");
+        BenchReport tuned = new BenchReport(
+                Map.of(
+                        "date",
+                        "2026-12-02",
+                        BenchCommand.HBASE_SETTINGS,
+                        new TreeMap<>(Map.of("hbase.hstore.compaction.min", "6", "a.b", "1"))),
+                0,
+                RawLimits.WriteLimit.NOT_MEASURED,
+                0,
+                List.of());
+        assertThat(tuned.markdown())
+                .contains("HBase's settings beyond its defaults: `a.b=1`," + " `hbase.hstore.compaction.min=6`.");
     }
 
     @Test
     void theHeadingNamesTheJobsTaskSlots() {
         assertThat(report.markdown()).contains("the job (local[2])");
-        BenchReport four = new BenchReport(Map.of("date", "2026-12-03", BenchCommand.JOB_MASTER, "local[4]"), 0,
-                RawLimits.WriteLimit.NOT_MEASURED, 0, List.of());
+        BenchReport four = new BenchReport(
+                Map.of("date", "2026-12-03", BenchCommand.JOB_MASTER, "local[4]"),
+                0,
+                RawLimits.WriteLimit.NOT_MEASURED,
+                0,
+                List.of());
         assertThat(four.markdown()).contains("the job (local[4])");
     }
 

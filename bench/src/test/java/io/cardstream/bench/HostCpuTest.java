@@ -20,13 +20,15 @@ class HostCpuTest {
     void anOlderKernelsShorterLineCountsWhatItHas() {
         long[] counters = HostCpu.parse("cpu 10 0 5 100 1 0 0");
         assertThat(counters).containsExactly(10, 0, 5, 100, 1, 0, 0, 0);
-        assertThat(HostCpu.stealShare(counters, HostCpu.parse("cpu 20 0 5 190 1 0 0"))).isZero();
+        assertThat(HostCpu.stealShare(counters, HostCpu.parse("cpu 20 0 5 190 1 0 0")))
+                .isZero();
     }
 
     @Test
     void onLinuxTheCountersAreRead() {
         if (System.getProperty("os.name").startsWith("Linux")) {
-            assertThat(HostCpu.counters()).hasValueSatisfying(c -> assertThat(c[3]).as("idle").isPositive());
+            assertThat(HostCpu.counters())
+                    .hasValueSatisfying(c -> assertThat(c[3]).as("idle").isPositive());
         }
     }
 }

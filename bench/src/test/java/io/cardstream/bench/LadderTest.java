@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import java.util.function.LongPredicate;
-
 import org.junit.jupiter.api.Test;
 
 class LadderTest {
@@ -22,13 +21,32 @@ class LadderTest {
     private static List<Long> run(List<Long> rates, long step, LongPredicate sustains) {
         List<RateResult> done = new ArrayList<>();
         List<Long> ran = new ArrayList<>();
-        for (OptionalLong r = Ladder.next(rates, done, step); r.isPresent();
-             r = Ladder.next(rates, done, step)) {
+        for (OptionalLong r = Ladder.next(rates, done, step); r.isPresent(); r = Ladder.next(rates, done, step)) {
             long rate = r.getAsLong();
             ran.add(rate);
             boolean ok = sustains.test(rate);
-            done.add(new RateResult("pipeline", 1000, rate, ok ? rate : rate * 0.7, 20, 600, ok ? 10 : 4000, 50,
-                    0, 700, 900, 1000, 1100, 100_000, 0.3, 900, 1.0, 0.1, 0.1, ok, null));
+            done.add(new RateResult(
+                    "pipeline",
+                    1000,
+                    rate,
+                    ok ? rate : rate * 0.7,
+                    20,
+                    600,
+                    ok ? 10 : 4000,
+                    50,
+                    0,
+                    700,
+                    900,
+                    1000,
+                    1100,
+                    100_000,
+                    0.3,
+                    900,
+                    1.0,
+                    0.1,
+                    0.1,
+                    ok,
+                    null));
             assertThat(ran).as("a ladder ends").hasSizeLessThan(10);
         }
         return ran;
@@ -44,7 +62,8 @@ class LadderTest {
     void aSoakRunsItsRepeatedRateAsOftenAsGivenAndStopsAtTheFirstFailure() {
         assertThat(run(List.of(4_000L, 4_000L, 4_000L), rate -> true)).containsExactly(4_000L, 4_000L, 4_000L);
         List<Boolean> outcomes = new ArrayList<>(List.of(true, false, true));
-        assertThat(run(List.of(4_000L, 4_000L, 4_000L), rate -> outcomes.remove(0))).containsExactly(4_000L, 4_000L);
+        assertThat(run(List.of(4_000L, 4_000L, 4_000L), rate -> outcomes.remove(0)))
+                .containsExactly(4_000L, 4_000L);
     }
 
     @Test

@@ -9,8 +9,7 @@ final class AmountRule {
 
     private static final int MAX_INTEGER_DIGITS = 10;
 
-    private AmountRule() {
-    }
+    private AmountRule() {}
 
     /** Null when {@code text} is a valid amount, else the reason it is not. */
     static DecodeResult.Invalid check(String text) {
@@ -51,17 +50,19 @@ final class AmountRule {
             }
         }
         if (negative || allZero) {
-            return new DecodeResult.Invalid(InvalidReason.AMOUNT_NOT_POSITIVE,
+            return new DecodeResult.Invalid(
+                    InvalidReason.AMOUNT_NOT_POSITIVE,
                     "amount must be greater than zero; got " + TransactionCodec.quote(text));
         }
         if (decimals > 2) {
-            return new DecodeResult.Invalid(InvalidReason.AMOUNT_TOO_MANY_DECIMALS,
-                    "amount may have at most 2 decimals; got " + decimals);
+            return new DecodeResult.Invalid(
+                    InvalidReason.AMOUNT_TOO_MANY_DECIMALS, "amount may have at most 2 decimals; got " + decimals);
         }
         int integerDigits = intEnd - firstNonZero;
         if (integerDigits > MAX_INTEGER_DIGITS
                 || (integerDigits == MAX_INTEGER_DIGITS && !isExactlyOneBillion(text, firstNonZero, intEnd, n))) {
-            return new DecodeResult.Invalid(InvalidReason.AMOUNT_TOO_LARGE,
+            return new DecodeResult.Invalid(
+                    InvalidReason.AMOUNT_TOO_LARGE,
                     "amount must be at most 1000000000; got " + TransactionCodec.quote(text));
         }
         return null;
@@ -82,7 +83,8 @@ final class AmountRule {
     }
 
     private static DecodeResult.Invalid notANumber(String text) {
-        return new DecodeResult.Invalid(InvalidReason.AMOUNT_NOT_A_NUMBER,
+        return new DecodeResult.Invalid(
+                InvalidReason.AMOUNT_NOT_A_NUMBER,
                 "amount must be a plain decimal string such as \"123.45\"; got " + TransactionCodec.quote(text));
     }
 

@@ -7,8 +7,7 @@ package io.cardstream.core;
  */
 public final class DimensionIds {
 
-    private DimensionIds() {
-    }
+    private DimensionIds() {}
 
     public static String personId(long n) {
         return padded('P', n, 9);

@@ -13,8 +13,13 @@ import java.util.Objects;
  * @param processedTime epoch milliseconds when the job enriched it
  * @param batchTime     epoch milliseconds of the micro-batch that carried it
  */
-public record EnrichedTransaction(Transaction transaction, String personName, String companyName,
-                                  EnrichStatus status, long processedTime, long batchTime) {
+public record EnrichedTransaction(
+        Transaction transaction,
+        String personName,
+        String companyName,
+        EnrichStatus status,
+        long processedTime,
+        long batchTime) {
 
     public EnrichedTransaction {
         Objects.requireNonNull(transaction, "transaction");

@@ -18,8 +18,7 @@ public final class LocalConnection {
     /** The relative location of the local stack's connection file under the repository root. */
     public static final String FILE = ".cardstream/stack/connection.properties";
 
-    private LocalConnection() {
-    }
+    private LocalConnection() {}
 
     /** The setting {@code key} (e.g. {@code bootstrap.servers}) of the running local stack, if there is one. */
     public static Optional<String> setting(String key) {

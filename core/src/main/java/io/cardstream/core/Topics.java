@@ -33,8 +33,8 @@ public final class Topics {
      * overhead: the dead-letter topic's {@code max.message.bytes} must be at least this (Kafka's default, 1 MiB,
      * is). The job checks it at start, so no record on the input topic can be one the job cannot dead-letter.
      */
-    public static final int DEAD_LETTER_MAX_RECORD_BYTES = DEAD_LETTER_MAX_VALUE_BYTES + DEAD_LETTER_MAX_KEY_BYTES
-            + DEAD_LETTER_MAX_HEADER_BYTES + 16 * 1024;
+    public static final int DEAD_LETTER_MAX_RECORD_BYTES =
+            DEAD_LETTER_MAX_VALUE_BYTES + DEAD_LETTER_MAX_KEY_BYTES + DEAD_LETTER_MAX_HEADER_BYTES + 16 * 1024;
     /** The topic setting that bounds a record batch, compressed, on the broker. */
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
     /**
@@ -43,6 +43,5 @@ public final class Topics {
      */
     public static final int DEAD_LETTER_MAX_MESSAGE_BYTES = 2 * 1024 * 1024;
 
-    private Topics() {
-    }
+    private Topics() {}
 }

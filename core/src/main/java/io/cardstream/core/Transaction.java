@@ -15,8 +15,8 @@ import java.util.Objects;
  * @param currency  ISO 4217 code, three upper-case letters
  * @param eventTime epoch milliseconds set by the producer when it sent the record
  */
-public record Transaction(String txId, String personId, String companyId, BigDecimal amount, String currency,
-                          long eventTime) {
+public record Transaction(
+        String txId, String personId, String companyId, BigDecimal amount, String currency, long eventTime) {
 
     public Transaction {
         Objects.requireNonNull(txId, "txId");

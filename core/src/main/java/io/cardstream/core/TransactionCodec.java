@@ -1,5 +1,11 @@
 package io.cardstream.core;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -9,13 +15,6 @@ import java.util.Currency;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
-
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 
 /**
  * The JSON form of a {@link Transaction} on Kafka (DESIGN.md, "Data contract"): encoding for the producer, and
@@ -47,7 +46,8 @@ public final class TransactionCodec {
 
     private static final JsonFactory JSON = JsonFactory.builder().build();
     private static final Set<String> ISO_CURRENCIES = Currency.getAvailableCurrencies().stream()
-            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+            .map(Currency::getCurrencyCode)
+            .collect(Collectors.toUnmodifiableSet());
 
     private final Clock clock;
 
@@ -68,7 +68,7 @@ public final class TransactionCodec {
     /** The UTF-8 JSON bytes of {@code tx}, fields in contract order, amount as a plain decimal string. */
     public byte[] encode(Transaction tx) {
         try (ByteArrayBuilder out = new ByteArrayBuilder(192);
-             JsonGenerator g = JSON.createGenerator(out)) {
+                JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartObject();
             g.writeStringField(TX_ID, tx.txId());
             g.writeStringField(PERSON_ID, tx.personId());
@@ -90,15 +90,18 @@ public final class TransactionCodec {
             return invalid(InvalidReason.EMPTY_RECORD, "the record is empty");
         }
         if (bytes.length > MAX_RECORD_BYTES) {
-            return invalid(InvalidReason.RECORD_TOO_LARGE,
+            return invalid(
+                    InvalidReason.RECORD_TOO_LARGE,
                     "the record has " + bytes.length + " bytes; at most " + MAX_RECORD_BYTES + " are allowed");
         }
         int badByte = Utf8.firstInvalidByte(bytes);
         if (badByte >= 0) {
-            return invalid(InvalidReason.INVALID_UTF8, bytes[badByte] == 0
-                    ? "the record has a NUL byte at byte offset " + badByte + ": it is not UTF-8 (UTF-16 and UTF-32"
-                        + " are not accepted)"
-                    : "the record is not valid UTF-8 (byte offset " + badByte + ")");
+            return invalid(
+                    InvalidReason.INVALID_UTF8,
+                    bytes[badByte] == 0
+                            ? "the record has a NUL byte at byte offset " + badByte
+                                    + ": it is not UTF-8 (UTF-16 and UTF-32" + " are not accepted)"
+                            : "the record is not valid UTF-8 (byte offset " + badByte + ")");
         }
         Fields fields = new Fields();
         try (JsonParser p = JSON.createParser(bytes)) {
@@ -118,11 +121,12 @@ public final class TransactionCodec {
                 return invalid(InvalidReason.MALFORMED_JSON, "the record has content after its JSON object");
             }
         } catch (JsonProcessingException e) {
-            return invalid(InvalidReason.MALFORMED_JSON, "the record is not well-formed JSON: "
-                    + firstLine(e.getOriginalMessage()));
+            return invalid(
+                    InvalidReason.MALFORMED_JSON,
+                    "the record is not well-formed JSON: " + firstLine(e.getOriginalMessage()));
         } catch (IOException e) {
-            return invalid(InvalidReason.MALFORMED_JSON, "the record could not be read as JSON: "
-                    + firstLine(e.getMessage()));
+            return invalid(
+                    InvalidReason.MALFORMED_JSON, "the record could not be read as JSON: " + firstLine(e.getMessage()));
         }
         return fields.validate(clock.millis());
     }
@@ -156,12 +160,30 @@ public final class TransactionCodec {
         boolean take(String name, JsonToken value, JsonParser p) throws IOException {
             int bit;
             switch (name) {
-                case TX_ID -> { bit = 1; txId = string(value, p); }
-                case PERSON_ID -> { bit = 2; personId = string(value, p); }
-                case COMPANY_ID -> { bit = 4; companyId = string(value, p); }
-                case AMOUNT -> { bit = 8; amount = string(value, p); }
-                case CURRENCY -> { bit = 16; currency = string(value, p); }
-                case EVENT_TIME -> { bit = 32; eventTime = integer(value, p); }
+                case TX_ID -> {
+                    bit = 1;
+                    txId = string(value, p);
+                }
+                case PERSON_ID -> {
+                    bit = 2;
+                    personId = string(value, p);
+                }
+                case COMPANY_ID -> {
+                    bit = 4;
+                    companyId = string(value, p);
+                }
+                case AMOUNT -> {
+                    bit = 8;
+                    amount = string(value, p);
+                }
+                case CURRENCY -> {
+                    bit = 16;
+                    currency = string(value, p);
+                }
+                case EVENT_TIME -> {
+                    bit = 32;
+                    eventTime = integer(value, p);
+                }
                 default -> {
                     p.skipChildren();
                     return true;
@@ -187,7 +209,9 @@ public final class TransactionCodec {
 
         private static Object integer(JsonToken value, JsonParser p) throws IOException {
             if (value == JsonToken.VALUE_NUMBER_INT) {
-                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER ? p.getBigIntegerValue() : p.getLongValue();
+                return p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+                        ? p.getBigIntegerValue()
+                        : p.getLongValue();
             }
             if (value == JsonToken.VALUE_NULL) {
                 return null;
@@ -214,8 +238,10 @@ public final class TransactionCodec {
                 problem = checkPresentString(CURRENCY, currency);
             }
             if (problem == null && !isIsoCurrency((String) currency)) {
-                problem = invalid(InvalidReason.CURRENCY_INVALID, "currency must be an ISO 4217 code of three"
-                        + " upper-case letters; got " + quote((String) currency));
+                problem = invalid(
+                        InvalidReason.CURRENCY_INVALID,
+                        "currency must be an ISO 4217 code of three" + " upper-case letters; got "
+                                + quote((String) currency));
             }
             if (problem == null) {
                 problem = checkEventTime(now);
@@ -223,8 +249,13 @@ public final class TransactionCodec {
             if (problem != null) {
                 return problem;
             }
-            return new DecodeResult.Valid(new Transaction((String) txId, (String) personId, (String) companyId,
-                    new BigDecimal((String) amount), (String) currency, (Long) eventTime));
+            return new DecodeResult.Valid(new Transaction(
+                    (String) txId,
+                    (String) personId,
+                    (String) companyId,
+                    new BigDecimal((String) amount),
+                    (String) currency,
+                    (Long) eventTime));
         }
 
         private static DecodeResult checkPresentString(String field, Object value) {
@@ -247,8 +278,10 @@ public final class TransactionCodec {
                 return invalid(InvalidReason.EMPTY_ID, "the field " + field + " is empty");
             }
             if (id.length() > MAX_ID_LENGTH && id.codePointCount(0, id.length()) > MAX_ID_LENGTH) {
-                return invalid(InvalidReason.ID_TOO_LONG, "the field " + field + " has "
-                        + id.codePointCount(0, id.length()) + " characters; at most " + MAX_ID_LENGTH + " are allowed");
+                return invalid(
+                        InvalidReason.ID_TOO_LONG,
+                        "the field " + field + " has " + id.codePointCount(0, id.length()) + " characters; at most "
+                                + MAX_ID_LENGTH + " are allowed");
             }
             return checkIdCharacters(field, id);
         }
@@ -268,14 +301,18 @@ public final class TransactionCodec {
                     continue;
                 }
                 if (Character.isSurrogate(c)) {
-                    return invalid(InvalidReason.ID_NOT_WELL_FORMED, "the field " + field + " has an unpaired"
-                            + " surrogate " + String.format("\\u%04X", (int) c) + " at character " + i
-                            + "; ids must be well-formed Unicode");
+                    return invalid(
+                            InvalidReason.ID_NOT_WELL_FORMED,
+                            "the field " + field + " has an unpaired"
+                                    + " surrogate " + String.format("\\u%04X", (int) c) + " at character " + i
+                                    + "; ids must be well-formed Unicode");
                 }
                 if (Character.getType(c) == Character.CONTROL) {
-                    return invalid(InvalidReason.ID_NOT_WELL_FORMED, "the field " + field + " has the control"
-                            + " character " + String.format("U+%04X", (int) c) + " at character " + i
-                            + "; ids must not contain control characters");
+                    return invalid(
+                            InvalidReason.ID_NOT_WELL_FORMED,
+                            "the field " + field + " has the control"
+                                    + " character " + String.format("U+%04X", (int) c) + " at character " + i
+                                    + "; ids must not contain control characters");
                 }
             }
             return null;
@@ -286,29 +323,36 @@ public final class TransactionCodec {
                 return invalid(InvalidReason.MISSING_FIELD, "the field " + EVENT_TIME + " is missing");
             }
             if (eventTime == WRONG_TYPE) {
-                return invalid(InvalidReason.WRONG_TYPE, "the field " + EVENT_TIME
-                        + " must be an integer (epoch milliseconds)");
+                return invalid(
+                        InvalidReason.WRONG_TYPE,
+                        "the field " + EVENT_TIME + " must be an integer (epoch milliseconds)");
             }
             if (!(eventTime instanceof Long millis)) {
                 boolean negative = ((BigInteger) eventTime).signum() < 0;
-                return invalid(negative ? InvalidReason.EVENT_TIME_TOO_OLD : InvalidReason.EVENT_TIME_IN_FUTURE,
+                return invalid(
+                        negative ? InvalidReason.EVENT_TIME_TOO_OLD : InvalidReason.EVENT_TIME_IN_FUTURE,
                         "the field " + EVENT_TIME + " is out of the range of epoch milliseconds");
             }
             if (millis < MIN_EVENT_TIME) {
-                return invalid(InvalidReason.EVENT_TIME_TOO_OLD, "the field " + EVENT_TIME + " is " + millis
-                        + ", before 2000-01-01");
+                return invalid(
+                        InvalidReason.EVENT_TIME_TOO_OLD,
+                        "the field " + EVENT_TIME + " is " + millis + ", before 2000-01-01");
             }
             if (millis > now + MAX_FUTURE_MILLIS) {
-                return invalid(InvalidReason.EVENT_TIME_IN_FUTURE, "the field " + EVENT_TIME + " is " + millis
-                        + ", more than a day after the decoder's clock (" + now + ")");
+                return invalid(
+                        InvalidReason.EVENT_TIME_IN_FUTURE,
+                        "the field " + EVENT_TIME + " is " + millis + ", more than a day after the decoder's clock ("
+                                + now + ")");
             }
             return null;
         }
     }
 
     static boolean isIsoCurrency(String code) {
-        return code.length() == 3 && ISO_CURRENCIES.contains(code)
-                && Character.isUpperCase(code.charAt(0)) && Character.isUpperCase(code.charAt(1))
+        return code.length() == 3
+                && ISO_CURRENCIES.contains(code)
+                && Character.isUpperCase(code.charAt(0))
+                && Character.isUpperCase(code.charAt(1))
                 && Character.isUpperCase(code.charAt(2));
     }
 

@@ -7,8 +7,7 @@ package io.cardstream.core;
  */
 final class Utf8 {
 
-    private Utf8() {
-    }
+    private Utf8() {}
 
     /**
      * The offset of the first byte that starts an invalid sequence or is a NUL, or -1 when all of {@code b} is valid

@@ -9,7 +9,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.EnumSet;
 import java.util.Set;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -17,21 +16,26 @@ import org.junit.jupiter.params.provider.ValueSource;
 class TransactionCodecTest {
 
     private static final long NOW = 1_795_567_257_123L;
-    private static final TransactionCodec CODEC = TransactionCodec.withClock(Clock.fixed(Instant.ofEpochMilli(NOW),
-            ZoneOffset.UTC));
-    private static final Transaction TX = new Transaction("7f1c0a", "P000123456", "C0004242",
-            new BigDecimal("123.45"), "EUR", NOW - 1000);
+    private static final TransactionCodec CODEC =
+            TransactionCodec.withClock(Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
+    private static final Transaction TX =
+            new Transaction("7f1c0a", "P000123456", "C0004242", new BigDecimal("123.45"), "EUR", NOW - 1000);
 
     /** A valid record's JSON with one field's raw JSON value replaced (or the field removed when null). */
     private static byte[] with(String field, String rawValue) {
         StringBuilder json = new StringBuilder("{");
         String[][] fields = {
             {"txId", "\"7f1c0a\""}, {"personId", "\"P000123456\""}, {"companyId", "\"C0004242\""},
-            {"amount", "\"123.45\""}, {"currency", "\"EUR\""}, {"eventTime", Long.toString(NOW - 1000)}};
+            {"amount", "\"123.45\""}, {"currency", "\"EUR\""}, {"eventTime", Long.toString(NOW - 1000)}
+        };
         for (String[] f : fields) {
             String value = f[0].equals(field) ? rawValue : f[1];
             if (value != null) {
-                json.append(json.length() > 1 ? "," : "").append('"').append(f[0]).append("\":").append(value);
+                json.append(json.length() > 1 ? "," : "")
+                        .append('"')
+                        .append(f[0])
+                        .append("\":")
+                        .append(value);
             }
         }
         return json.append('}').toString().getBytes(StandardCharsets.UTF_8);
@@ -55,29 +59,33 @@ class TransactionCodecTest {
 
     @Test
     void encodesTheContractsJsonWithTheAmountAsAString() {
-        assertThat(new String(CODEC.encode(TX), StandardCharsets.UTF_8)).isEqualTo(
-                "{\"txId\":\"7f1c0a\",\"personId\":\"P000123456\",\"companyId\":\"C0004242\",\"amount\":\"123.45\","
-                        + "\"currency\":\"EUR\",\"eventTime\":" + (NOW - 1000) + "}");
+        assertThat(new String(CODEC.encode(TX), StandardCharsets.UTF_8))
+                .isEqualTo(
+                        "{\"txId\":\"7f1c0a\",\"personId\":\"P000123456\",\"companyId\":\"C0004242\",\"amount\":\"123.45\","
+                                + "\"currency\":\"EUR\",\"eventTime\":" + (NOW - 1000) + "}");
     }
 
     @Test
     void roundTripsIdsWithNonAsciiAndCharactersThatNeedEscaping() {
-        Transaction odd = new Transaction("tx-\"<&>'\\-Ødegaard-José", "P\u00e9\u4e2d", "C\ud83d\ude00",
-                new BigDecimal("0.01"), "JPY", NOW);
+        Transaction odd = new Transaction(
+                "tx-\"<&>'\\-Ødegaard-José", "P\u00e9\u4e2d", "C\ud83d\ude00", new BigDecimal("0.01"), "JPY", NOW);
         assertThat(CODEC.decode(CODEC.encode(odd))).isEqualTo(new DecodeResult.Valid(odd));
     }
 
     @Test
     void ignoresUnknownFieldsOfAnyShape() {
-        String json = "{\"extra\":{\"deep\":[1,2,{\"x\":null}]},\"txId\":\"a\",\"personId\":\"P1\",\"companyId\":\"C1\","
-                + "\"amount\":\"1\",\"currency\":\"USD\",\"eventTime\":" + NOW + ",\"more\":[true]}";
-        assertThat(CODEC.decode(json.getBytes(StandardCharsets.UTF_8)).isValid()).isTrue();
+        String json =
+                "{\"extra\":{\"deep\":[1,2,{\"x\":null}]},\"txId\":\"a\",\"personId\":\"P1\",\"companyId\":\"C1\","
+                        + "\"amount\":\"1\",\"currency\":\"USD\",\"eventTime\":" + NOW + ",\"more\":[true]}";
+        assertThat(CODEC.decode(json.getBytes(StandardCharsets.UTF_8)).isValid())
+                .isTrue();
     }
 
     @Test
     void acceptsTheLargestAmountAndTheLongestId() {
         assertThat(CODEC.decode(with("amount", "\"1000000000.00\"")).isValid()).isTrue();
-        assertThat(CODEC.decode(with("txId", "\"" + "x".repeat(64) + "\"")).isValid()).isTrue();
+        assertThat(CODEC.decode(with("txId", "\"" + "x".repeat(64) + "\"")).isValid())
+                .isTrue();
         assertThat(CODEC.decode(with("amount", "\"0.01\"")).isValid()).isTrue();
     }
 
@@ -132,8 +140,8 @@ class TransactionCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"a\\uD800\"", "\"a\\uDBFF\"", "\"\\uDC00b\"", "\"a\\uD800\\uD800\"",
-        "\"\\uDFFF\\uD800\""})
+    @ValueSource(
+            strings = {"\"a\\uD800\"", "\"a\\uDBFF\"", "\"\\uDC00b\"", "\"a\\uD800\\uD800\"", "\"\\uDFFF\\uD800\""})
     void rejectsAnIdWithAnUnpairedSurrogate(String rawId) {
         assertThat(reasonOf(with("txId", rawId))).isEqualTo(InvalidReason.ID_NOT_WELL_FORMED);
         assertThat(reasonOf(with("personId", rawId))).isEqualTo(InvalidReason.ID_NOT_WELL_FORMED);
@@ -148,8 +156,17 @@ class TransactionCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"\"a\\u0000\"", "\"a\\u0001b\"", "\"\\u001f\"", "\"a\\u007f\"", "\"a\\u0085\"",
-        "\"a\\u009F\"", "\"tab\\there\"", "\"new\\nline\""})
+    @ValueSource(
+            strings = {
+                "\"a\\u0000\"",
+                "\"a\\u0001b\"",
+                "\"\\u001f\"",
+                "\"a\\u007f\"",
+                "\"a\\u0085\"",
+                "\"a\\u009F\"",
+                "\"tab\\there\"",
+                "\"new\\nline\""
+            })
     void rejectsAnIdWithAControlCharacter(String rawId) {
         DecodeResult.Invalid invalid = (DecodeResult.Invalid) CODEC.decode(with("txId", rawId));
         assertThat(invalid.reason()).isEqualTo(InvalidReason.ID_NOT_WELL_FORMED);
@@ -159,12 +176,15 @@ class TransactionCodecTest {
     @Test
     void acceptsIdsWithPairedSurrogatesAndOtherPlanes() {
         assertThat(CODEC.decode(with("txId", "\"a\\uD83D\\uDE00b\"")).isValid()).isTrue();
-        assertThat(CODEC.decode(with("personId", "\"\ud83d\ude00\u00e9\u4e2d\"")).isValid()).isTrue();
+        assertThat(CODEC.decode(with("personId", "\"\ud83d\ude00\u00e9\u4e2d\""))
+                        .isValid())
+                .isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"txId\":\"a\"", "{\"txId\":}", "not json", "{\"a\":1}}", "{'txId':'a'}",
-        "{\"txId\":\"a\nb\"}"})
+    @ValueSource(
+            strings = {"{\"txId\":\"a\"", "{\"txId\":}", "not json", "{\"a\":1}}", "{'txId':'a'}", "{\"txId\":\"a\nb\"}"
+            })
     void rejectsMalformedJson(String json) {
         assertThat(reasonOf(json)).isEqualTo(InvalidReason.MALFORMED_JSON);
     }
@@ -231,8 +251,22 @@ class TransactionCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"abc", "NaN", "Infinity", "-Infinity", "1e5", "+5", ".5", "5.", "", " 5", "1,00",
-        "0x10", "12.3.4"})
+    @ValueSource(
+            strings = {
+                "abc",
+                "NaN",
+                "Infinity",
+                "-Infinity",
+                "1e5",
+                "+5",
+                ".5",
+                "5.",
+                "",
+                " 5",
+                "1,00",
+                "0x10",
+                "12.3.4"
+            })
     void rejectsAnAmountThatIsNotAPlainDecimal(String amount) {
         assertThat(reasonOf(with("amount", "\"" + amount + "\""))).isEqualTo(InvalidReason.AMOUNT_NOT_A_NUMBER);
     }
@@ -253,8 +287,10 @@ class TransactionCodecTest {
     void rejectsAnAmountOverOneBillionHoweverManyDigitsItHas() {
         assertThat(reasonOf(with("amount", "\"1000000000.01\""))).isEqualTo(InvalidReason.AMOUNT_TOO_LARGE);
         assertThat(reasonOf(with("amount", "\"9999999999\""))).isEqualTo(InvalidReason.AMOUNT_TOO_LARGE);
-        assertThat(reasonOf(with("amount", "\"" + "9".repeat(30_000) + "\""))).isEqualTo(InvalidReason.AMOUNT_TOO_LARGE);
-        assertThat(CODEC.decode(with("amount", "\"000999999999.99\"")).isValid()).isTrue();
+        assertThat(reasonOf(with("amount", "\"" + "9".repeat(30_000) + "\"")))
+                .isEqualTo(InvalidReason.AMOUNT_TOO_LARGE);
+        assertThat(CODEC.decode(with("amount", "\"000999999999.99\"")).isValid())
+                .isTrue();
     }
 
     @ParameterizedTest
@@ -273,9 +309,11 @@ class TransactionCodecTest {
     @Test
     void rejectsAnEventTimeMoreThanADayAhead() {
         long limit = NOW + TransactionCodec.MAX_FUTURE_MILLIS;
-        assertThat(CODEC.decode(with("eventTime", Long.toString(limit))).isValid()).isTrue();
+        assertThat(CODEC.decode(with("eventTime", Long.toString(limit))).isValid())
+                .isTrue();
         assertThat(reasonOf(with("eventTime", Long.toString(limit + 1)))).isEqualTo(InvalidReason.EVENT_TIME_IN_FUTURE);
-        assertThat(reasonOf(with("eventTime", "99999999999999999999999"))).isEqualTo(InvalidReason.EVENT_TIME_IN_FUTURE);
+        assertThat(reasonOf(with("eventTime", "99999999999999999999999")))
+                .isEqualTo(InvalidReason.EVENT_TIME_IN_FUTURE);
     }
 
     @Test
@@ -306,6 +344,7 @@ class TransactionCodecTest {
     void describesAnInvalidRecordWithItsCodeAndNoPayload() {
         DecodeResult.Invalid invalid = (DecodeResult.Invalid) CODEC.decode(with("currency", "\"secret-value-xyz\""));
         assertThat(invalid.describe()).startsWith("CURRENCY_INVALID: currency must be");
-        assertThat(CODEC.decode(with("personId", "\"" + "s".repeat(70) + "\"")).toString()).doesNotContain("sssss");
+        assertThat(CODEC.decode(with("personId", "\"" + "s".repeat(70) + "\"")).toString())
+                .doesNotContain("sssss");
     }
 }

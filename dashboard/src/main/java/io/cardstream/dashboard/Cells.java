@@ -1,15 +1,13 @@
 package io.cardstream.dashboard;
 
-import java.nio.charset.StandardCharsets;
-
 import io.cardstream.schema.TableSpec;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.hbase.client.Result;
 
 /** Reads a row's cells by the schema's column names: the job writes every value as a UTF-8 string. */
 final class Cells {
 
-    private Cells() {
-    }
+    private Cells() {}
 
     /** The cell of {@code column}, or {@code absent} when the row has none. */
     static String text(Result r, TableSpec table, String column, String absent) {

@@ -1,9 +1,8 @@
 package io.cardstream.dashboard;
 
+import io.cardstream.schema.HBaseOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-
-import io.cardstream.schema.HBaseOptions;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HConstants;
 import org.apache.hadoop.hbase.TableName;
@@ -18,25 +17,41 @@ import picocli.CommandLine.Option;
  * demo's local stack or a production cluster (via {@code --zookeeper-quorum} or {@code hbase-site.xml}). Runs until
  * Ctrl-C or SIGTERM.
  */
-@Command(name = "cardstream dashboard", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream dashboard",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Serves the live dashboard and its JSON API (/api/metrics?last=N, /api/recent,"
                 + " /api/top-merchants?seconds=N, /api/health), reading HBase only.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by Ctrl-C or SIGTERM", "1:HBase unreachable or the port is taken",
-            "2:invalid options"})
+        exitCodeList = {
+            "0:stopped by Ctrl-C or SIGTERM",
+            "1:HBase unreachable or the port is taken",
+            "2:invalid options"
+        })
 public final class DashboardCommand implements Callable<Integer> {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--port", defaultValue = "8080", description = "HTTP port; 0 for any free one. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
+            description = "HTTP port; 0 for any free one. Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
             description = "Address to listen on; 0.0.0.0 for every interface. Default: ${DEFAULT-VALUE}")
     String bind;
 
-    @Option(names = "--metrics-table", defaultValue = "cardstream:batch_metrics",
+    @Option(
+            names = "--metrics-table",
+            defaultValue = "cardstream:batch_metrics",
             description = "Default: ${DEFAULT-VALUE}")
     String metricsTable;
 
@@ -64,17 +79,20 @@ public final class DashboardCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (port < 0 || port > 65_535) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
-                    "Invalid setting port: it must be between 0 and 65535; got '" + port + "'.");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "Invalid setting port: it must be between 0 and 65535; got '" + port + "'.");
         }
         TableName metrics = tableName("metrics-table", metricsTable);
         TableName tx = tableName("tx-table", txTable);
         Configuration conf = readerConfiguration(hbase.configuration());
         CountDownLatch stopped = new CountDownLatch(1);
         try (Connection connection = HBaseOptions.connect(conf);
-             DashboardServer server = DashboardServer.start(new MetricsReader(connection, metrics, tx), bind, port)) {
-            spec.commandLine().getOut().println("Dashboard: " + server.url() + " (reading HBase at "
-                    + HBaseOptions.describe(conf) + "). Ctrl-C stops it.");
+                DashboardServer server =
+                        DashboardServer.start(new MetricsReader(connection, metrics, tx), bind, port)) {
+            spec.commandLine()
+                    .getOut()
+                    .println("Dashboard: " + server.url() + " (reading HBase at " + HBaseOptions.describe(conf)
+                            + "). Ctrl-C stops it.");
             spec.commandLine().getOut().flush();
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "dashboard-stop"));
             stopped.await();
@@ -87,7 +105,8 @@ public final class DashboardCommand implements Callable<Integer> {
 
     private TableName tableName(String key, String value) {
         if (value == null || !value.matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?")) {
-            throw new CommandLine.ParameterException(spec.commandLine(),
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
                     "Invalid setting " + key + ": it must be a table name, namespace:name; got '" + value + "'.");
         }
         return TableName.valueOf(value);

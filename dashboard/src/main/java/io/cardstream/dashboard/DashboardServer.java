@@ -1,5 +1,8 @@
 package io.cardstream.dashboard;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -16,10 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import java.util.regex.Pattern;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,8 +67,9 @@ public final class DashboardServer implements AutoCloseable {
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
         } catch (IOException e) {
-            throw new IOException("The dashboard could not listen on " + host + ":" + port + " (--port, --bind): "
-                    + e.getMessage(), e);
+            throw new IOException(
+                    "The dashboard could not listen on " + host + ":" + port + " (--port, --bind): " + e.getMessage(),
+                    e);
         }
         DashboardServer server = new DashboardServer(reader, System::currentTimeMillis, http);
         http.start();
@@ -80,7 +80,9 @@ public final class DashboardServer implements AutoCloseable {
     /** The page's address, e.g. http://127.0.0.1:8080/. */
     public String url() {
         InetSocketAddress a = server.getAddress();
-        String host = a.getAddress().isAnyLocalAddress() ? "127.0.0.1" : a.getAddress().getHostAddress();
+        String host = a.getAddress().isAnyLocalAddress()
+                ? "127.0.0.1"
+                : a.getAddress().getHostAddress();
         return "http://" + host + ":" + a.getPort() + "/";
     }
 
@@ -112,22 +114,25 @@ public final class DashboardServer implements AutoCloseable {
             switch (path) {
                 case "/", "/index.html" -> sendResource(ex, STATIC + "index.html", "text/html; charset=utf-8");
                 case "/vendor/chart.umd.js" -> sendResource(ex, chartScript, "text/javascript; charset=utf-8");
-                case "/api/metrics" -> api(ex, () -> {
-                    int last = intParam(query, "last", DEFAULT_LAST, 1, MAX_LAST);
-                    return reader.latest(last);
-                });
+                case "/api/metrics" ->
+                    api(ex, () -> {
+                        int last = intParam(query, "last", DEFAULT_LAST, 1, MAX_LAST);
+                        return reader.latest(last);
+                    });
                 case "/api/recent" -> api(ex, () -> reader.recent(intParam(query, "n", 20, 1, 100)));
-                case "/api/top-merchants" -> api(ex, () -> {
-                    int seconds = intParam(query, "seconds", 60, 1, 3600);
-                    int limit = intParam(query, "limit", 10, 1, 100);
-                    return reader.topMerchants(clock.getAsLong() - seconds * 1000L, limit);
-                });
+                case "/api/top-merchants" ->
+                    api(ex, () -> {
+                        int seconds = intParam(query, "seconds", 60, 1, 3600);
+                        int limit = intParam(query, "limit", 10, 1, 100);
+                        return reader.topMerchants(clock.getAsLong() - seconds * 1000L, limit);
+                    });
                 case "/api/health" -> {
                     Health health = reader.health(clock.getAsLong());
                     sendJson(ex, health.up() ? 200 : 503, health);
                 }
                 default -> {
-                    if (path.startsWith("/static/") && STATIC_NAME.matcher(path.substring(8)).matches()) {
+                    if (path.startsWith("/static/")
+                            && STATIC_NAME.matcher(path.substring(8)).matches()) {
                         String name = path.substring(8);
                         sendResource(ex, STATIC + name, contentType(name));
                     } else {
@@ -156,7 +161,10 @@ public final class DashboardServer implements AutoCloseable {
             if (failing.compareAndSet(false, true)) {
                 LOG.warn("The dashboard cannot read HBase; it answers 503 until HBase is back: {}", e.toString());
             }
-            sendJson(ex, 503, Map.of("error", "HBase could not be read: " + e.getClass().getSimpleName()));
+            sendJson(
+                    ex,
+                    503,
+                    Map.of("error", "HBase could not be read: " + e.getClass().getSimpleName()));
             return;
         }
         if (failing.compareAndSet(true, false)) {
@@ -178,8 +186,8 @@ public final class DashboardServer implements AutoCloseable {
         } catch (NumberFormatException e) {
             // falls through to the message below
         }
-        throw new IllegalArgumentException("Query parameter " + name + " must be a whole number from " + min + " to "
-                + max + ".");
+        throw new IllegalArgumentException(
+                "Query parameter " + name + " must be a whole number from " + min + " to " + max + ".");
     }
 
     static Map<String, String> query(URI uri) {
@@ -243,7 +251,8 @@ public final class DashboardServer implements AutoCloseable {
     /** Chart.js's UMD bundle inside its WebJar, whichever version the build put on the classpath. */
     static String chartScriptResource() {
         Properties pom = new Properties();
-        try (InputStream in = DashboardServer.class.getClassLoader()
+        try (InputStream in = DashboardServer.class
+                .getClassLoader()
                 .getResourceAsStream("META-INF/maven/org.webjars.npm/chart.js/pom.properties")) {
             if (in == null) {
                 throw new IllegalStateException("The Chart.js WebJar (org.webjars.npm:chart.js) is not on the"

@@ -12,8 +12,8 @@ import java.util.Map;
  * @param lastBatchTime   the newest batch's time (epoch ms), 0 when there is none
  * @param lastBatchAgeMs  how long ago that was, -1 when there is none
  */
-public record Health(String status, String reason, Map<String, Boolean> tables, long lastBatchTime,
-                     long lastBatchAgeMs) {
+public record Health(
+        String status, String reason, Map<String, Boolean> tables, long lastBatchTime, long lastBatchAgeMs) {
 
     public boolean up() {
         return "UP".equals(status);

@@ -1,5 +1,10 @@
 package io.cardstream.dashboard;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.TableSpec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -8,12 +13,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.cardstream.schema.RowKeys;
-import io.cardstream.schema.Schema;
-import io.cardstream.schema.TableSpec;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
@@ -67,13 +66,20 @@ public final class MetricsReader {
                 String id = c.path("companyId").asText("");
                 BigDecimal amount = decimal(c.path("amount").asText("0"));
                 long count = c.path("transactions").asLong(0);
-                totals.merge(id, new MerchantTotal(id, c.path("name").isNull() ? null : c.path("name").asText(null),
-                        amount, count), (a, b) -> a.plus(b.amount(), b.transactions()));
+                totals.merge(
+                        id,
+                        new MerchantTotal(
+                                id,
+                                c.path("name").isNull() ? null : c.path("name").asText(null),
+                                amount,
+                                count),
+                        (a, b) -> a.plus(b.amount(), b.transactions()));
             }
         }
         return totals.values().stream()
                 .sorted(Comparator.comparing(MerchantTotal::amount).reversed().thenComparing(MerchantTotal::companyId))
-                .limit(limit).toList();
+                .limit(limit)
+                .toList();
     }
 
     /** Up to {@code n} of the newest stored transactions (the newest batch's sample), newest first. */
@@ -115,18 +121,30 @@ public final class MetricsReader {
         } catch (IOException e) {
             return new Health("DOWN", "HBase did not answer: " + e.getClass().getSimpleName(), tables, 0, -1);
         }
-        List<String> missing = tables.entrySet().stream().filter(e -> !e.getValue()).map(Map.Entry::getKey).toList();
+        List<String> missing = tables.entrySet().stream()
+                .filter(e -> !e.getValue())
+                .map(Map.Entry::getKey)
+                .toList();
         if (!missing.isEmpty()) {
-            return new Health("DOWN", "Missing table(s) " + String.join(", ", missing)
-                    + ": create the schema with 'bin/cardstream schema create'.", tables, 0, -1);
+            return new Health(
+                    "DOWN",
+                    "Missing table(s) " + String.join(", ", missing)
+                            + ": create the schema with 'bin/cardstream schema create'.",
+                    tables,
+                    0,
+                    -1);
         }
         try {
             List<BatchRow> newest = latest(1);
             long last = newest.isEmpty() ? 0 : newest.get(0).batchTime();
             return new Health("UP", null, tables, last, last == 0 ? -1 : Math.max(0, nowMs - last));
         } catch (IOException e) {
-            return new Health("DOWN", "Reading " + metricsTable + " failed: " + e.getClass().getSimpleName(),
-                    tables, 0, -1);
+            return new Health(
+                    "DOWN",
+                    "Reading " + metricsTable + " failed: " + e.getClass().getSimpleName(),
+                    tables,
+                    0,
+                    -1);
         }
     }
 
@@ -140,7 +158,8 @@ public final class MetricsReader {
             scan.withStopRow(stopRow.getBytes(StandardCharsets.UTF_8), true);
         }
         List<Result> results = new ArrayList<>();
-        try (Table table = connection.getTable(metricsTable); ResultScanner scanner = table.getScanner(scan)) {
+        try (Table table = connection.getTable(metricsTable);
+                ResultScanner scanner = table.getScanner(scan)) {
             for (Result r : scanner) {
                 results.add(r);
             }

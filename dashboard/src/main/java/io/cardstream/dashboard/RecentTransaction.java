@@ -9,16 +9,33 @@ import org.apache.hadoop.hbase.client.Result;
  * An enriched transaction as stored in {@code tx_enriched}, for the live table. Names are whatever HBase holds,
  * markup included: the page shows them as text.
  */
-public record RecentTransaction(String txId, String personId, String personName, String companyId,
-                                String companyName, String amount, String currency, long eventTime,
-                                long processedTime, long batchTime, String status) {
+public record RecentTransaction(
+        String txId,
+        String personId,
+        String personName,
+        String companyId,
+        String companyName,
+        String amount,
+        String currency,
+        long eventTime,
+        long processedTime,
+        long batchTime,
+        String status) {
 
     private static final TableSpec T = Schema.TX_ENRICHED;
 
     static RecentTransaction of(Result r) {
-        return new RecentTransaction(text(r, "tx_id"), text(r, "person_id"), text(r, "person_name"),
-                text(r, "company_id"), text(r, "company_name"), text(r, "amount"), text(r, "currency"),
-                number(r, "event_time"), number(r, "processed_time"), number(r, "batch_time"),
+        return new RecentTransaction(
+                text(r, "tx_id"),
+                text(r, "person_id"),
+                text(r, "person_name"),
+                text(r, "company_id"),
+                text(r, "company_name"),
+                text(r, "amount"),
+                text(r, "currency"),
+                number(r, "event_time"),
+                number(r, "processed_time"),
+                number(r, "batch_time"),
                 text(r, "enrich_status"));
     }
 

@@ -2,14 +2,6 @@ package io.cardstream.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardstream.localstack.LocalStackExtension;
@@ -18,6 +10,13 @@ import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import io.cardstream.schema.TableSpec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
@@ -57,7 +56,7 @@ class DashboardServerIT {
             new SchemaManager(admin, Compression.Algorithm.NONE).create();
         }
         try (Table tx = connection.getTable(Schema.TX_ENRICHED.tableName());
-             Table metrics = connection.getTable(Schema.BATCH_METRICS.tableName())) {
+                Table metrics = connection.getTable(Schema.BATCH_METRICS.tableName())) {
             tx.put(List.of(txRow("tx-1", "Ann Lee", "ACME"), txRow("tx-2", HOSTILE, "<b>Shop</b>")));
             List<Put> batches = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
@@ -65,15 +64,21 @@ class DashboardServerIT {
                 String top = "[{\"companyId\":\"C0000001\",\"name\":\"ACME\",\"amount\":\"10.50\",\"transactions\":2},"
                         + "{\"companyId\":\"C0000002\",\"name\":\"<b>Shop</b>\",\"amount\":\"" + (i + 1) + ".00\","
                         + "\"transactions\":1}]";
-                String sample = i == 4 ? "[{\"txId\":\"tx-1\"},{\"txId\":\"tx-2\"},{\"txId\":\"tx-not-stored\"}]" : "[]";
+                String sample =
+                        i == 4 ? "[{\"txId\":\"tx-1\"},{\"txId\":\"tx-2\"},{\"txId\":\"tx-not-stored\"}]" : "[]";
                 batches.add(metricsRow(t, 1000 + i, top, sample));
             }
-            batches.add(metricsRow(NOW - 120_000, 7, "[{\"companyId\":\"C0000009\",\"name\":\"Old\",\"amount\":"
-                    + "\"99999.00\",\"transactions\":1}]", "[]"));
+            batches.add(metricsRow(
+                    NOW - 120_000,
+                    7,
+                    "[{\"companyId\":\"C0000009\",\"name\":\"Old\",\"amount\":" + "\"99999.00\",\"transactions\":1}]",
+                    "[]"));
             metrics.put(batches);
         }
-        server = DashboardServer.start(new MetricsReader(connection, Schema.BATCH_METRICS.tableName(),
-                Schema.TX_ENRICHED.tableName()), "127.0.0.1", 0);
+        server = DashboardServer.start(
+                new MetricsReader(connection, Schema.BATCH_METRICS.tableName(), Schema.TX_ENRICHED.tableName()),
+                "127.0.0.1",
+                0);
     }
 
     @AfterAll
@@ -121,21 +126,28 @@ class DashboardServerIT {
         JsonNode health = getJson("/api/health", 200);
         assertThat(health.get("status").asText()).isEqualTo("UP");
         assertThat(health.get("lastBatchTime").asLong()).isEqualTo(NOW);
-        Health down = new MetricsReader(connection, TableName.valueOf("cardstream:no_such_table"),
-                Schema.TX_ENRICHED.tableName()).health(NOW);
+        Health down = new MetricsReader(
+                        connection, TableName.valueOf("cardstream:no_such_table"), Schema.TX_ENRICHED.tableName())
+                .health(NOW);
         assertThat(down.up()).isFalse();
         assertThat(down.reason()).contains("cardstream:no_such_table").contains("schema create");
     }
 
     @Test
     void badParametersAreRejectedWithAMessageNamingThem() throws Exception {
-        assertThat(getJson("/api/metrics?last=0", 400).get("error").asText()).contains("last").contains("3600");
+        assertThat(getJson("/api/metrics?last=0", 400).get("error").asText())
+                .contains("last")
+                .contains("3600");
         assertThat(getJson("/api/metrics?last=abc", 400).get("error").asText()).contains("last");
-        assertThat(getJson("/api/top-merchants?seconds=-5", 400).get("error").asText()).contains("seconds");
+        assertThat(getJson("/api/top-merchants?seconds=-5", 400).get("error").asText())
+                .contains("seconds");
         assertThat(get("/static/../../etc/passwd").statusCode()).isEqualTo(404);
         assertThat(get("/nothing-here").statusCode()).isEqualTo(404);
-        HttpResponse<String> post = HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + "api/metrics"))
-                .POST(HttpRequest.BodyPublishers.ofString("x")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> post = HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + "api/metrics"))
+                        .POST(HttpRequest.BodyPublishers.ofString("x"))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(post.statusCode()).isEqualTo(405);
     }
 
@@ -143,24 +155,40 @@ class DashboardServerIT {
     void pagesComeFromTheJarWithAStrictContentSecurityPolicy() throws Exception {
         HttpResponse<String> page = get("/");
         assertThat(page.statusCode()).isEqualTo(200);
-        assertThat(page.body()).contains("/vendor/chart.umd.js").contains("/static/dashboard.js")
-                .doesNotContain("http://").doesNotContain("https://");
-        assertThat(page.headers().firstValue("Content-Security-Policy")).get().asString()
-                .contains("script-src 'self'").doesNotContain("unsafe-inline");
+        assertThat(page.body())
+                .contains("/vendor/chart.umd.js")
+                .contains("/static/dashboard.js")
+                .doesNotContain("http://")
+                .doesNotContain("https://");
+        assertThat(page.headers().firstValue("Content-Security-Policy"))
+                .get()
+                .asString()
+                .contains("script-src 'self'")
+                .doesNotContain("unsafe-inline");
         HttpResponse<String> chart = get("/vendor/chart.umd.js");
         assertThat(chart.statusCode()).isEqualTo(200);
         assertThat(chart.body()).contains("Chart.js").hasSizeGreaterThan(100_000);
         assertThat(get("/static/dashboard.js").body()).contains("textContent").doesNotContain("innerHTML =");
-        assertThat(get("/api/metrics").headers().firstValue("Content-Type")).contains("application/json; charset=utf-8");
+        assertThat(get("/api/metrics").headers().firstValue("Content-Type"))
+                .contains("application/json; charset=utf-8");
     }
 
     private static Put txRow(String txId, String personName, String companyName) {
         TableSpec t = Schema.TX_ENRICHED;
         Put put = new Put(bytes(RowKeys.txEnriched(txId)));
-        String[][] cells = {{"tx_id", txId}, {"person_id", "P000000001"}, {"person_name", personName},
-            {"company_id", "C0000002"}, {"company_name", companyName}, {"amount", "12.34"}, {"currency", "EUR"},
-            {"event_time", Long.toString(NOW - 1000)}, {"processed_time", Long.toString(NOW - 300)},
-            {"batch_time", Long.toString(NOW)}, {"enrich_status", "OK"}};
+        String[][] cells = {
+            {"tx_id", txId},
+            {"person_id", "P000000001"},
+            {"person_name", personName},
+            {"company_id", "C0000002"},
+            {"company_name", companyName},
+            {"amount", "12.34"},
+            {"currency", "EUR"},
+            {"event_time", Long.toString(NOW - 1000)},
+            {"processed_time", Long.toString(NOW - 300)},
+            {"batch_time", Long.toString(NOW)},
+            {"enrich_status", "OK"}
+        };
         for (String[] c : cells) {
             put.addColumn(t.familyBytes(), t.column(c[0]).qualifierBytes(), bytes(c[1]));
         }
@@ -170,11 +198,21 @@ class DashboardServerIT {
     private static Put metricsRow(long batchTime, long records, String top, String sample) {
         TableSpec t = Schema.BATCH_METRICS;
         Put put = new Put(bytes(RowKeys.batchMetrics(batchTime)));
-        String[][] cells = {{"batch_time", Long.toString(batchTime)}, {"records", Long.toString(records)},
-            {"enriched", Long.toString(records - 10)}, {"dead_lettered", "10"}, {"missing_dims", "3"},
-            {"processing_ms", "400"}, {"scheduling_ms", "5"}, {"latency_p50_ms", "800"},
-            {"latency_p99_ms", Long.toString(records + 500)}, {"latency_max_ms", "1900"}, {"amount_sum", "100.00"},
-            {"top_companies", top}, {"sample", sample}};
+        String[][] cells = {
+            {"batch_time", Long.toString(batchTime)},
+            {"records", Long.toString(records)},
+            {"enriched", Long.toString(records - 10)},
+            {"dead_lettered", "10"},
+            {"missing_dims", "3"},
+            {"processing_ms", "400"},
+            {"scheduling_ms", "5"},
+            {"latency_p50_ms", "800"},
+            {"latency_p99_ms", Long.toString(records + 500)},
+            {"latency_max_ms", "1900"},
+            {"amount_sum", "100.00"},
+            {"top_companies", top},
+            {"sample", sample}
+        };
         for (String[] c : cells) {
             put.addColumn(t.familyBytes(), t.column(c[0]).qualifierBytes(), bytes(c[1]));
         }
@@ -182,7 +220,9 @@ class DashboardServerIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(server.url() + path.substring(1))).build(),
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(server.url() + path.substring(1)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
     }
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.URI;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class DashboardServerTest {
@@ -19,9 +18,11 @@ class DashboardServerTest {
     @Test
     void defaultsAnAbsentIntegerAndRejectsOneOutOfRangeNamingIt() {
         assertThat(DashboardServer.intParam(Map.of(), "last", 120, 1, 3600)).isEqualTo(120);
-        assertThat(DashboardServer.intParam(Map.of("last", " 7 "), "last", 120, 1, 3600)).isEqualTo(7);
+        assertThat(DashboardServer.intParam(Map.of("last", " 7 "), "last", 120, 1, 3600))
+                .isEqualTo(7);
         assertThatThrownBy(() -> DashboardServer.intParam(Map.of("last", "3601"), "last", 120, 1, 3600))
-                .hasMessageContaining("last").hasMessageContaining("1 to 3600");
+                .hasMessageContaining("last")
+                .hasMessageContaining("1 to 3600");
         assertThatThrownBy(() -> DashboardServer.intParam(Map.of("last", "1e3"), "last", 120, 1, 3600))
                 .isInstanceOf(IllegalArgumentException.class);
     }

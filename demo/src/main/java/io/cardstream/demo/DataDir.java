@@ -15,8 +15,7 @@ final class DataDir {
 
     static final String MARKER = ".cardstream-demo";
 
-    private DataDir() {
-    }
+    private DataDir() {}
 
     /** Empties {@code dir} (creating it if needed) and marks it as the demo's. */
     static void prepare(Path dir) {
@@ -43,8 +42,8 @@ final class DataDir {
             Files.createDirectories(dir.resolve("logs"));
             Files.writeString(dir.resolve(MARKER), "Made by the cardstream demo; emptied at its every start.\n");
         } catch (IOException e) {
-            throw new UncheckedIOException("The demo's data directory " + dir + " could not be prepared: "
-                    + e.getMessage(), e);
+            throw new UncheckedIOException(
+                    "The demo's data directory " + dir + " could not be prepared: " + e.getMessage(), e);
         }
     }
 }

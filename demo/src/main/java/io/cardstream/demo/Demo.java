@@ -1,5 +1,24 @@
 package io.cardstream.demo;
 
+import io.cardstream.core.Topics;
+import io.cardstream.dashboard.BatchRow;
+import io.cardstream.dashboard.DashboardCommand;
+import io.cardstream.dashboard.DashboardServer;
+import io.cardstream.dashboard.MetricsReader;
+import io.cardstream.job.JobCommand;
+import io.cardstream.job.JobConfig;
+import io.cardstream.job.StreamingJob;
+import io.cardstream.localstack.LocalStack;
+import io.cardstream.localstack.LocalStackConfig;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.RateSchedule;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.producer.TopicAdmin;
+import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.DimensionLoader;
+import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.SchemaManager;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -12,26 +31,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import io.cardstream.core.Topics;
-import io.cardstream.dashboard.BatchRow;
-import io.cardstream.dashboard.DashboardCommand;
-import io.cardstream.dashboard.DashboardServer;
-import io.cardstream.dashboard.MetricsReader;
-import io.cardstream.job.JobCommand;
-import io.cardstream.job.JobConfig;
-import io.cardstream.job.StreamingJob;
-import io.cardstream.localstack.LocalStack;
-import io.cardstream.localstack.LocalStackConfig;
-import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.StormProducer;
-import io.cardstream.producer.TopicAdmin;
-import io.cardstream.producer.RateSchedule;
-import io.cardstream.producer.TransactionGenerator;
-import io.cardstream.schema.DimensionLoader;
-import io.cardstream.schema.HBaseOptions;
-import io.cardstream.schema.Schema;
-import io.cardstream.schema.SchemaManager;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
@@ -61,6 +60,7 @@ final class Demo {
     private static final int STOP_STACK_PRIORITY = 5;
     /** The producer's ramp: these shares of the rate for {@link #RAMP_STEP_SECONDS} each, then the full rate. */
     static final double[] RAMP = {0.1, 0.25, 0.5, 0.75, 1.0};
+
     static final long RAMP_STEP_SECONDS = 5;
     static final String MIN_RATE_PROPERTY = "spark.streaming.backpressure.pid.minRate";
 
@@ -71,6 +71,7 @@ final class Demo {
     private final AtomicReference<StormProducer.Progress> progress = new AtomicReference<>();
     /** Running sums over the batches seen so far, read from batch_metrics (each batch counted once). */
     private long lastBatchSeen = -1;
+
     private long stored;
     private long deadLettered;
 
@@ -79,6 +80,7 @@ final class Demo {
     private volatile Connection hbase;
     /** The dashboard's reads, which give up after a few seconds rather than hang a page. */
     private volatile Connection dashboardHBase;
+
     private volatile Admin kafkaAdmin;
     private volatile DashboardServer dashboard;
     private volatile StreamingJob job;
@@ -95,15 +97,22 @@ final class Demo {
     int run() {
         ShutdownHookManager.get().addShutdownHook(this::stopPipeline, STOP_PIPELINE_PRIORITY, 120, TimeUnit.SECONDS);
         ShutdownHookManager.get().addShutdownHook(this::stopStack, STOP_STACK_PRIORITY, 60, TimeUnit.SECONDS);
-        Path log = Path.of(System.getProperty("cardstream.demo.log", settings.dataDir().resolve("logs/demo.log")
-                .toString()));
+        Path log = Path.of(System.getProperty(
+                "cardstream.demo.log",
+                settings.dataDir().resolve("logs/demo.log").toString()));
         try {
             say("Starting Kafka (KRaft) and HBase under %s ...", settings.dataDir());
-            stack = LocalStack.start(LocalStackConfig.defaults(settings.dataDir().resolve("stack"))
-                    .withHeaps(settings.kafkaHeap(), settings.hbaseHeap())
-                    .withKafkaPartitions(settings.partitions())).withoutShutdownHook();
-            say("Kafka is up at %s (%.1f s), HBase at ZooKeeper %s:%d (%.1f s).", stack.bootstrapServers(),
-                    stack.readyMillis().get(LocalStack.KAFKA) / 1000.0, stack.zookeeperQuorum(), stack.zookeeperPort(),
+            stack = LocalStack.start(
+                            LocalStackConfig.defaults(settings.dataDir().resolve("stack"))
+                                    .withHeaps(settings.kafkaHeap(), settings.hbaseHeap())
+                                    .withKafkaPartitions(settings.partitions()))
+                    .withoutShutdownHook();
+            say(
+                    "Kafka is up at %s (%.1f s), HBase at ZooKeeper %s:%d (%.1f s).",
+                    stack.bootstrapServers(),
+                    stack.readyMillis().get(LocalStack.KAFKA) / 1000.0,
+                    stack.zookeeperQuorum(),
+                    stack.zookeeperPort(),
                     stack.readyMillis().get(LocalStack.HBASE) / 1000.0);
             checkStopping();
 
@@ -113,19 +122,21 @@ final class Demo {
             try (org.apache.hadoop.hbase.client.Admin admin = hbase.getAdmin()) {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
             }
-            say("Created the HBase schema (namespace %s: person, company, tx_enriched, batch_metrics).",
+            say(
+                    "Created the HBase schema (namespace %s: person, company, tx_enriched, batch_metrics).",
                     Schema.NAMESPACE);
             DimensionLoader loader = new DimensionLoader(hbase, settings.seed());
             DimensionLoader.Loaded persons = loader.loadPersons(settings.persons(), n -> checkStopping());
             DimensionLoader.Loaded companies = loader.loadCompanies(settings.companies(), n -> checkStopping());
-            say("Loaded %,d cardholders and %,d merchants into HBase in %.1f s.", persons.rows(), companies.rows(),
-                    persons.seconds() + companies.seconds());
+            say(
+                    "Loaded %,d cardholders and %,d merchants into HBase in %.1f s.",
+                    persons.rows(), companies.rows(), persons.seconds() + companies.seconds());
 
             kafkaAdmin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
-            TopicAdmin.createAndAwait(kafkaAdmin, Topics.TRANSACTIONS, settings.partitions(), (short) 1,
-                    Duration.ofSeconds(60));
-            TopicAdmin.createDeadLetterTopicAndAwait(kafkaAdmin, Topics.DEAD_LETTER, 1, (short) 1,
-                    Duration.ofSeconds(60));
+            TopicAdmin.createAndAwait(
+                    kafkaAdmin, Topics.TRANSACTIONS, settings.partitions(), (short) 1, Duration.ofSeconds(60));
+            TopicAdmin.createDeadLetterTopicAndAwait(
+                    kafkaAdmin, Topics.DEAD_LETTER, 1, (short) 1, Duration.ofSeconds(60));
             checkStopping();
 
             Configuration readerConf = new Configuration(conf);
@@ -163,26 +174,34 @@ final class Demo {
                 return 0;
             }
             StormProducer.Summary summary = produced.get();
-            say("The producer stopped: %,d records sent, %,d acknowledged, %,d failed (%.0f/s on average).",
+            say(
+                    "The producer stopped: %,d records sent, %,d acknowledged, %,d failed (%.0f/s on average).",
                     summary.sent(), summary.acked(), summary.errors(), summary.averageRate());
             boolean drained = drain(reader);
             job.stop(true);
             say("Reconciling what was produced with HBase and the dead-letter topic ...");
-            Reconciliation r = new Reconciler(hbase, stack.bootstrapServers()).reconcile(summary.sent(),
-                    summary.acked(), generator::generate, TX_TABLE, Schema.BATCH_METRICS.tableName(),
-                    Topics.DEAD_LETTER);
+            Reconciliation r = new Reconciler(hbase, stack.bootstrapServers())
+                    .reconcile(
+                            summary.sent(),
+                            summary.acked(),
+                            generator::generate,
+                            TX_TABLE,
+                            Schema.BATCH_METRICS.tableName(),
+                            Topics.DEAD_LETTER);
             printMemory();
             if (!drained) {
                 say("The job did not catch up within the drain time; the counts below are what was stored by then.");
             }
             if (r.reconciled()) {
-                say("Reconciled: all %,d valid transactions are stored once, and the %,d invalid ones are in %s;"
-                        + " %,d records repeated the txId of another.", r.valid(), r.deadLettered(), Topics.DEAD_LETTER,
-                        r.repeated());
+                say(
+                        "Reconciled: all %,d valid transactions are stored once, and the %,d invalid ones are in %s;"
+                                + " %,d records repeated the txId of another.",
+                        r.valid(), r.deadLettered(), Topics.DEAD_LETTER, r.repeated());
             } else {
-                say("NOT reconciled: %,d valid transactions are missing from %s; produced %,d <> enriched %,d +"
-                        + " dead-lettered %,d + repeated %,d.", r.missing(), TX_TABLE, r.produced(), r.enriched(),
-                        r.deadLettered(), r.repeated());
+                say(
+                        "NOT reconciled: %,d valid transactions are missing from %s; produced %,d <> enriched %,d +"
+                                + " dead-lettered %,d + repeated %,d.",
+                        r.missing(), TX_TABLE, r.produced(), r.enriched(), r.deadLettered(), r.repeated());
             }
             out.println(r.summaryLine());
             out.flush();
@@ -195,17 +214,25 @@ final class Demo {
             }
             LOG.error("The demo failed: {}", e.toString(), e);
             out.println("cardstream demo: failed: " + e.getMessage());
-            out.println("See " + log + (stack != null ? " and " + settings.dataDir().resolve("stack/logs") : "")
-                    + " for details.");
+            out.println("See " + log
+                    + (stack != null ? " and " + settings.dataDir().resolve("stack/logs") : "") + " for details.");
             out.flush();
             return 1;
         }
     }
 
     private String[] jobArgs(long minRate) {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", stack.bootstrapServers(),
-                "--zookeeper-quorum", stack.zookeeperQuorum(), "--zookeeper-port",
-                Integer.toString(stack.zookeeperPort()), "--master", "local[2]", "--starting-offsets", "earliest"));
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--zookeeper-quorum",
+                stack.zookeeperQuorum(),
+                "--zookeeper-port",
+                Integer.toString(stack.zookeeperPort()),
+                "--master",
+                "local[2]",
+                "--starting-offsets",
+                "earliest"));
         if (settings.jobConfig() != null) {
             args.addAll(List.of("--config", settings.jobConfig().toString()));
         }
@@ -218,8 +245,13 @@ final class Demo {
     }
 
     private GeneratorConfig generatorConfig() {
-        return new GeneratorConfig(settings.seed(), settings.persons(), settings.companies(), settings.skew(),
-                settings.badRatio(), settings.unknownRatio());
+        return new GeneratorConfig(
+                settings.seed(),
+                settings.persons(),
+                settings.companies(),
+                settings.skew(),
+                settings.badRatio(),
+                settings.unknownRatio());
     }
 
     private Map<String, String> hbaseSettings() {
@@ -229,15 +261,17 @@ final class Demo {
     }
 
     private void startProducer(TransactionGenerator generator) {
-        KafkaProducer<byte[], byte[]> kafka = new KafkaProducer<>(StormProducer.kafkaProperties(
-                stack.bootstrapServers(), Map.of()));
-        producerThread = new Thread(() -> {
-            try (kafka) {
-                produced.set(produce(kafka, generator));
-            } catch (RuntimeException e) {
-                LOG.error("The producer failed: {}", e.toString(), e);
-            }
-        }, "demo-producer");
+        KafkaProducer<byte[], byte[]> kafka =
+                new KafkaProducer<>(StormProducer.kafkaProperties(stack.bootstrapServers(), Map.of()));
+        producerThread = new Thread(
+                () -> {
+                    try (kafka) {
+                        produced.set(produce(kafka, generator));
+                    } catch (RuntimeException e) {
+                        LOG.error("The producer failed: {}", e.toString(), e);
+                    }
+                },
+                "demo-producer");
         producerThread.setDaemon(true);
         producerThread.start();
     }
@@ -259,14 +293,25 @@ final class Demo {
                 break;
             }
             // a ramp step lasts RAMP_STEP_SECONDS (less if the duration ends first); the full rate lasts what is left
-            Duration phase = ramp ? Duration.ofSeconds(timed ? Math.min(RAMP_STEP_SECONDS, left) : RAMP_STEP_SECONDS)
+            Duration phase = ramp
+                    ? Duration.ofSeconds(timed ? Math.min(RAMP_STEP_SECONDS, left) : RAMP_STEP_SECONDS)
                     : timed ? Duration.ofSeconds(left) : null;
             long ackedBefore = total.acked();
-            StormProducer storm = new StormProducer(kafka, Topics.TRANSACTIONS, generator,
-                    RateSchedule.steady(settings.rate() * share));
-            total = total.plus(storm.run(total.sent(), -1, phase, stopping::get,
-                    p -> progress.set(new StormProducer.Progress(p.elapsedSeconds(), p.sent(), ackedBefore + p.acked(),
-                            p.errors(), p.currentRate(), p.targetRate(), p.behindMs()))));
+            StormProducer storm = new StormProducer(
+                    kafka, Topics.TRANSACTIONS, generator, RateSchedule.steady(settings.rate() * share));
+            total = total.plus(storm.run(
+                    total.sent(),
+                    -1,
+                    phase,
+                    stopping::get,
+                    p -> progress.set(new StormProducer.Progress(
+                            p.elapsedSeconds(),
+                            p.sent(),
+                            ackedBefore + p.acked(),
+                            p.errors(),
+                            p.currentRate(),
+                            p.targetRate(),
+                            p.behindMs()))));
             elapsed += ramp ? RAMP_STEP_SECONDS : 0;
         }
         return total;
@@ -281,14 +326,21 @@ final class Demo {
                 + settings.partitions() + " partitions) and " + Topics.DEAD_LETTER);
         out.println("  HBase       ZooKeeper " + stack.zookeeperQuorum() + ":" + stack.zookeeperPort() + ", tables "
                 + TX_TABLE + " and " + METRICS_TABLE);
-        out.println("  Logs        " + log + " (the job's line per batch); " + settings.dataDir().resolve("stack/logs"));
+        out.println("  Logs        " + log + " (the job's line per batch); "
+                + settings.dataDir().resolve("stack/logs"));
         out.println("  Job         " + jobConfig.batchIntervalMs() + " ms batches on local[2], at most "
                 + jobConfig.maxRatePerPartition() + " records/s per partition, backpressure "
-                + (jobConfig.backpressure() ? "on (no lower than " + System.getProperty(MIN_RATE_PROPERTY,
-                        Long.toString(jobConfig.minRate())) + "/s)" : "off"));
-        out.printf("Producing %,.0f transactions a second after a %d s ramp (%.1f%% invalid, %.1f%% with unknown ids)"
-                        + " %s; Ctrl-C stops everything.%n", settings.rate(), (RAMP.length - 1) * RAMP_STEP_SECONDS,
-                settings.badRatio() * 100, settings.unknownRatio() * 100,
+                + (jobConfig.backpressure()
+                        ? "on (no lower than "
+                                + System.getProperty(MIN_RATE_PROPERTY, Long.toString(jobConfig.minRate())) + "/s)"
+                        : "off"));
+        out.printf(
+                "Producing %,.0f transactions a second after a %d s ramp (%.1f%% invalid, %.1f%% with unknown ids)"
+                        + " %s; Ctrl-C stops everything.%n",
+                settings.rate(),
+                (RAMP.length - 1) * RAMP_STEP_SECONDS,
+                settings.badRatio() * 100,
+                settings.unknownRatio() * 100,
                 settings.durationSeconds() > 0 ? "for " + settings.durationSeconds() + " s" : "until stopped");
         out.flush();
     }
@@ -312,21 +364,27 @@ final class Demo {
         }
         if (firstStoredMillis < 0 && stored > 0) {
             firstStoredMillis = System.currentTimeMillis();
-            say("The first enriched rows are in HBase, %.1f s after the demo's JVM started.",
+            say(
+                    "The first enriched rows are in HBase, %.1f s after the demo's JVM started.",
                     (firstStoredMillis - startMillis) / 1000.0);
         }
         StormProducer.Progress p = progress.get();
         StormProducer.Summary done = produced.get();
         long lag = lag();
-        StringBuilder line = new StringBuilder(String.format("[%4d s]%s produced %,d", (System.currentTimeMillis()
-                - startMillis) / 1000, phase, done != null ? done.acked() : p == null ? 0 : p.acked()));
+        StringBuilder line = new StringBuilder(String.format(
+                "[%4d s]%s produced %,d",
+                (System.currentTimeMillis() - startMillis) / 1000,
+                phase,
+                done != null ? done.acked() : p == null ? 0 : p.acked()));
         if (p != null && phase.isEmpty()) {
             line.append(String.format(" (%,.0f/s)", p.currentRate()));
         }
-        line.append(String.format(" | stored %,d | dead-lettered %,d | lag %s", stored, deadLettered,
-                lag < 0 ? "?" : String.format("%,d", lag)));
+        line.append(String.format(
+                " | stored %,d | dead-lettered %,d | lag %s",
+                stored, deadLettered, lag < 0 ? "?" : String.format("%,d", lag)));
         if (newest != null) {
-            line.append(String.format(" | last batch %,d records, processing %,d ms, delay %,d ms, p99 %,d ms",
+            line.append(String.format(
+                    " | last batch %,d records, processing %,d ms, delay %,d ms, p99 %,d ms",
                     newest.records(), newest.processingMs(), newest.schedulingMs(), newest.latencyP99Ms()));
         }
         out.println(line);
@@ -356,11 +414,17 @@ final class Demo {
 
     private void printMemory() {
         Map<String, Long> peaks = new java.util.LinkedHashMap<>();
-        peaks.put("demo JVM (job, producer, dashboard)", PeakMemory.of(ProcessHandle.current().pid()));
+        peaks.put(
+                "demo JVM (job, producer, dashboard)",
+                PeakMemory.of(ProcessHandle.current().pid()));
         stack.pids().forEach((service, pid) -> peaks.put(service, PeakMemory.of(pid)));
-        long total = peaks.values().stream().filter(v -> v > 0).mapToLong(Long::longValue).sum();
+        long total = peaks.values().stream()
+                .filter(v -> v > 0)
+                .mapToLong(Long::longValue)
+                .sum();
         StringBuilder line = new StringBuilder("Peak resident memory: ");
-        peaks.forEach((name, bytes) -> line.append(name).append(' ').append(PeakMemory.format(bytes)).append(", "));
+        peaks.forEach((name, bytes) ->
+                line.append(name).append(' ').append(PeakMemory.format(bytes)).append(", "));
         line.append(PeakMemory.format(total)).append(" in all.");
         say("%s", line);
     }
@@ -435,7 +499,8 @@ final class Demo {
             s.close();
             if (produced.get() == null || settings.durationSeconds() == 0) {
                 // After a timed run the SUMMARY line stays the last line.
-                out.println("Stopped Kafka and HBase; the data stays in " + settings.dataDir() + " until the next run.");
+                out.println(
+                        "Stopped Kafka and HBase; the data stays in " + settings.dataDir() + " until the next run.");
                 out.flush();
             }
         }

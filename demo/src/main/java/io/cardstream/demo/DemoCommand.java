@@ -2,7 +2,6 @@ package io.cardstream.demo;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -12,72 +11,118 @@ import picocli.CommandLine.Option;
  * {@code --duration}, it ends by reconciling what was produced against HBase and the dead-letter topic and exits 0
  * only when nothing is missing.
  */
-@Command(name = "cardstream demo", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream demo",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Starts a real Kafka broker and a real HBase, creates the schema and topics, loads the dimensions, runs"
-                + " the Spark Streaming job (local[2]) and the storm producer, and serves the live dashboard.",
+                    + " the Spark Streaming job (local[2]) and the storm producer, and serves the live dashboard.",
             "Prints where to look, then one status line a second. Ctrl-C stops everything."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:stopped by Ctrl-C, or --duration ended and everything reconciled",
-            "1:something failed, or the reconciliation found a difference", "2:invalid options"})
+        exitCodeList = {
+            "0:stopped by Ctrl-C, or --duration ended and everything reconciled",
+            "1:something failed, or the reconciliation found a difference",
+            "2:invalid options"
+        })
 public final class DemoCommand implements Callable<Integer> {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--rate", paramLabel = "TX/S", defaultValue = "20000",
+    @Option(
+            names = "--rate",
+            paramLabel = "TX/S",
+            defaultValue = "20000",
             description = "Transactions a second the producer sends. Default: ${DEFAULT-VALUE}")
     double rate;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "0",
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            defaultValue = "0",
             description = "Produce for this long, drain, reconcile, print a SUMMARY line and exit; 0 runs until"
                     + " Ctrl-C. Default: ${DEFAULT-VALUE}")
     long duration;
 
-    @Option(names = "--batch-interval", paramLabel = "INTERVAL", defaultValue = "1s",
+    @Option(
+            names = "--batch-interval",
+            paramLabel = "INTERVAL",
+            defaultValue = "1s",
             description = "The job's micro-batch interval: 1s, 500ms, ... Default: ${DEFAULT-VALUE}")
     String batchInterval;
 
-    @Option(names = "--persons", paramLabel = "N", defaultValue = "100000",
+    @Option(
+            names = "--persons",
+            paramLabel = "N",
+            defaultValue = "100000",
             description = "Cardholders loaded into HBase. Default: ${DEFAULT-VALUE}")
     int persons;
 
-    @Option(names = "--companies", paramLabel = "N", defaultValue = "10000",
+    @Option(
+            names = "--companies",
+            paramLabel = "N",
+            defaultValue = "10000",
             description = "Merchants loaded into HBase. Default: ${DEFAULT-VALUE}")
     int companies;
 
-    @Option(names = "--port", defaultValue = "8080",
+    @Option(
+            names = "--port",
+            defaultValue = "8080",
             description = "The dashboard's port; 0 for any free one. Default: ${DEFAULT-VALUE}")
     int port;
 
-    @Option(names = "--bind", defaultValue = "127.0.0.1",
+    @Option(
+            names = "--bind",
+            defaultValue = "127.0.0.1",
             description = "The dashboard's listen address. Default: ${DEFAULT-VALUE}")
     String bind;
 
-    @Option(names = "--bad-ratio", paramLabel = "F", defaultValue = "0.01",
-            description = "Fraction of invalid transactions (they go to the dead-letter topic). Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--bad-ratio",
+            paramLabel = "F",
+            defaultValue = "0.01",
+            description =
+                    "Fraction of invalid transactions (they go to the dead-letter topic). Default: ${DEFAULT-VALUE}")
     double badRatio;
 
-    @Option(names = "--unknown-ratio", paramLabel = "F", defaultValue = "0.005",
+    @Option(
+            names = "--unknown-ratio",
+            paramLabel = "F",
+            defaultValue = "0.005",
             description = "Fraction of transactions whose cardholder or merchant is not in HBase (stored, marked)."
                     + " Default: ${DEFAULT-VALUE}")
     double unknownRatio;
 
-    @Option(names = "--skew", paramLabel = "S", defaultValue = "0.8",
-            description = "Zipf exponent of cardholder and merchant popularity; 0 is uniform. Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--skew",
+            paramLabel = "S",
+            defaultValue = "0.8",
+            description =
+                    "Zipf exponent of cardholder and merchant popularity; 0 is uniform. Default: ${DEFAULT-VALUE}")
     double skew;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Partitions of the transactions topic. Default: ${DEFAULT-VALUE}")
     int partitions;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             description = "Where Kafka, HBase and the logs live; emptied at start. Default: .cardstream/demo in the"
                     + " project")
     Path dataDir;
 
-    @Option(names = "--job-config", paramLabel = "FILE",
+    @Option(
+            names = "--job-config",
+            paramLabel = "FILE",
             description = "The job's options as a properties file, as for 'bin/cardstream job --config'"
                     + " (e.g. max-rate-per-partition=20000, cache-ttl-seconds=5).")
     Path jobConfig;
@@ -95,18 +140,23 @@ public final class DemoCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        Path home = Path.of(System.getProperty("cardstream.home", ".")).toAbsolutePath().normalize();
+        Path home = Path.of(System.getProperty("cardstream.home", "."))
+                .toAbsolutePath()
+                .normalize();
         Path dataDir = home.resolve(".cardstream/demo");
         for (int i = 0; i + 1 < args.length; i++) {
             if (args[i].equals("--data-dir")) {
                 dataDir = Path.of(args[i + 1]).toAbsolutePath().normalize();
             } else if (args[i].startsWith("--data-dir=")) {
-                dataDir = Path.of(args[i].substring("--data-dir=".length())).toAbsolutePath().normalize();
+                dataDir = Path.of(args[i].substring("--data-dir=".length()))
+                        .toAbsolutePath()
+                        .normalize();
             }
         }
         // Before any logger exists: the terminal gets the demo's own lines, the log file everything else.
         System.setProperty("log4j2.configurationFile", "classpath:log4j2-demo.properties");
-        System.setProperty("cardstream.demo.log", dataDir.resolve("logs/demo.log").toString());
+        System.setProperty(
+                "cardstream.demo.log", dataDir.resolve("logs/demo.log").toString());
         DemoCommand command = new DemoCommand();
         command.dataDir = dataDir;
         System.exit(new CommandLine(command).execute(args));
@@ -116,9 +166,23 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() {
         DemoSettings settings;
         try {
-            settings = new DemoSettings(rate, duration, DemoSettings.parseInterval(batchInterval), persons, companies,
-                    badRatio, unknownRatio, skew, partitions, bind, port, dataDir.toAbsolutePath().normalize(),
-                    jobConfig, kafkaHeap, hbaseHeap, seed);
+            settings = new DemoSettings(
+                    rate,
+                    duration,
+                    DemoSettings.parseInterval(batchInterval),
+                    persons,
+                    companies,
+                    badRatio,
+                    unknownRatio,
+                    skew,
+                    partitions,
+                    bind,
+                    port,
+                    dataDir.toAbsolutePath().normalize(),
+                    jobConfig,
+                    kafkaHeap,
+                    hbaseHeap,
+                    seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }

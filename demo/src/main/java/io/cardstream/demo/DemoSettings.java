@@ -22,19 +22,38 @@ import java.nio.file.Path;
  * @param hbaseHeap       HBase's maximum heap
  * @param seed            the generator's seed
  */
-public record DemoSettings(double rate, long durationSeconds, long batchIntervalMs, int persons, int companies,
-                           double badRatio, double unknownRatio, double skew, int partitions, String bind, int port,
-                           Path dataDir, Path jobConfig, String kafkaHeap, String hbaseHeap, long seed) {
+public record DemoSettings(
+        double rate,
+        long durationSeconds,
+        long batchIntervalMs,
+        int persons,
+        int companies,
+        double badRatio,
+        double unknownRatio,
+        double skew,
+        int partitions,
+        String bind,
+        int port,
+        Path dataDir,
+        Path jobConfig,
+        String kafkaHeap,
+        String hbaseHeap,
+        long seed) {
 
     public DemoSettings {
         require(rate > 0 && rate <= 5_000_000, "--rate", "must be more than 0 and at most 5000000", rate);
-        require(durationSeconds >= 0 && durationSeconds <= 86_400, "--duration",
-                "must be 0 (until Ctrl-C) or up to 86400 seconds", durationSeconds);
-        require(batchIntervalMs >= 100 && batchIntervalMs <= 60_000, "--batch-interval",
-                "must be between 100 ms and 60 s", batchIntervalMs + " ms");
+        require(
+                durationSeconds >= 0 && durationSeconds <= 86_400,
+                "--duration",
+                "must be 0 (until Ctrl-C) or up to 86400 seconds",
+                durationSeconds);
+        require(
+                batchIntervalMs >= 100 && batchIntervalMs <= 60_000,
+                "--batch-interval",
+                "must be between 100 ms and 60 s",
+                batchIntervalMs + " ms");
         require(persons >= 1 && persons <= 10_000_000, "--persons", "must be between 1 and 10000000", persons);
-        require(companies >= 1 && companies <= 10_000_000, "--companies", "must be between 1 and 10000000",
-                companies);
+        require(companies >= 1 && companies <= 10_000_000, "--companies", "must be between 1 and 10000000", companies);
         require(badRatio >= 0 && badRatio <= 1, "--bad-ratio", "must be between 0 and 1", badRatio);
         require(unknownRatio >= 0 && unknownRatio <= 1, "--unknown-ratio", "must be between 0 and 1", unknownRatio);
         require(skew >= 0 && skew <= 10, "--skew", "must be between 0 (uniform) and 10", skew);
@@ -52,7 +71,8 @@ public record DemoSettings(double rate, long durationSeconds, long batchInterval
                 return Long.parseLong(t.substring(0, t.length() - 2).trim());
             }
             if (t.endsWith("s")) {
-                return Math.round(Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000);
+                return Math.round(
+                        Double.parseDouble(t.substring(0, t.length() - 1).trim()) * 1000);
             }
             return Long.parseLong(t);
         } catch (NumberFormatException e) {

@@ -7,8 +7,7 @@ import java.nio.file.Path;
 /** A process's peak resident memory (VmHWM in /proc, Linux), for the demo's closing memory line. */
 final class PeakMemory {
 
-    private PeakMemory() {
-    }
+    private PeakMemory() {}
 
     /** Peak resident bytes of process {@code pid}; -1 where /proc does not tell. */
     static long of(long pid) {
@@ -28,7 +27,8 @@ final class PeakMemory {
         if (bytes < 0) {
             return "unknown";
         }
-        return bytes >= 1L << 30 ? String.format("%.2f GB", bytes / (double) (1L << 30))
+        return bytes >= 1L << 30
+                ? String.format("%.2f GB", bytes / (double) (1L << 30))
                 : String.format("%d MB", bytes >> 20);
     }
 }

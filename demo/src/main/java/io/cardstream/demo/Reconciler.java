@@ -1,5 +1,9 @@
 package io.cardstream.demo;
 
+import io.cardstream.core.Topics;
+import io.cardstream.producer.GeneratedRecord;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -9,11 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.LongFunction;
-
-import io.cardstream.core.Topics;
-import io.cardstream.producer.GeneratedRecord;
-import io.cardstream.schema.RowKeys;
-import io.cardstream.schema.Schema;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Get;
@@ -47,8 +46,14 @@ final class Reconciler {
     }
 
     /** Reconciles records {@code 0..sent-1} of {@code generator}, of which Kafka acknowledged {@code acked}. */
-    Reconciliation reconcile(long sent, long acked, LongFunction<GeneratedRecord> generator, TableName txTable,
-                             TableName metricsTable, String deadLetterTopic) throws IOException {
+    Reconciliation reconcile(
+            long sent,
+            long acked,
+            LongFunction<GeneratedRecord> generator,
+            TableName txTable,
+            TableName metricsTable,
+            String deadLetterTopic)
+            throws IOException {
         long valid = 0;
         long missing = 0;
         try (Table table = hbase.getTable(txTable)) {
@@ -69,7 +74,12 @@ final class Reconciler {
                 missing += countAbsent(table.exists(gets));
             }
         }
-        return new Reconciliation(acked, valid, countRows(txTable), countDeadLetters(deadLetterTopic), missing,
+        return new Reconciliation(
+                acked,
+                valid,
+                countRows(txTable),
+                countDeadLetters(deadLetterTopic),
+                missing,
                 sumRepeated(metricsTable));
     }
 
@@ -79,7 +89,7 @@ final class Reconciler {
         byte[] qualifier = Schema.BATCH_METRICS.column("repeated").qualifierBytes();
         long sum = 0;
         try (Table table = hbase.getTable(metricsTable);
-             ResultScanner scanner = table.getScanner(new Scan().addColumn(family, qualifier))) {
+                ResultScanner scanner = table.getScanner(new Scan().addColumn(family, qualifier))) {
             for (Result row : scanner) {
                 sum += Long.parseLong(new String(row.getValue(family, qualifier), StandardCharsets.UTF_8));
             }
@@ -88,9 +98,13 @@ final class Reconciler {
     }
 
     long countRows(TableName tableName) throws IOException {
-        Scan scan = new Scan().setFilter(new FirstKeyOnlyFilter()).setCaching(10_000).setCacheBlocks(false);
+        Scan scan = new Scan()
+                .setFilter(new FirstKeyOnlyFilter())
+                .setCaching(10_000)
+                .setCacheBlocks(false);
         long rows = 0;
-        try (Table table = hbase.getTable(tableName); ResultScanner scanner = table.getScanner(scan)) {
+        try (Table table = hbase.getTable(tableName);
+                ResultScanner scanner = table.getScanner(scan)) {
             for (Result ignored : scanner) {
                 rows++;
             }
@@ -100,27 +114,34 @@ final class Reconciler {
 
     long countDeadLetters(String topic) {
         Set<String> positions = new HashSet<>();
-        Map<String, Object> props = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5_000,
+        Map<String, Object> props = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class,
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5_000,
                 // the job writes dead letters in transactions; an aborted one is read again and written anew
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
             List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
             while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("Reading the dead-letter topic " + topic + " did not reach its"
-                            + " end within 2 minutes.");
+                    throw new IllegalStateException(
+                            "Reading the dead-letter topic " + topic + " did not reach its" + " end within 2 minutes.");
                 }
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                    positions.add(header(r, Topics.HEADER_SOURCE_PARTITION) + "@"
-                            + header(r, Topics.HEADER_SOURCE_OFFSET));
+                    positions.add(
+                            header(r, Topics.HEADER_SOURCE_PARTITION) + "@" + header(r, Topics.HEADER_SOURCE_OFFSET));
                 }
             }
         }

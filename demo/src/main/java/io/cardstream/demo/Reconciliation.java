@@ -11,8 +11,7 @@ package io.cardstream.demo;
  * @param repeated     valid transactions the job saw again under a txId of the same batch and partition
  *                     ({@code batch_metrics.repeated}): one row holds each such txId
  */
-public record Reconciliation(long produced, long valid, long enriched, long deadLettered, long missing,
-                             long repeated) {
+public record Reconciliation(long produced, long valid, long enriched, long deadLettered, long missing, long repeated) {
 
     /**
      * Nothing is missing and every produced record is either stored or dead-lettered, once (a repeated txId is one
@@ -24,7 +23,7 @@ public record Reconciliation(long produced, long valid, long enriched, long dead
 
     /** The final line, in exactly the form scripts parse. */
     public String summaryLine() {
-        return "SUMMARY produced=" + produced + " enriched=" + enriched + " dead_lettered=" + deadLettered
-                + " missing=" + missing + " repeated=" + repeated;
+        return "SUMMARY produced=" + produced + " enriched=" + enriched + " dead_lettered=" + deadLettered + " missing="
+                + missing + " repeated=" + repeated;
     }
 }

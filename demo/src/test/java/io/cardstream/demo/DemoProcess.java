@@ -26,24 +26,34 @@ final class DemoProcess implements AutoCloseable {
 
     private DemoProcess(Process process) {
         this.process = process;
-        this.reader = new Thread(() -> {
-            try (BufferedReader in = new BufferedReader(new InputStreamReader(process.getInputStream(),
-                    StandardCharsets.UTF_8))) {
-                for (String line; (line = in.readLine()) != null; ) {
-                    lines.add(line);
-                }
-            } catch (IOException e) {
-                lines.add("(reading the demo's output failed: " + e + ")");
-            }
-        }, "demo-output");
+        this.reader = new Thread(
+                () -> {
+                    try (BufferedReader in = new BufferedReader(
+                            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+                        for (String line; (line = in.readLine()) != null; ) {
+                            lines.add(line);
+                        }
+                    } catch (IOException e) {
+                        lines.add("(reading the demo's output failed: " + e + ")");
+                    }
+                },
+                "demo-output");
         reader.setDaemon(true);
         reader.start();
     }
 
     static DemoProcess start(Path dataDir, String... options) throws IOException {
         Path root = projectRoot();
-        List<String> command = new ArrayList<>(List.of(root.resolve("demo.sh").toString(), "--port", "0",
-                "--data-dir", dataDir.toString(), "--kafka-heap", "512m", "--hbase-heap", "1g"));
+        List<String> command = new ArrayList<>(List.of(
+                root.resolve("demo.sh").toString(),
+                "--port",
+                "0",
+                "--data-dir",
+                dataDir.toString(),
+                "--kafka-heap",
+                "512m",
+                "--hbase-heap",
+                "1g"));
         command.addAll(List.of(options));
         ProcessBuilder pb = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true);
         pb.environment().put("CARDSTREAM_SKIP_BUILD", "1");
@@ -63,8 +73,10 @@ final class DemoProcess implements AutoCloseable {
             return;
         }
         for (String line : Files.readAllLines(status, StandardCharsets.UTF_8)) {
-            if (line.startsWith("SigIgn:") && (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0) {
-                throw new AssertionError("SIGINT is ignored in this JVM (SigIgn " + line.substring(7).trim()
+            if (line.startsWith("SigIgn:")
+                    && (Long.parseUnsignedLong(line.substring(7).trim(), 16) & 0x2) != 0) {
+                throw new AssertionError("SIGINT is ignored in this JVM (SigIgn "
+                        + line.substring(7).trim()
                         + "), and the demo started from it would ignore Ctrl-C too. The build was started as a"
                         + " background job without job control; start it in the foreground, or with 'set -m' first.");
             }
@@ -78,7 +90,8 @@ final class DemoProcess implements AutoCloseable {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("demo.sh not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "demo.sh not found above " + Path.of("").toAbsolutePath());
         }
         return dir;
     }

@@ -5,15 +5,29 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class DemoSettingsTest {
 
     private static DemoSettings settings(double rate, long batchMs, int port) {
-        return new DemoSettings(rate, 0, batchMs, 100, 10, 0.01, 0.005, 0.8, 4, "127.0.0.1", port, Path.of("/tmp/x"),
-                null, "1g", "3g", 42);
+        return new DemoSettings(
+                rate,
+                0,
+                batchMs,
+                100,
+                10,
+                0.01,
+                0.005,
+                0.8,
+                4,
+                "127.0.0.1",
+                port,
+                Path.of("/tmp/x"),
+                null,
+                "1g",
+                "3g",
+                42);
     }
 
     @Test

@@ -1,10 +1,9 @@
 package io.cardstream.schema;
 
+import io.cardstream.core.DimensionIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongConsumer;
-
-import io.cardstream.core.DimensionIds;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.BufferedMutatorParams;
 import org.apache.hadoop.hbase.client.Connection;

@@ -1,12 +1,11 @@
 package io.cardstream.schema;
 
+import io.cardstream.core.LocalConnection;
 import java.io.IOException;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-
-import io.cardstream.core.LocalConnection;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.ClusterMetrics;
 import org.apache.hadoop.hbase.HBaseConfiguration;
@@ -22,17 +21,23 @@ import picocli.CommandLine.Option;
  */
 public final class HBaseOptions {
 
-    @Option(names = "--zookeeper-quorum", paramLabel = "HOSTS",
+    @Option(
+            names = "--zookeeper-quorum",
+            paramLabel = "HOSTS",
             description = "HBase's ZooKeeper quorum (hbase.zookeeper.quorum). Default: from hbase-site.xml on the"
                     + " classpath, else the running local stack's, else 127.0.0.1.")
     String quorum;
 
-    @Option(names = "--zookeeper-port", paramLabel = "PORT",
+    @Option(
+            names = "--zookeeper-port",
+            paramLabel = "PORT",
             description = "HBase's ZooKeeper client port (hbase.zookeeper.property.clientPort). Default: as for"
                     + " the quorum, else 2181.")
     Integer port;
 
-    @Option(names = "--hbase-conf", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--hbase-conf",
+            paramLabel = "KEY=VALUE",
             description = "Any HBase client setting; repeatable, e.g. zookeeper.znode.parent=/hbase-unsecure.")
     Map<String, String> settings = new LinkedHashMap<>();
 
@@ -43,11 +48,12 @@ public final class HBaseOptions {
     public Map<String, String> settings() {
         Map<String, String> resolved = new LinkedHashMap<>();
         boolean site = HBaseConfiguration.create().getResource("hbase-site.xml") != null;
-        Optional.ofNullable(quorum).or(() -> site ? Optional.empty()
-                : LocalConnection.setting(HConstants.ZOOKEEPER_QUORUM))
+        Optional.ofNullable(quorum)
+                .or(() -> site ? Optional.empty() : LocalConnection.setting(HConstants.ZOOKEEPER_QUORUM))
                 .ifPresent(q -> resolved.put(HConstants.ZOOKEEPER_QUORUM, q));
-        Optional.ofNullable(port).map(String::valueOf).or(() -> site ? Optional.empty()
-                : LocalConnection.setting(HConstants.ZOOKEEPER_CLIENT_PORT))
+        Optional.ofNullable(port)
+                .map(String::valueOf)
+                .or(() -> site ? Optional.empty() : LocalConnection.setting(HConstants.ZOOKEEPER_CLIENT_PORT))
                 .ifPresent(p -> resolved.put(HConstants.ZOOKEEPER_CLIENT_PORT, p));
         resolved.putAll(settings);
         return resolved;
@@ -76,8 +82,11 @@ public final class HBaseOptions {
             return connection;
         } catch (IOException e) {
             connection.close();
-            throw new IOException("HBase at " + describe(conf) + " could not be reached (--zookeeper-quorum,"
-                    + " --zookeeper-port, or hbase-site.xml): " + e.getClass().getSimpleName(), e);
+            throw new IOException(
+                    "HBase at " + describe(conf) + " could not be reached (--zookeeper-quorum,"
+                            + " --zookeeper-port, or hbase-site.xml): "
+                            + e.getClass().getSimpleName(),
+                    e);
         }
     }
 }

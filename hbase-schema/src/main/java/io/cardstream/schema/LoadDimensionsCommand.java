@@ -3,7 +3,6 @@ package io.cardstream.schema;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
-
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
@@ -14,7 +13,10 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/cardstream load-dimensions}: writes the person and company rows the producer's ids point at. */
-@Command(name = "cardstream load-dimensions", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream load-dimensions",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = "Writes deterministic person (name, city) and company (name, category) rows to HBase, ids"
                 + " P000000000.. and C0000000.., as bin/cardstream produce draws them. The same seed writes the same"
                 + " rows. The schema must exist (bin/cardstream schema create).",
@@ -22,18 +24,30 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:loaded", "1:HBase unreachable or the schema missing", "2:invalid options"})
 public final class LoadDimensionsCommand implements Callable<Integer> {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--persons", paramLabel = "N", defaultValue = "1000000",
+    @Option(
+            names = "--persons",
+            paramLabel = "N",
+            defaultValue = "1000000",
             description = "Persons to write. Default: ${DEFAULT-VALUE}")
     long persons;
 
-    @Option(names = "--companies", paramLabel = "N", defaultValue = "100000",
+    @Option(
+            names = "--companies",
+            paramLabel = "N",
+            defaultValue = "100000",
             description = "Companies to write. Default: ${DEFAULT-VALUE}")
     long companies;
 
-    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Seed of the names. Default: ${DEFAULT-VALUE}")
     long seed;
 
@@ -52,13 +66,16 @@ public final class LoadDimensionsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         if (persons < 0 || companies < 0 || persons > 999_999_999L || companies > 9_999_999L) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "persons must be between 0 and 999999999"
-                    + " and companies between 0 and 9999999; got " + persons + " and " + companies + ".");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "persons must be between 0 and 999999999" + " and companies between 0 and 9999999; got " + persons
+                            + " and " + companies + ".");
         }
         Configuration conf = hbase.configuration();
-        try (Connection connection = HBaseOptions.connect(conf); Admin admin = connection.getAdmin()) {
-            var missing = new SchemaManager(admin, Compression.Algorithm.NONE).verify().stream()
-                    .filter(d -> d.contains("missing")).toList();
+        try (Connection connection = HBaseOptions.connect(conf);
+                Admin admin = connection.getAdmin()) {
+            var missing = new SchemaManager(admin, Compression.Algorithm.NONE)
+                    .verify().stream().filter(d -> d.contains("missing")).toList();
             if (!missing.isEmpty()) {
                 err.println("ERROR: the schema is not complete at " + HBaseOptions.describe(conf) + " ("
                         + String.join("; ", missing) + "); run bin/cardstream schema create first.");
@@ -85,8 +102,9 @@ public final class LoadDimensionsCommand implements Callable<Integer> {
     }
 
     private static void report(PrintWriter out, DimensionLoader.Loaded loaded) {
-        out.printf("Loaded %,d rows into %s in %.1f s (%,.0f rows/s).%n", loaded.rows(), loaded.table(),
-                loaded.seconds(), loaded.rowsPerSecond());
+        out.printf(
+                "Loaded %,d rows into %s in %.1f s (%,.0f rows/s).%n",
+                loaded.rows(), loaded.table(), loaded.seconds(), loaded.rowsPerSecond());
         out.flush();
     }
 }

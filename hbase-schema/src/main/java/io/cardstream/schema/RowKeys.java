@@ -14,10 +14,10 @@ public final class RowKeys {
 
     /** The number of salts, and of pre-split regions of {@code tx_enriched}. */
     public static final int SALTS = 16;
+
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private RowKeys() {
-    }
+    private RowKeys() {}
 
     /** The salt of a txId: 0 to 15. */
     public static int salt(String txId) {
@@ -28,8 +28,12 @@ public final class RowKeys {
 
     public static String txEnriched(String txId) {
         int salt = salt(txId);
-        return new StringBuilder(txId.length() + 3).append(HEX[salt >> 4]).append(HEX[salt & 0xF]).append('-')
-                .append(txId).toString();
+        return new StringBuilder(txId.length() + 3)
+                .append(HEX[salt >> 4])
+                .append(HEX[salt & 0xF])
+                .append('-')
+                .append(txId)
+                .toString();
     }
 
     /** The txId back from a {@code tx_enriched} row key. */

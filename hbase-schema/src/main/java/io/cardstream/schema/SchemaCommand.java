@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
@@ -17,10 +16,13 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bin/cardstream schema create|verify|describe|drop|shell-script}: the HBase schema as one command. */
-@Command(name = "cardstream schema", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream schema",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Manages the cardstream HBase schema (namespace cardstream; tables person, company, tx_enriched,"
-                + " batch_metrics).",
+                    + " batch_metrics).",
             "  create        make what is missing; an existing table that differs is reported, never altered",
             "  verify        exit 1 with every difference between the live schema and the code",
             "  describe      print the expected tables, families, qualifiers and row keys, and what exists",
@@ -28,11 +30,17 @@ import picocli.CommandLine.Parameters;
             "  shell-script  print the same schema as an HBase shell script"
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:done; for verify, the schema matches", "1:HBase unreachable, or verify found differences,"
-                + " or create found a differing table", "2:invalid options"})
+        exitCodeList = {
+            "0:done; for verify, the schema matches",
+            "1:HBase unreachable, or verify found differences," + " or create found a differing table",
+            "2:invalid options"
+        })
 public final class SchemaCommand implements Callable<Integer> {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "create, verify, describe, drop or shell-script")
@@ -41,7 +49,10 @@ public final class SchemaCommand implements Callable<Integer> {
     @Option(names = "--yes", description = "Confirm drop.")
     boolean yes;
 
-    @Option(names = "--compression", paramLabel = "CODEC", defaultValue = "NONE",
+    @Option(
+            names = "--compression",
+            paramLabel = "CODEC",
+            defaultValue = "NONE",
             description = "Compression of every family at create (and what verify expects): NONE, SNAPPY, LZ4,"
                     + " ZSTD, GZ; the cluster must have the codec. Default: ${DEFAULT-VALUE}")
     String compression;
@@ -64,8 +75,10 @@ public final class SchemaCommand implements Callable<Integer> {
         try {
             algorithm = Compression.Algorithm.valueOf(compression.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "compression must be one of NONE, SNAPPY,"
-                    + " LZ4, ZSTD, GZ, LZO, BZIP2; got " + compression + ".");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "compression must be one of NONE, SNAPPY," + " LZ4, ZSTD, GZ, LZO, BZIP2; got " + compression
+                            + ".");
         }
         if (action.equals("shell-script")) {
             out.print(SchemaManager.shellScript());
@@ -73,15 +86,17 @@ public final class SchemaCommand implements Callable<Integer> {
             return 0;
         }
         if (!List.of("create", "verify", "describe", "drop").contains(action)) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "ACTION must be create, verify, describe,"
-                    + " drop or shell-script; got " + action + ".");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(),
+                    "ACTION must be create, verify, describe," + " drop or shell-script; got " + action + ".");
         }
         if (action.equals("drop") && !yes) {
-            throw new CommandLine.ParameterException(spec.commandLine(), "drop deletes every cardstream table and its"
-                    + " data; add --yes to confirm.");
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "drop deletes every cardstream table and its" + " data; add --yes to confirm.");
         }
         Configuration conf = hbase.configuration();
-        try (Connection connection = HBaseOptions.connect(conf); Admin admin = connection.getAdmin()) {
+        try (Connection connection = HBaseOptions.connect(conf);
+                Admin admin = connection.getAdmin()) {
             SchemaManager manager = new SchemaManager(admin, algorithm);
             switch (action) {
                 case "create" -> {

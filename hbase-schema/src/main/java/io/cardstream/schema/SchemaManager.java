@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
-
 import org.apache.hadoop.hbase.NamespaceDescriptor;
 import org.apache.hadoop.hbase.NamespaceNotFoundException;
 import org.apache.hadoop.hbase.TableName;
@@ -33,8 +32,7 @@ public final class SchemaManager {
     }
 
     /** What {@link #create} did: lines for the operator, and whether some existing table differs. */
-    public record CreateReport(List<String> lines, List<String> created, List<String> differences) {
-    }
+    public record CreateReport(List<String> lines, List<String> created, List<String> differences) {}
 
     public CreateReport create() throws IOException {
         List<String> lines = new ArrayList<>();
@@ -94,8 +92,8 @@ public final class SchemaManager {
         boolean namespace = namespaceExists();
         for (TableSpec spec : Schema.TABLES) {
             boolean exists = namespace && admin.tableExists(spec.tableName());
-            lines.add(spec.tableName() + (exists ? " (" + admin.getRegions(spec.tableName()).size() + " regions)"
-                    : " (MISSING)"));
+            lines.add(spec.tableName()
+                    + (exists ? " (" + admin.getRegions(spec.tableName()).size() + " regions)" : " (MISSING)"));
             lines.add("  row key: " + spec.rowKeyDoc());
             lines.add("  family " + spec.family() + ": VERSIONS=" + TableSpec.VERSIONS + ", DATA_BLOCK_ENCODING="
                     + TableSpec.ENCODING + ", BLOOMFILTER=" + TableSpec.BLOOM + ", IN_MEMORY=" + spec.inMemory());
@@ -134,7 +132,8 @@ public final class SchemaManager {
         String table = spec.tableName().getNameAsString();
         TableDescriptor expected = spec.descriptor(compression);
         Set<String> liveFamilies = Arrays.stream(live.getColumnFamilies())
-                .map(ColumnFamilyDescriptor::getNameAsString).collect(Collectors.toCollection(TreeSet::new));
+                .map(ColumnFamilyDescriptor::getNameAsString)
+                .collect(Collectors.toCollection(TreeSet::new));
         for (ColumnFamilyDescriptor want : expected.getColumnFamilies()) {
             ColumnFamilyDescriptor have = live.getColumnFamily(want.getName());
             if (have == null) {
@@ -177,23 +176,39 @@ public final class SchemaManager {
     public static String shellScript() {
         StringBuilder s = new StringBuilder();
         s.append("# The cardstream HBase schema, for `hbase shell -n create-schema.hbase`.\n")
-                .append("# Generated from io.cardstream.schema.Schema (bin/cardstream schema shell-script); a test keeps\n")
+                .append(
+                        "# Generated from io.cardstream.schema.Schema (bin/cardstream schema shell-script); a test keeps\n")
                 .append("# this file equal to the code. `bin/cardstream schema create` does the same, idempotently.\n")
-                .append("# Add COMPRESSION => 'SNAPPY' (or another codec your cluster has) to each family if wanted.\n\n")
-                .append("create_namespace '").append(Schema.NAMESPACE).append("'\n\n");
+                .append(
+                        "# Add COMPRESSION => 'SNAPPY' (or another codec your cluster has) to each family if wanted.\n\n")
+                .append("create_namespace '")
+                .append(Schema.NAMESPACE)
+                .append("'\n\n");
         for (TableSpec spec : Schema.TABLES) {
-            s.append("# row key: ").append(spec.rowKeyDoc()).append("; columns: ")
-                    .append(spec.columns().stream().map(c -> c.qualifier() + "=" + c.name())
+            s.append("# row key: ")
+                    .append(spec.rowKeyDoc())
+                    .append("; columns: ")
+                    .append(spec.columns().stream()
+                            .map(c -> c.qualifier() + "=" + c.name())
                             .collect(Collectors.joining(", ")))
                     .append('\n');
-            s.append("create '").append(spec.tableName().getNameAsString()).append("', {NAME => '")
-                    .append(spec.family()).append("', VERSIONS => ").append(TableSpec.VERSIONS)
-                    .append(", DATA_BLOCK_ENCODING => '").append(TableSpec.ENCODING)
-                    .append("', BLOOMFILTER => '").append(TableSpec.BLOOM)
-                    .append("', IN_MEMORY => '").append(spec.inMemory()).append("'}");
+            s.append("create '")
+                    .append(spec.tableName().getNameAsString())
+                    .append("', {NAME => '")
+                    .append(spec.family())
+                    .append("', VERSIONS => ")
+                    .append(TableSpec.VERSIONS)
+                    .append(", DATA_BLOCK_ENCODING => '")
+                    .append(TableSpec.ENCODING)
+                    .append("', BLOOMFILTER => '")
+                    .append(TableSpec.BLOOM)
+                    .append("', IN_MEMORY => '")
+                    .append(spec.inMemory())
+                    .append("'}");
             if (!spec.splits().isEmpty()) {
-                s.append(", SPLITS => [").append(spec.splits().stream().map(k -> "'" + k + "'")
-                        .collect(Collectors.joining(", "))).append(']');
+                s.append(", SPLITS => [")
+                        .append(spec.splits().stream().map(k -> "'" + k + "'").collect(Collectors.joining(", ")))
+                        .append(']');
             }
             s.append("\n\n");
         }

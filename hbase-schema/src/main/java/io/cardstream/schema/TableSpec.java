@@ -2,7 +2,6 @@ package io.cardstream.schema;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
@@ -23,13 +22,14 @@ import org.apache.hadoop.hbase.regionserver.BloomType;
  * @param splits    split keys for pre-splitting at creation; empty for one region
  * @param rowKeyDoc how the row key is made, for describe and the docs
  */
-public record TableSpec(String name, String family, boolean inMemory, List<Column> columns, List<String> splits,
-                        String rowKeyDoc) {
+public record TableSpec(
+        String name, String family, boolean inMemory, List<Column> columns, List<String> splits, String rowKeyDoc) {
 
     /** Every family keeps one version: a replayed batch overwrites, it never stacks versions. */
     public static final int VERSIONS = 1;
     /** Cuts the one-cell-per-field table's files by about 64 % at no write cost (DESIGN.md). */
     public static final DataBlockEncoding ENCODING = DataBlockEncoding.FAST_DIFF;
+
     public static final BloomType BLOOM = BloomType.ROW;
 
     public TableSpec {
@@ -47,7 +47,9 @@ public record TableSpec(String name, String family, boolean inMemory, List<Colum
 
     /** The column with this readable name. */
     public Column column(String columnName) {
-        return columns.stream().filter(c -> c.name().equals(columnName)).findFirst()
+        return columns.stream()
+                .filter(c -> c.name().equals(columnName))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException(name + " has no column " + columnName));
     }
 
@@ -64,6 +66,8 @@ public record TableSpec(String name, String family, boolean inMemory, List<Colum
                 .setCompressionType(compression)
                 .setInMemory(inMemory)
                 .build();
-        return TableDescriptorBuilder.newBuilder(tableName()).setColumnFamily(cf).build();
+        return TableDescriptorBuilder.newBuilder(tableName())
+                .setColumnFamily(cf)
+                .build();
     }
 }

@@ -2,13 +2,12 @@ package io.cardstream.schema;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.core.DimensionIds;
+import io.cardstream.localstack.LocalStackExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
-
-import io.cardstream.core.DimensionIds;
-import io.cardstream.localstack.LocalStackExtension;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
@@ -40,8 +39,8 @@ class SchemaIT {
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--zookeeper-quorum", "127.0.0.1", "--zookeeper-port",
-                Integer.toString(STACK.zookeeperPort())));
+        all.addAll(List.of(
+                "--zookeeper-quorum", "127.0.0.1", "--zookeeper-port", Integer.toString(STACK.zookeeperPort())));
         return cli.execute(all.toArray(String[]::new));
     }
 
@@ -55,9 +54,11 @@ class SchemaIT {
     @Order(1)
     void createMakesEveryTableAndASecondCreateChangesNothing() throws Exception {
         assertThat(run(new SchemaCommand(), "create")).isZero();
-        assertThat(out.toString()).contains("Created namespace cardstream")
+        assertThat(out.toString())
+                .contains("Created namespace cardstream")
                 .contains("Created table cardstream:tx_enriched (16 regions)");
-        try (Connection c = connect(); Admin admin = c.getAdmin()) {
+        try (Connection c = connect();
+                Admin admin = c.getAdmin()) {
             assertThat(admin.getRegions(Schema.TX_ENRICHED.tableName())).hasSize(16);
             for (TableSpec t : Schema.TABLES) {
                 assertThat(admin.tableExists(t.tableName())).as(t.name()).isTrue();
@@ -66,11 +67,18 @@ class SchemaIT {
         StringWriter second = new StringWriter();
         CommandLine cli = new CommandLine(new SchemaCommand());
         cli.setOut(new PrintWriter(second, true));
-        assertThat(cli.execute("create", "--zookeeper-quorum", "127.0.0.1", "--zookeeper-port",
-                Integer.toString(STACK.zookeeperPort()))).isZero();
+        assertThat(cli.execute(
+                        "create",
+                        "--zookeeper-quorum",
+                        "127.0.0.1",
+                        "--zookeeper-port",
+                        Integer.toString(STACK.zookeeperPort())))
+                .isZero();
         assertThat(second.toString()).doesNotContain("Created").contains("exists and matches the schema; unchanged");
-        try (Connection c = connect(); Admin admin = c.getAdmin()) {
-            assertThat(new SchemaManager(admin, Compression.Algorithm.NONE).verify()).isEmpty();
+        try (Connection c = connect();
+                Admin admin = c.getAdmin()) {
+            assertThat(new SchemaManager(admin, Compression.Algorithm.NONE).verify())
+                    .isEmpty();
         }
     }
 
@@ -79,38 +87,49 @@ class SchemaIT {
     void loadDimensionsWritesTheRowsTheProducersIdsPointAt() throws Exception {
         assertThat(run(new LoadDimensionsCommand(), "--persons", "20000", "--companies", "2000", "--seed", "3"))
                 .isZero();
-        assertThat(out.toString()).contains("Loaded 20,000 rows into cardstream:person")
+        assertThat(out.toString())
+                .contains("Loaded 20,000 rows into cardstream:person")
                 .contains("Loaded 2,000 rows into cardstream:company");
         NameGenerator names = new NameGenerator(3);
-        try (Connection c = connect(); Table persons = c.getTable(Schema.PERSON.tableName());
-             Table companies = c.getTable(Schema.COMPANY.tableName())) {
+        try (Connection c = connect();
+                Table persons = c.getTable(Schema.PERSON.tableName());
+                Table companies = c.getTable(Schema.COMPANY.tableName())) {
             for (long n : new long[] {0, 1, 4_321, 19_999}) {
                 Result r = persons.get(new Get(Bytes.toBytes(DimensionIds.personId(n))));
-                assertThat(Bytes.toString(r.getValue(Schema.PERSON.familyBytes(),
-                        Schema.PERSON.column("name").qualifierBytes()))).isEqualTo(names.person(n).name());
+                assertThat(Bytes.toString(r.getValue(
+                                Schema.PERSON.familyBytes(),
+                                Schema.PERSON.column("name").qualifierBytes())))
+                        .isEqualTo(names.person(n).name());
             }
-            assertThat(persons.exists(new Get(Bytes.toBytes(DimensionIds.personId(20_000))))).isFalse();
+            assertThat(persons.exists(new Get(Bytes.toBytes(DimensionIds.personId(20_000)))))
+                    .isFalse();
             Result company = companies.get(new Get(Bytes.toBytes(DimensionIds.companyId(1_999))));
-            assertThat(Bytes.toString(company.getValue(Schema.COMPANY.familyBytes(),
-                    Schema.COMPANY.column("category").qualifierBytes()))).isEqualTo(names.company(1_999).category());
+            assertThat(Bytes.toString(company.getValue(
+                            Schema.COMPANY.familyBytes(),
+                            Schema.COMPANY.column("category").qualifierBytes())))
+                    .isEqualTo(names.company(1_999).category());
         }
     }
 
     @Test
     @Order(3)
     void verifyReportsADroppedFamilyAndCreateDoesNotAlterIt() throws Exception {
-        try (Connection c = connect(); Admin admin = c.getAdmin()) {
+        try (Connection c = connect();
+                Admin admin = c.getAdmin()) {
             admin.addColumnFamily(Schema.COMPANY.tableName(), ColumnFamilyDescriptorBuilder.of("x"));
             admin.deleteColumnFamily(Schema.COMPANY.tableName(), Schema.COMPANY.familyBytes());
         }
         assertThat(run(new SchemaCommand(), "verify")).isEqualTo(1);
-        assertThat(err.toString()).contains("table cardstream:company: family c is missing")
+        assertThat(err.toString())
+                .contains("table cardstream:company: family c is missing")
                 .contains("table cardstream:company: family x is not in the schema");
 
         assertThat(run(new SchemaCommand(), "create")).isEqualTo(1);
         assertThat(out.toString()).contains("Table cardstream:company exists but differs from the schema; NOT altered");
-        try (Connection c = connect(); Admin admin = c.getAdmin()) {
-            assertThat(admin.getDescriptor(Schema.COMPANY.tableName()).hasColumnFamily(Bytes.toBytes("x"))).isTrue();
+        try (Connection c = connect();
+                Admin admin = c.getAdmin()) {
+            assertThat(admin.getDescriptor(Schema.COMPANY.tableName()).hasColumnFamily(Bytes.toBytes("x")))
+                    .isTrue();
         }
     }
 
@@ -137,8 +156,15 @@ class SchemaIT {
         } catch (java.io.IOException e) {
             throw new AssertionError(e);
         }
-        assertThat(cli.execute("verify", "--zookeeper-quorum", "127.0.0.1", "--zookeeper-port",
-                Integer.toString(free), "--hbase-conf", "hbase.client.operation.timeout=5000")).isEqualTo(1);
+        assertThat(cli.execute(
+                        "verify",
+                        "--zookeeper-quorum",
+                        "127.0.0.1",
+                        "--zookeeper-port",
+                        Integer.toString(free),
+                        "--hbase-conf",
+                        "hbase.client.operation.timeout=5000"))
+                .isEqualTo(1);
         assertThat(err.toString()).contains("could not be reached").contains("127.0.0.1:" + free);
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
 import org.junit.jupiter.api.Test;
 
 class SchemaTest {
@@ -38,8 +37,18 @@ class SchemaTest {
 
     @Test
     void txEnrichedHasTheFieldsOfTheDesign() {
-        assertThat(Schema.TX_ENRICHED.columns().stream().map(Column::name)).containsExactly("tx_id", "person_id",
-                "person_name", "company_id", "company_name", "amount", "currency", "event_time", "processed_time",
-                "batch_time", "enrich_status");
+        assertThat(Schema.TX_ENRICHED.columns().stream().map(Column::name))
+                .containsExactly(
+                        "tx_id",
+                        "person_id",
+                        "person_name",
+                        "company_id",
+                        "company_name",
+                        "amount",
+                        "currency",
+                        "event_time",
+                        "processed_time",
+                        "batch_time",
+                        "enrich_status");
     }
 }

@@ -2,21 +2,20 @@ package io.cardstream.hive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.schema.Column;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.TableSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.cardstream.schema.Column;
-import io.cardstream.schema.Schema;
-import io.cardstream.schema.TableSpec;
 import org.junit.jupiter.api.Test;
 
 /** The Hive DDL maps every table and column exactly as hbase-schema defines them: one source of truth. */
 class HiveDdlMappingTest {
 
-    private static final Pattern TABLE = Pattern.compile("CREATE EXTERNAL TABLE IF NOT EXISTS cardstream\\.(\\w+) \\(\\n(.*?)\\n\\)\\n",
-            Pattern.DOTALL);
+    private static final Pattern TABLE = Pattern.compile(
+            "CREATE EXTERNAL TABLE IF NOT EXISTS cardstream\\.(\\w+) \\(\\n(.*?)\\n\\)\\n", Pattern.DOTALL);
     private static final Pattern COLUMN = Pattern.compile("^\\s*(\\w+) ([A-Z]+(?:\\(\\d+,\\d+\\))?)(?=[\\s,]|$).*$");
     private static final Pattern MAPPING = Pattern.compile("'hbase\\.columns\\.mapping' = '([^']+)'");
     private static final Pattern HBASE_TABLE = Pattern.compile("'hbase\\.table\\.name' = '([^']+)'");
@@ -30,7 +29,9 @@ class HiveDdlMappingTest {
             if (!table.find()) {
                 continue;
             }
-            TableSpec spec = Schema.TABLES.stream().filter(t -> t.name().equals(table.group(1))).findFirst()
+            TableSpec spec = Schema.TABLES.stream()
+                    .filter(t -> t.name().equals(table.group(1)))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError("The DDL creates " + table.group(1) + ", not in Schema"));
             mapped.add(spec.name());
 
@@ -55,7 +56,8 @@ class HiveDdlMappingTest {
 
             Matcher mapping = MAPPING.matcher(statement);
             assertThat(mapping.find()).isTrue();
-            assertThat(mapping.group(1)).as("hbase.columns.mapping of %s", spec.name())
+            assertThat(mapping.group(1))
+                    .as("hbase.columns.mapping of %s", spec.name())
                     .isEqualTo(expectedMapping.toString());
             Matcher hbaseTable = HBASE_TABLE.matcher(statement);
             assertThat(hbaseTable.find()).isTrue();

@@ -1,5 +1,10 @@
 package io.cardstream.hive;
 
+import io.cardstream.schema.Column;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.SchemaManager;
+import io.cardstream.schema.TableSpec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -7,12 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import io.cardstream.schema.Column;
-import io.cardstream.schema.RowKeys;
-import io.cardstream.schema.Schema;
-import io.cardstream.schema.SchemaManager;
-import io.cardstream.schema.TableSpec;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseTestingUtility;
 import org.apache.hadoop.hbase.StartMiniClusterOption;
@@ -39,8 +38,7 @@ public final class HiveHBaseScenario {
     /** Event time of the first test transaction; the others follow a second apart. */
     public static final long T0 = 1_795_567_257_123L;
 
-    private HiveHBaseScenario() {
-    }
+    private HiveHBaseScenario() {}
 
     public static Map<String, List<String>> run(String hqlDir, String workDir) throws Exception {
         Path work = Files.createDirectories(Path.of(workDir));
@@ -51,9 +49,13 @@ public final class HiveHBaseScenario {
         hbase.setInt("hbase.regionserver.info.port", -1);
         hbase.setBoolean("hbase.unsafe.stream.capability.enforce", false);
         util.startMiniZKCluster();
-        util.startMiniHBaseCluster(StartMiniClusterOption.builder().numRegionServers(1).createRootDir(true).build());
+        util.startMiniHBaseCluster(StartMiniClusterOption.builder()
+                .numRegionServers(1)
+                .createRootDir(true)
+                .build());
         try {
-            try (Connection connection = ConnectionFactory.createConnection(hbase); Admin admin = connection.getAdmin()) {
+            try (Connection connection = ConnectionFactory.createConnection(hbase);
+                    Admin admin = connection.getAdmin()) {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
                 writeRows(connection);
             }
@@ -62,24 +64,48 @@ public final class HiveHBaseScenario {
                 query(driver, statement);
             }
             out.put("describe", query(driver, "DESCRIBE cardstream.tx_enriched"));
-            out.put("all", query(driver, "SELECT row_key, tx_id, person_name, company_name, amount, currency,"
-                    + " event_time, enrich_status FROM cardstream.tx_enriched"));
-            out.put("byKey", query(driver, "SELECT person_name, amount * 2, event_time + 1 FROM cardstream.tx_enriched"
-                    + " WHERE row_key = '" + RowKeys.txEnriched("tx-0002") + "'"));
-            out.put("byComputedKey", query(driver, "SELECT tx_id FROM cardstream.tx_enriched WHERE row_key ="
-                    + " concat(lpad(lower(hex(pmod(crc32('tx-0003'), 16))), 2, '0'), '-', 'tx-0003')"));
-            out.put("aggregate", query(driver, "SELECT company_name, count(*), sum(amount) FROM cardstream.tx_enriched"
-                    + " GROUP BY company_name ORDER BY company_name"));
-            out.put("newestBatch", query(driver, "SELECT batch_time, records, latency_p99_ms, amount_sum"
-                    + " FROM cardstream.batch_metrics LIMIT 1"));
+            out.put(
+                    "all",
+                    query(
+                            driver,
+                            "SELECT row_key, tx_id, person_name, company_name, amount, currency,"
+                                    + " event_time, enrich_status FROM cardstream.tx_enriched"));
+            out.put(
+                    "byKey",
+                    query(
+                            driver,
+                            "SELECT person_name, amount * 2, event_time + 1 FROM cardstream.tx_enriched"
+                                    + " WHERE row_key = '" + RowKeys.txEnriched("tx-0002") + "'"));
+            out.put(
+                    "byComputedKey",
+                    query(
+                            driver,
+                            "SELECT tx_id FROM cardstream.tx_enriched WHERE row_key ="
+                                    + " concat(lpad(lower(hex(pmod(crc32('tx-0003'), 16))), 2, '0'), '-', 'tx-0003')"));
+            out.put(
+                    "aggregate",
+                    query(
+                            driver,
+                            "SELECT company_name, count(*), sum(amount) FROM cardstream.tx_enriched"
+                                    + " GROUP BY company_name ORDER BY company_name"));
+            out.put(
+                    "newestBatch",
+                    query(
+                            driver,
+                            "SELECT batch_time, records, latency_p99_ms, amount_sum"
+                                    + " FROM cardstream.batch_metrics LIMIT 1"));
             List<String> queries = HqlFiles.statements(Path.of(hqlDir, "queries.hql"));
             for (int i = 0; i < queries.size(); i++) {
                 out.put("queries.hql#" + (i + 1), query(driver, queries.get(i)));
             }
-            out.put("unknownFamily", List.of(failure(driver, "CREATE EXTERNAL TABLE cardstream.broken (row_key STRING,"
-                    + " x STRING) STORED BY 'org.apache.hadoop.hive.hbase.HBaseStorageHandler' WITH SERDEPROPERTIES"
-                    + " ('hbase.columns.mapping' = ':key,zz:x') TBLPROPERTIES ('hbase.table.name' ="
-                    + " 'cardstream:tx_enriched')")));
+            out.put(
+                    "unknownFamily",
+                    List.of(failure(
+                            driver,
+                            "CREATE EXTERNAL TABLE cardstream.broken (row_key STRING,"
+                                    + " x STRING) STORED BY 'org.apache.hadoop.hive.hbase.HBaseStorageHandler' WITH SERDEPROPERTIES"
+                                    + " ('hbase.columns.mapping' = ':key,zz:x') TBLPROPERTIES ('hbase.table.name' ="
+                                    + " 'cardstream:tx_enriched')")));
             return out;
         } finally {
             util.shutdownMiniHBaseCluster();
@@ -106,15 +132,28 @@ public final class HiveHBaseScenario {
             }
         }
         try (Table table = connection.getTable(Schema.COMPANY.tableName())) {
-            table.put(put(put(new Put(bytes("C0000001")), Schema.COMPANY, "name", "Café <Bistro> & Co"),
-                    Schema.COMPANY, "category", "Restaurants"));
-            table.put(put(put(new Put(bytes("C0000002")), Schema.COMPANY, "name", "Globex"),
-                    Schema.COMPANY, "category", "Electronics"));
+            table.put(put(
+                    put(new Put(bytes("C0000001")), Schema.COMPANY, "name", "Café <Bistro> & Co"),
+                    Schema.COMPANY,
+                    "category",
+                    "Restaurants"));
+            table.put(put(
+                    put(new Put(bytes("C0000002")), Schema.COMPANY, "name", "Globex"),
+                    Schema.COMPANY,
+                    "category",
+                    "Electronics"));
         }
     }
 
-    private static Put txRow(String txId, String personId, String personName, String companyId, String companyName,
-                             String amount, int second, String status) {
+    private static Put txRow(
+            String txId,
+            String personId,
+            String personName,
+            String companyId,
+            String companyName,
+            String amount,
+            int second,
+            String status) {
         TableSpec t = Schema.TX_ENRICHED;
         Put put = new Put(bytes(RowKeys.txEnriched(txId)));
         put(put, t, "tx_id", txId);
@@ -145,17 +184,20 @@ public final class HiveHBaseScenario {
     private static IDriver startHive(Configuration hbase, Path work) {
         HiveConf conf = new HiveConf();
         conf.set("fs.defaultFS", "file:///");
-        for (String key : List.of("hbase.zookeeper.quorum", "hbase.zookeeper.property.clientPort",
-                "zookeeper.znode.parent")) {
+        for (String key :
+                List.of("hbase.zookeeper.quorum", "hbase.zookeeper.property.clientPort", "zookeeper.znode.parent")) {
             conf.set(key, hbase.get(key));
         }
-        conf.set("javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + work.resolve("metastore_db")
-                + ";create=true");
+        conf.set(
+                "javax.jdo.option.ConnectionURL",
+                "jdbc:derby:;databaseName=" + work.resolve("metastore_db") + ";create=true");
         conf.set("javax.jdo.option.ConnectionDriverName", "org.apache.derby.jdbc.EmbeddedDriver");
         conf.set("datanucleus.schema.autoCreateAll", "true");
         conf.set("hive.metastore.schema.verification", "false");
         conf.set("hive.metastore.uris", "");
-        conf.set("hive.metastore.warehouse.dir", work.resolve("warehouse").toUri().toString());
+        conf.set(
+                "hive.metastore.warehouse.dir",
+                work.resolve("warehouse").toUri().toString());
         conf.set("metastore.warehouse.dir", work.resolve("warehouse").toUri().toString());
         conf.set("hive.exec.scratchdir", work.resolve("scratch").toString());
         conf.set("hive.exec.local.scratchdir", work.resolve("local-scratch").toString());
@@ -182,8 +224,8 @@ public final class HiveHBaseScenario {
     private static List<String> query(IDriver driver, String sql) throws Exception {
         CommandProcessorResponse response = driver.run(sql);
         if (response.getResponseCode() != 0) {
-            throw new IllegalStateException("Hive refused: " + sql + "\n" + response.getErrorMessage(),
-                    response.getException());
+            throw new IllegalStateException(
+                    "Hive refused: " + sql + "\n" + response.getErrorMessage(), response.getException());
         }
         List<String> rows = new ArrayList<>();
         List<String> batch = new ArrayList<>();

@@ -2,12 +2,11 @@ package io.cardstream.hive;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.schema.RowKeys;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-
-import io.cardstream.schema.RowKeys;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -25,25 +24,32 @@ class HiveOverHBaseIT {
     @BeforeAll
     @Timeout(value = 10, unit = TimeUnit.MINUTES)
     static void runHiveOverHBase() throws Exception {
-        Path work = Path.of("target", "hive-it", Long.toString(System.nanoTime())).toAbsolutePath();
-        results = IsolatedHive.run("io.cardstream.hive.HiveHBaseScenario", HqlFiles.DIR.toAbsolutePath().toString(),
+        Path work =
+                Path.of("target", "hive-it", Long.toString(System.nanoTime())).toAbsolutePath();
+        results = IsolatedHive.run(
+                "io.cardstream.hive.HiveHBaseScenario",
+                HqlFiles.DIR.toAbsolutePath().toString(),
                 work.toString());
     }
 
     @Test
     void declaresTypedColumnsOverTheHBaseTable() {
-        assertThat(results.get("describe")).anySatisfy(r -> assertThat(r).matches("amount\\s+decimal\\(12,2\\).*"))
+        assertThat(results.get("describe"))
+                .anySatisfy(r -> assertThat(r).matches("amount\\s+decimal\\(12,2\\).*"))
                 .anySatisfy(r -> assertThat(r).matches("event_time\\s+bigint.*"))
                 .anySatisfy(r -> assertThat(r).matches("row_key\\s+string.*"));
     }
 
     @Test
     void selectReturnsEveryRowWithItsValuesAndNullForAMissingName() {
-        assertThat(results.get("all")).containsExactlyInAnyOrder(
-                RowKeys.txEnriched("tx-0001") + "\ttx-0001\tJosé Núñez\tCafé <Bistro> & Co\t12.50\tEUR\t" + T0 + "\tOK",
-                RowKeys.txEnriched("tx-0002") + "\ttx-0002\tZoë Ødegaard\tGlobex\t99.99\tEUR\t" + (T0 + 1000) + "\tOK",
-                RowKeys.txEnriched("tx-0003") + "\ttx-0003\tNULL\tGlobex\t5.00\tEUR\t" + (T0 + 2000)
-                        + "\tPERSON_MISSING");
+        assertThat(results.get("all"))
+                .containsExactlyInAnyOrder(
+                        RowKeys.txEnriched("tx-0001") + "\ttx-0001\tJosé Núñez\tCafé <Bistro> & Co\t12.50\tEUR\t" + T0
+                                + "\tOK",
+                        RowKeys.txEnriched("tx-0002") + "\ttx-0002\tZoë Ødegaard\tGlobex\t99.99\tEUR\t" + (T0 + 1000)
+                                + "\tOK",
+                        RowKeys.txEnriched("tx-0003") + "\ttx-0003\tNULL\tGlobex\t5.00\tEUR\t" + (T0 + 2000)
+                                + "\tPERSON_MISSING");
     }
 
     @Test
@@ -70,9 +76,11 @@ class HiveOverHBaseIT {
     void everyShippedHueQueryRuns() {
         assertThat(results).containsKeys("queries.hql#1", "queries.hql#7");
         assertThat(results.get("queries.hql#2")).as("top spenders").hasSize(3);
-        assertThat(results.get("queries.hql#3")).as("missing-dimension rate")
+        assertThat(results.get("queries.hql#3"))
+                .as("missing-dimension rate")
                 .containsExactlyInAnyOrder("OK\t2\t66.67", "PERSON_MISSING\t1\t33.33");
-        assertThat(results.get("queries.hql#7")).as("volume per category")
+        assertThat(results.get("queries.hql#7"))
+                .as("volume per category")
                 .containsExactlyInAnyOrder("Electronics\t2\t104.99", "Restaurants\t1\t12.50");
     }
 

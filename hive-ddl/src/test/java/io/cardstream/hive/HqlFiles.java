@@ -12,8 +12,7 @@ final class HqlFiles {
 
     static final Path DIR = Path.of("src", "main", "hql");
 
-    private HqlFiles() {
-    }
+    private HqlFiles() {}
 
     static List<String> statements(Path file) throws IOException {
         StringBuilder text = new StringBuilder();

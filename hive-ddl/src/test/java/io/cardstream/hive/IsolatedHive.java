@@ -15,8 +15,7 @@ import java.util.Map;
  */
 final class IsolatedHive {
 
-    private IsolatedHive() {
-    }
+    private IsolatedHive() {}
 
     /** Calls {@code className.run(args...)} (static, String parameters) inside a fresh URLClassLoader. */
     @SuppressWarnings("unchecked")
@@ -35,7 +34,9 @@ final class IsolatedHive {
         try {
             Class<?>[] types = new Class<?>[args.length];
             java.util.Arrays.fill(types, String.class);
-            Object result = Class.forName(className, true, loader).getMethod("run", types).invoke(null, (Object[]) args);
+            Object result = Class.forName(className, true, loader)
+                    .getMethod("run", types)
+                    .invoke(null, (Object[]) args);
             return (Map<String, List<String>>) result;
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw e.getCause() instanceof Exception cause ? cause : e;

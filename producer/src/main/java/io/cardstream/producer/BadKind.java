@@ -1,9 +1,8 @@
 package io.cardstream.producer;
 
+import io.cardstream.core.InvalidReason;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-
-import io.cardstream.core.InvalidReason;
 
 /**
  * The kinds of invalid record the generator injects, each with the reason the job's decoder must give it, so

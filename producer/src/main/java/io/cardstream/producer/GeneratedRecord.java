@@ -1,9 +1,8 @@
 package io.cardstream.producer;
 
-import java.nio.charset.StandardCharsets;
-
 import io.cardstream.core.Transaction;
 import io.cardstream.core.TransactionCodec;
+import java.nio.charset.StandardCharsets;
 
 /**
  * One record the generator made: the transaction it is built from (its event time is set when the value is
@@ -16,8 +15,8 @@ import io.cardstream.core.TransactionCodec;
  * @param unknownPerson  the person id is outside the loaded persons
  * @param unknownCompany the company id is outside the loaded companies
  */
-public record GeneratedRecord(long index, Transaction transaction, BadKind badKind, boolean unknownPerson,
-                              boolean unknownCompany) {
+public record GeneratedRecord(
+        long index, Transaction transaction, BadKind badKind, boolean unknownPerson, boolean unknownCompany) {
 
     public boolean isValid() {
         return badKind == null;
@@ -35,7 +34,9 @@ public record GeneratedRecord(long index, Transaction transaction, BadKind badKi
         if (badKind == null) {
             return json;
         }
-        return badKind.spoil(new String(json, StandardCharsets.UTF_8), stamped.txId(),
+        return badKind.spoil(
+                new String(json, StandardCharsets.UTF_8),
+                stamped.txId(),
                 stamped.amount().toPlainString());
     }
 }

@@ -12,8 +12,8 @@ package io.cardstream.producer;
  * @param badRatio     fraction of records that are invalid, of varied kinds
  * @param unknownRatio fraction of valid records whose person, company or both are outside the dimensions
  */
-public record GeneratorConfig(long seed, int persons, int companies, double skew, double badRatio,
-                              double unknownRatio) {
+public record GeneratorConfig(
+        long seed, int persons, int companies, double skew, double badRatio, double unknownRatio) {
 
     public static final int DEFAULT_PERSONS = 1_000_000;
     public static final int DEFAULT_COMPANIES = 100_000;

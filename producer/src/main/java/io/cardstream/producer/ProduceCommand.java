@@ -1,5 +1,7 @@
 package io.cardstream.producer;
 
+import io.cardstream.core.LocalConnection;
+import io.cardstream.core.Topics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -21,9 +23,6 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import io.cardstream.core.LocalConnection;
-import io.cardstream.core.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -37,77 +36,123 @@ import picocli.CommandLine.Option;
  * {@code bin/cardstream produce}: the storm of card transactions, sent open-loop to Kafka at a fixed rate, with a
  * progress line a second and a summary at the end.
  */
-@Command(name = "cardstream produce", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream produce",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Sends generated card transactions to Kafka at a fixed rate (open loop: records are due on a fixed"
-                + " schedule; when sends cannot keep up, the producer says how far behind it is). The same --seed"
-                + " gives the same transactions and txIds. Prints a progress line every second and a summary at"
-                + " the end."
+                    + " schedule; when sends cannot keep up, the producer says how far behind it is). The same --seed"
+                    + " gives the same transactions and txIds. Prints a progress line every second and a summary at"
+                    + " the end."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:every record sent and acknowledged", "1:the broker could not be reached, the topic is"
-                + " missing, or records failed", "2:invalid options", "130:stopped by Ctrl-C (after flushing)"})
+        exitCodeList = {
+            "0:every record sent and acknowledged",
+            "1:the broker could not be reached, the topic is" + " missing, or records failed",
+            "2:invalid options",
+            "130:stopped by Ctrl-C (after flushing)"
+        })
 public final class ProduceCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT,...",
+    @Option(
+            names = "--bootstrap-servers",
+            paramLabel = "HOST:PORT,...",
             description = "Kafka bootstrap servers. Default: those of the running local stack"
                     + " (.cardstream/stack/connection.properties), else 127.0.0.1:9092.")
     String bootstrapServers;
 
-    @Option(names = "--topic", defaultValue = Topics.TRANSACTIONS,
+    @Option(
+            names = "--topic",
+            defaultValue = Topics.TRANSACTIONS,
             description = "Topic to write to. Default: ${DEFAULT-VALUE}")
     String topic;
 
-    @Option(names = "--rate", paramLabel = "RECORDS/S", defaultValue = "10000",
+    @Option(
+            names = "--rate",
+            paramLabel = "RECORDS/S",
+            defaultValue = "10000",
             description = "Target records a second. Default: ${DEFAULT-VALUE}")
     double rate;
 
-    @Option(names = "--count", paramLabel = "N", defaultValue = "-1",
+    @Option(
+            names = "--count",
+            paramLabel = "N",
+            defaultValue = "-1",
             description = "Stop after N records. Default: no limit (stop with --duration or Ctrl-C)")
     long count;
 
-    @Option(names = "--duration", paramLabel = "SECONDS", defaultValue = "-1",
+    @Option(
+            names = "--duration",
+            paramLabel = "SECONDS",
+            defaultValue = "-1",
             description = "Stop after this many seconds. Default: no limit (stop with --count or Ctrl-C)")
     double durationSeconds;
 
-    @Option(names = "--persons", paramLabel = "N", defaultValue = "" + GeneratorConfig.DEFAULT_PERSONS,
+    @Option(
+            names = "--persons",
+            paramLabel = "N",
+            defaultValue = "" + GeneratorConfig.DEFAULT_PERSONS,
             description = "Size of the person id space (the loaded persons). Default: ${DEFAULT-VALUE}")
     int persons;
 
-    @Option(names = "--companies", paramLabel = "N", defaultValue = "" + GeneratorConfig.DEFAULT_COMPANIES,
+    @Option(
+            names = "--companies",
+            paramLabel = "N",
+            defaultValue = "" + GeneratorConfig.DEFAULT_COMPANIES,
             description = "Size of the company id space (the loaded companies). Default: ${DEFAULT-VALUE}")
     int companies;
 
-    @Option(names = "--skew", paramLabel = "S", defaultValue = "0",
+    @Option(
+            names = "--skew",
+            paramLabel = "S",
+            defaultValue = "0",
             description = "Zipf exponent of person and company popularity; 0 is uniform, 1 is classic Zipf."
                     + " Default: ${DEFAULT-VALUE}")
     double skew;
 
-    @Option(names = "--bad-ratio", paramLabel = "F", defaultValue = "0",
+    @Option(
+            names = "--bad-ratio",
+            paramLabel = "F",
+            defaultValue = "0",
             description = "Fraction of deliberately invalid records, of varied kinds (malformed JSON, missing"
                     + " fields, bad amounts, bad currency, invalid UTF-8, ...). Default: ${DEFAULT-VALUE}")
     double badRatio;
 
-    @Option(names = "--unknown-ratio", paramLabel = "F", defaultValue = "0",
+    @Option(
+            names = "--unknown-ratio",
+            paramLabel = "F",
+            defaultValue = "0",
             description = "Fraction of valid records whose person, company or both are outside the loaded"
                     + " dimensions. Default: ${DEFAULT-VALUE}")
     double unknownRatio;
 
-    @Option(names = "--seed", paramLabel = "N",
+    @Option(
+            names = "--seed",
+            paramLabel = "N",
             description = "Seed of the generator: the same seed gives the same transactions and txIds."
                     + " Default: a random seed, printed at start.")
     Long seed;
 
-    @Option(names = "--first-index", paramLabel = "N", defaultValue = "0",
-            description = "Index of the first record in the seed's sequence (to continue a run). Default: ${DEFAULT-VALUE}")
+    @Option(
+            names = "--first-index",
+            paramLabel = "N",
+            defaultValue = "0",
+            description =
+                    "Index of the first record in the seed's sequence (to continue a run). Default: ${DEFAULT-VALUE}")
     long firstIndex;
 
-    @Option(names = "--burst", paramLabel = "MULTIPLE:SECONDS:EVERY",
+    @Option(
+            names = "--burst",
+            paramLabel = "MULTIPLE:SECONDS:EVERY",
             description = "Bursts: MULTIPLE times the rate for SECONDS every EVERY seconds, e.g. 3:5:30."
                     + " Default: no bursts")
     String burst;
@@ -115,30 +160,45 @@ public final class ProduceCommand implements Callable<Integer> {
     @Option(names = "--create-topic", description = "Create the topic when it does not exist.")
     boolean createTopic;
 
-    @Option(names = "--partitions", paramLabel = "N", defaultValue = "4",
+    @Option(
+            names = "--partitions",
+            paramLabel = "N",
+            defaultValue = "4",
             description = "Partitions of a topic made by --create-topic. Default: ${DEFAULT-VALUE}")
     int partitions;
 
-    @Option(names = "--replication-factor", paramLabel = "N", defaultValue = "1",
+    @Option(
+            names = "--replication-factor",
+            paramLabel = "N",
+            defaultValue = "1",
             description = "Replication factor of a topic made by --create-topic. Default: ${DEFAULT-VALUE}")
     short replicationFactor;
 
-    @Option(names = "--topic-config", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--topic-config",
+            paramLabel = "KEY=VALUE",
             description = "A setting of a topic made by --create-topic (repeatable), e.g. max.message.bytes=2097152"
                     + " for a dead-letter topic, which must take records larger than the input topic does.")
     Map<String, String> topicConfigs = new LinkedHashMap<>();
 
-    @Option(names = "--connect-timeout", paramLabel = "SECONDS", defaultValue = "30",
+    @Option(
+            names = "--connect-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "30",
             description = "How long to wait for the broker before giving up. Default: ${DEFAULT-VALUE}")
     int connectTimeoutSeconds;
 
-    @Option(names = "--producer-prop", paramLabel = "KEY=VALUE",
+    @Option(
+            names = "--producer-prop",
+            paramLabel = "KEY=VALUE",
             description = "A Kafka producer setting over this tool's defaults (acks=all, enable.idempotence=true,"
                     + " compression.type=lz4, linger.ms=20, batch.size=65536, buffer.memory=67108864); repeatable,"
                     + " e.g. for SASL/SSL.")
     Map<String, String> producerProps = new LinkedHashMap<>();
 
-    @Option(names = "--producer-config", paramLabel = "FILE",
+    @Option(
+            names = "--producer-config",
+            paramLabel = "FILE",
             description = "A properties file of Kafka producer settings, e.g. security.protocol, sasl.mechanism and"
                     + " sasl.jaas.config: credentials kept out of the command line. --producer-prop wins.")
     Path producerConfig;
@@ -165,14 +225,15 @@ public final class ProduceCommand implements Callable<Integer> {
                         + partitions + " and " + replicationFactor + ".");
             }
             if (connectTimeoutSeconds < 1) {
-                throw new IllegalArgumentException("connect-timeout must be at least 1 second; got "
-                        + connectTimeoutSeconds + ".");
+                throw new IllegalArgumentException(
+                        "connect-timeout must be at least 1 second; got " + connectTimeoutSeconds + ".");
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         String bootstrap = Optional.ofNullable(bootstrapServers)
-                .or(() -> LocalConnection.setting("bootstrap.servers")).orElse("127.0.0.1:9092");
+                .or(() -> LocalConnection.setting("bootstrap.servers"))
+                .orElse("127.0.0.1:9092");
 
         Optional<String> problem = checkBrokerAndTopic(bootstrap);
         if (problem.isPresent()) {
@@ -180,33 +241,51 @@ public final class ProduceCommand implements Callable<Integer> {
             return 1;
         }
 
-        out.printf("Producing to topic %s at %s: %s records/s%s, %s, seed %d (--seed %d replays this run).%n",
-                topic, bootstrap, (long) rate, burst == null ? "" : " with bursts " + burst,
+        out.printf(
+                "Producing to topic %s at %s: %s records/s%s, %s, seed %d (--seed %d replays this run).%n",
+                topic,
+                bootstrap,
+                (long) rate,
+                burst == null ? "" : " with bursts " + burst,
                 count >= 0 ? count + " records" : durationSeconds > 0 ? durationSeconds + " s" : "until Ctrl-C",
-                actualSeed, actualSeed);
+                actualSeed,
+                actualSeed);
         out.flush();
 
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                finished.await(30, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "produce-shutdown");
+        Thread hook = new Thread(
+                () -> {
+                    stop.set(true);
+                    try {
+                        finished.await(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                },
+                "produce-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
 
         StormProducer.Summary summary;
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                StormProducer.kafkaProperties(bootstrap, clientProperties()))) {
-            StormProducer storm = new StormProducer(producer, topic, new TransactionGenerator(generatorConfig), schedule);
-            summary = storm.run(firstIndex, count, durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000))
-                    : null, stop::get, p -> {
-                        out.printf("%s sent=%d rate=%.0f/s target=%.0f/s behind=%dms acked=%d errors=%d%n",
-                                LocalTime.now().format(TIME), p.sent(), p.currentRate(), p.targetRate(),
-                                p.behindMs(), p.acked(), p.errors());
+        try (KafkaProducer<byte[], byte[]> producer =
+                new KafkaProducer<>(StormProducer.kafkaProperties(bootstrap, clientProperties()))) {
+            StormProducer storm =
+                    new StormProducer(producer, topic, new TransactionGenerator(generatorConfig), schedule);
+            summary = storm.run(
+                    firstIndex,
+                    count,
+                    durationSeconds > 0 ? Duration.ofMillis((long) (durationSeconds * 1000)) : null,
+                    stop::get,
+                    p -> {
+                        out.printf(
+                                "%s sent=%d rate=%.0f/s target=%.0f/s behind=%dms acked=%d errors=%d%n",
+                                LocalTime.now().format(TIME),
+                                p.sent(),
+                                p.currentRate(),
+                                p.targetRate(),
+                                p.behindMs(),
+                                p.acked(),
+                                p.errors());
                         out.flush();
                     });
         } finally {
@@ -217,10 +296,18 @@ public final class ProduceCommand implements Callable<Integer> {
         } catch (IllegalStateException shuttingDown) {
             // Ctrl-C: the hook waits for the flush above and then lets the JVM exit
         }
-        out.printf("Done: sent=%d valid=%d invalid=%d unknown_dims=%d acked=%d errors=%d in %.1f s (%.0f records/s,"
-                        + " at most %d ms behind schedule).%n", summary.sent(), summary.valid(), summary.invalid(),
-                summary.unknownDimensions(), summary.acked(), summary.errors(), summary.seconds(),
-                summary.averageRate(), summary.maxBehindMs());
+        out.printf(
+                "Done: sent=%d valid=%d invalid=%d unknown_dims=%d acked=%d errors=%d in %.1f s (%.0f records/s,"
+                        + " at most %d ms behind schedule).%n",
+                summary.sent(),
+                summary.valid(),
+                summary.invalid(),
+                summary.unknownDimensions(),
+                summary.acked(),
+                summary.errors(),
+                summary.seconds(),
+                summary.averageRate(),
+                summary.maxBehindMs());
         out.flush();
         if (summary.errors() > 0) {
             err.println("ERROR: " + summary.errors() + " records were not acknowledged by Kafka; the first error: "
@@ -238,8 +325,7 @@ public final class ProduceCommand implements Callable<Integer> {
             try (var in = Files.newBufferedReader(producerConfig, StandardCharsets.UTF_8)) {
                 file.load(in);
             } catch (IOException e) {
-                throw new UncheckedIOException("The producer config file " + producerConfig + " could not be read.",
-                        e);
+                throw new UncheckedIOException("The producer config file " + producerConfig + " could not be read.", e);
             }
             file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
         }
@@ -256,10 +342,11 @@ public final class ProduceCommand implements Callable<Integer> {
             throw new IllegalArgumentException("burst must be MULTIPLE:SECONDS:EVERY, e.g. 3:5:30; got " + burst + ".");
         }
         try {
-            return new RateSchedule(rate, Double.parseDouble(parts[0]), Double.parseDouble(parts[1]),
-                    Double.parseDouble(parts[2]));
+            return new RateSchedule(
+                    rate, Double.parseDouble(parts[0]), Double.parseDouble(parts[1]), Double.parseDouble(parts[2]));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("burst must be three numbers MULTIPLE:SECONDS:EVERY; got " + burst + ".");
+            throw new IllegalArgumentException(
+                    "burst must be three numbers MULTIPLE:SECONDS:EVERY; got " + burst + ".");
         }
     }
 
@@ -294,15 +381,20 @@ public final class ProduceCommand implements Callable<Integer> {
                     return Optional.of("The topic " + topic + " could not be described: " + e.getCause());
                 }
             } catch (TimeoutException e) {
-                return Optional.of("The topic " + topic + " could not be described within " + connectTimeoutSeconds
-                        + " s.");
+                return Optional.of(
+                        "The topic " + topic + " could not be described within " + connectTimeoutSeconds + " s.");
             }
             if (!createTopic) {
                 return Optional.of("The topic " + topic + " does not exist at " + bootstrap
                         + "; create it, or pass --create-topic.");
             }
             try {
-                TopicAdmin.createAndAwait(admin, topic, partitions, replicationFactor, topicConfigs,
+                TopicAdmin.createAndAwait(
+                        admin,
+                        topic,
+                        partitions,
+                        replicationFactor,
+                        topicConfigs,
                         Duration.ofSeconds(connectTimeoutSeconds));
                 return Optional.empty();
             } catch (ExecutionException e) {

@@ -47,7 +47,8 @@ public record RateSchedule(double rate, double burstMultiplier, double burstSeco
         double perPeriod = rate * (burstMultiplier * burstSeconds + (burstPeriodSeconds - burstSeconds));
         long periods = (long) (seconds / burstPeriodSeconds);
         double inPeriod = seconds - periods * burstPeriodSeconds;
-        double partial = inPeriod < burstSeconds ? inPeriod * rate * burstMultiplier
+        double partial = inPeriod < burstSeconds
+                ? inPeriod * rate * burstMultiplier
                 : rate * burstMultiplier * burstSeconds + (inPeriod - burstSeconds) * rate;
         return (long) (periods * perPeriod + partial);
     }
@@ -61,8 +62,8 @@ public record RateSchedule(double rate, double burstMultiplier, double burstSeco
         long periods = (long) (count / perPeriod);
         double rest = count - periods * perPeriod;
         double burstCount = rate * burstMultiplier * burstSeconds;
-        double inPeriod = rest < burstCount ? rest / (rate * burstMultiplier)
-                : burstSeconds + (rest - burstCount) / rate;
+        double inPeriod =
+                rest < burstCount ? rest / (rate * burstMultiplier) : burstSeconds + (rest - burstCount) / rate;
         return periods * burstPeriodSeconds + inPeriod;
     }
 }

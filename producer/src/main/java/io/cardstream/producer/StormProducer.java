@@ -1,5 +1,6 @@
 package io.cardstream.producer;
 
+import io.cardstream.core.TransactionCodec;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -7,8 +8,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-
-import io.cardstream.core.TransactionCodec;
 import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,13 +23,26 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class StormProducer {
 
     /** A progress report, once a second. */
-    public record Progress(double elapsedSeconds, long sent, long acked, long errors, double currentRate,
-                           double targetRate, long behindMs) {
-    }
+    public record Progress(
+            double elapsedSeconds,
+            long sent,
+            long acked,
+            long errors,
+            double currentRate,
+            double targetRate,
+            long behindMs) {}
 
     /** What a run sent, by kind, and how it went. */
-    public record Summary(long sent, long valid, long invalid, long unknownDimensions, long acked, long errors,
-                          double seconds, long maxBehindMs, Throwable firstError) {
+    public record Summary(
+            long sent,
+            long valid,
+            long invalid,
+            long unknownDimensions,
+            long acked,
+            long errors,
+            double seconds,
+            long maxBehindMs,
+            Throwable firstError) {
 
         /** Nothing sent yet: the start of a sum of runs. */
         public static final Summary NONE = new Summary(0, 0, 0, 0, 0, 0, 0, 0, null);
@@ -41,9 +53,15 @@ public final class StormProducer {
 
         /** This run followed by {@code next}, as one run (the first error kept). */
         public Summary plus(Summary next) {
-            return new Summary(sent + next.sent, valid + next.valid, invalid + next.invalid,
-                    unknownDimensions + next.unknownDimensions, acked + next.acked, errors + next.errors,
-                    seconds + next.seconds, Math.max(maxBehindMs, next.maxBehindMs),
+            return new Summary(
+                    sent + next.sent,
+                    valid + next.valid,
+                    invalid + next.invalid,
+                    unknownDimensions + next.unknownDimensions,
+                    acked + next.acked,
+                    errors + next.errors,
+                    seconds + next.seconds,
+                    Math.max(maxBehindMs, next.maxBehindMs),
                     firstError != null ? firstError : next.firstError);
         }
     }
@@ -70,8 +88,8 @@ public final class StormProducer {
     private final RateSchedule schedule;
     private final TransactionCodec codec = TransactionCodec.create();
 
-    public StormProducer(Producer<byte[], byte[]> producer, String topic, TransactionGenerator generator,
-                         RateSchedule schedule) {
+    public StormProducer(
+            Producer<byte[], byte[]> producer, String topic, TransactionGenerator generator, RateSchedule schedule) {
         this.producer = producer;
         this.topic = topic;
         this.generator = generator;
@@ -163,9 +181,10 @@ public final class StormProducer {
                 double seconds = (now - start) / 1e9;
                 double currentRate = (sent - sentAtLastReport) / ((now - lastReport) / 1e9);
                 long behindMs = sent < schedule.dueBy(seconds)
-                        ? Math.max(0, (long) ((seconds - schedule.dueAt(sent)) * 1000)) : 0;
-                listener.progress(new Progress(seconds, sent, acked.get(), errors.get(), currentRate,
-                        schedule.rateAt(seconds), behindMs));
+                        ? Math.max(0, (long) ((seconds - schedule.dueAt(sent)) * 1000))
+                        : 0;
+                listener.progress(new Progress(
+                        seconds, sent, acked.get(), errors.get(), currentRate, schedule.rateAt(seconds), behindMs));
                 sentAtLastReport = sent;
                 lastReport = now;
                 nextReport += REPORT_INTERVAL_NANOS * Math.max(1, (now - nextReport) / REPORT_INTERVAL_NANOS + 1);
@@ -173,7 +192,7 @@ public final class StormProducer {
         }
         producer.flush();
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Summary(sent, valid, sent - valid, unknown, acked.get(), errors.get(), seconds, maxBehindMs,
-                firstError.get());
+        return new Summary(
+                sent, valid, sent - valid, unknown, acked.get(), errors.get(), seconds, maxBehindMs, firstError.get());
     }
 }

@@ -1,5 +1,6 @@
 package io.cardstream.producer;
 
+import io.cardstream.core.Topics;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -9,8 +10,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-
-import io.cardstream.core.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -18,15 +17,14 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Topic administration the tools share. Creating a topic that is ready to take writes: {@code createTopics} returns when the controller accepted the
- * topic, before every partition's leader serves it; an idempotent producer that writes in that window gets
+ * Topic administration the tools share. Creating a topic that is ready to take writes: {@code createTopics} returns
+ * when the controller accepted the topic, before every partition's leader serves it; an idempotent producer that writes in that window gets
  * NOT_LEADER_OR_FOLLOWER and then OUT_OF_ORDER_SEQUENCE_NUMBER until its records time out. So: create, then wait
  * until every partition answers a ListOffsets request, which only a live leader does. And a consumer group's lag.
  */
 public final class TopicAdmin {
 
-    private TopicAdmin() {
-    }
+    private TopicAdmin() {}
 
     /** Creates {@code topic} and returns once every partition has a serving leader. */
     public static void createAndAwait(Admin admin, String topic, int partitions, short replication, Duration timeout)
@@ -35,10 +33,11 @@ public final class TopicAdmin {
     }
 
     /** Creates {@code topic} with the topic settings {@code configs}; returns once every partition has a leader. */
-    public static void createAndAwait(Admin admin, String topic, int partitions, short replication,
-            Map<String, String> configs, Duration timeout)
+    public static void createAndAwait(
+            Admin admin, String topic, int partitions, short replication, Map<String, String> configs, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
-        admin.createTopics(List.of(new NewTopic(topic, partitions, replication).configs(configs))).all()
+        admin.createTopics(List.of(new NewTopic(topic, partitions, replication).configs(configs)))
+                .all()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         awaitLeaders(admin, topic, partitions, timeout);
     }
@@ -47,10 +46,16 @@ public final class TopicAdmin {
      * Creates a dead-letter topic: one that takes records larger than an input topic at Kafka's default limit, with
      * room for a dead letter's headers ({@link Topics#DEAD_LETTER_MAX_MESSAGE_BYTES}).
      */
-    public static void createDeadLetterTopicAndAwait(Admin admin, String topic, int partitions, short replication,
-            Duration timeout) throws InterruptedException, ExecutionException, TimeoutException {
-        createAndAwait(admin, topic, partitions, replication,
-                Map.of(Topics.MAX_MESSAGE_BYTES, Integer.toString(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES)), timeout);
+    public static void createDeadLetterTopicAndAwait(
+            Admin admin, String topic, int partitions, short replication, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        createAndAwait(
+                admin,
+                topic,
+                partitions,
+                replication,
+                Map.of(Topics.MAX_MESSAGE_BYTES, Integer.toString(Topics.DEAD_LETTER_MAX_MESSAGE_BYTES)),
+                timeout);
     }
 
     /** Returns once every partition of {@code topic} answers ListOffsets; throws TimeoutException after the timeout. */
@@ -62,8 +67,9 @@ public final class TopicAdmin {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                admin.listOffsets(request).all().get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000),
-                        TimeUnit.MILLISECONDS);
+                admin.listOffsets(request)
+                        .all()
+                        .get(Math.max(1, (deadline - System.nanoTime()) / 1_000_000), TimeUnit.MILLISECONDS);
                 return;
             } catch (ExecutionException notYet) {
                 if (System.nanoTime() > deadline) {
@@ -82,12 +88,14 @@ public final class TopicAdmin {
     public static long lag(Admin admin, String topic, int partitions, String group) {
         try {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                    .partitionsToOffsetAndMetadata().get(5, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(5, TimeUnit.SECONDS);
             Map<TopicPartition, OffsetSpec> request = IntStream.range(0, partitions)
                     .mapToObj(p -> new TopicPartition(topic, p))
                     .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
             long lag = 0;
-            for (var e : admin.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
+            for (var e :
+                    admin.listOffsets(request).all().get(5, TimeUnit.SECONDS).entrySet()) {
                 OffsetAndMetadata c = committed.get(e.getKey());
                 lag += e.getValue().offset() - (c == null ? 0 : c.offset());
             }

@@ -1,10 +1,9 @@
 package io.cardstream.producer;
 
-import java.math.BigDecimal;
-import java.util.SplittableRandom;
-
 import io.cardstream.core.DimensionIds;
 import io.cardstream.core.Transaction;
+import java.math.BigDecimal;
+import java.util.SplittableRandom;
 
 /**
  * Makes the storm's transactions, deterministically: record {@code i} depends only on the seed and {@code i}, so
@@ -51,9 +50,11 @@ public final class TransactionGenerator {
             unknownPerson = which != 1;
             unknownCompany = which != 0;
         }
-        long person = unknownPerson ? config.persons() + random.nextInt(config.persons())
+        long person = unknownPerson
+                ? config.persons() + random.nextInt(config.persons())
                 : pick(random, personSampler, config.persons(), personStride);
-        long company = unknownCompany ? config.companies() + random.nextInt(config.companies())
+        long company = unknownCompany
+                ? config.companies() + random.nextInt(config.companies())
                 : pick(random, companySampler, config.companies(), companyStride);
 
         long cents = Math.max(1, Math.min(5_000_000L, Math.round(Math.exp(7.5 + 1.3 * random.nextGaussian()))));
@@ -62,8 +63,13 @@ public final class TransactionGenerator {
         while (c > CURRENCY_CUMULATIVE[currency]) {
             currency++;
         }
-        Transaction tx = new Transaction(txId, DimensionIds.personId(person), DimensionIds.companyId(company),
-                BigDecimal.valueOf(cents, 2), CURRENCIES[currency], 0L);
+        Transaction tx = new Transaction(
+                txId,
+                DimensionIds.personId(person),
+                DimensionIds.companyId(company),
+                BigDecimal.valueOf(cents, 2),
+                CURRENCIES[currency],
+                0L);
         BadKind badKind = bad ? BAD_KINDS[random.nextInt(BAD_KINDS.length)] : null;
         return new GeneratedRecord(index, tx, badKind, unknownPerson, unknownCompany);
     }

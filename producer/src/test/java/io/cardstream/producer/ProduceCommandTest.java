@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -24,13 +23,30 @@ class ProduceCommandTest {
     @Test
     void helpDocumentsEveryOptionWithItsDefault() {
         assertThat(run("--help")).isZero();
-        for (String option : List.of("--bootstrap-servers", "--topic", "--rate", "--count", "--duration",
-                "--persons", "--companies", "--skew", "--bad-ratio", "--unknown-ratio", "--seed", "--burst",
-                "--producer-prop", "--create-topic", "--partitions", "--connect-timeout")) {
+        for (String option : List.of(
+                "--bootstrap-servers",
+                "--topic",
+                "--rate",
+                "--count",
+                "--duration",
+                "--persons",
+                "--companies",
+                "--skew",
+                "--bad-ratio",
+                "--unknown-ratio",
+                "--seed",
+                "--burst",
+                "--producer-prop",
+                "--create-topic",
+                "--partitions",
+                "--connect-timeout")) {
             assertThat(out.toString()).contains(option);
         }
-        assertThat(out.toString()).contains("Default: card-transactions").contains("Default: 1000000")
-                .contains("Default: 100000").contains("Default: 10000");
+        assertThat(out.toString())
+                .contains("Default: card-transactions")
+                .contains("Default: 1000000")
+                .contains("Default: 100000")
+                .contains("Default: 10000");
     }
 
     @Test

@@ -2,6 +2,9 @@ package io.cardstream.producer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.TransactionCodec;
+import io.cardstream.localstack.LocalStackExtension;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
@@ -15,10 +18,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import io.cardstream.core.DecodeResult;
-import io.cardstream.core.TransactionCodec;
-import io.cardstream.localstack.LocalStackExtension;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,10 +43,10 @@ class StormProducerIT {
         createTopic(topic, 4);
         TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(2026));
         StormProducer.Summary summary;
-        try (var producer = new KafkaProducer<byte[], byte[]>(
-                StormProducer.kafkaProperties(STACK.bootstrapServers(), Map.of()))) {
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(STACK.bootstrapServers(), Map.of()))) {
             summary = new StormProducer(producer, topic, generator, RateSchedule.steady(50_000))
-                    .run(0, 200_000, null, () -> false, p -> { });
+                    .run(0, 200_000, null, () -> false, p -> {});
         }
         assertThat(summary.sent()).isEqualTo(200_000);
         assertThat(summary.acked()).isEqualTo(200_000);
@@ -72,16 +71,40 @@ class StormProducerIT {
     @Test
     void theCommandSendsItsCountAndReportsInvalidRecordsItInjected() throws Exception {
         StringWriter out = new StringWriter();
-        int exit = command(out, new StringWriter(), "--bootstrap-servers", STACK.bootstrapServers(),
-                "--topic", "cli-it", "--create-topic", "--partitions", "2", "--rate", "5000", "--count", "8000",
-                "--bad-ratio", "0.1", "--unknown-ratio", "0.1", "--seed", "77", "--persons", "1000",
-                "--companies", "100");
+        int exit = command(
+                out,
+                new StringWriter(),
+                "--bootstrap-servers",
+                STACK.bootstrapServers(),
+                "--topic",
+                "cli-it",
+                "--create-topic",
+                "--partitions",
+                "2",
+                "--rate",
+                "5000",
+                "--count",
+                "8000",
+                "--bad-ratio",
+                "0.1",
+                "--unknown-ratio",
+                "0.1",
+                "--seed",
+                "77",
+                "--persons",
+                "1000",
+                "--companies",
+                "100");
         assertThat(exit).isZero();
-        assertThat(out.toString()).contains("seed 77").contains("Done: sent=8000").contains("errors=0");
+        assertThat(out.toString())
+                .contains("seed 77")
+                .contains("Done: sent=8000")
+                .contains("errors=0");
 
         List<ConsumerRecord<byte[], byte[]>> records = consumeAll("cli-it", 8000);
         assertThat(records).hasSize(8000);
-        long invalid = records.stream().filter(r -> !codec.decode(r.value()).isValid()).count();
+        long invalid =
+                records.stream().filter(r -> !codec.decode(r.value()).isValid()).count();
         assertThat(out.toString()).contains("invalid=" + invalid + " ");
         assertThat(invalid).isBetween(600L, 1000L);
     }
@@ -89,10 +112,19 @@ class StormProducerIT {
     @Test
     void theCommandRefusesAMissingTopicUnlessAskedToCreateIt() {
         StringWriter err = new StringWriter();
-        int exit = command(new StringWriter(), err, "--bootstrap-servers", STACK.bootstrapServers(),
-                "--topic", "no-such-topic", "--count", "10");
+        int exit = command(
+                new StringWriter(),
+                err,
+                "--bootstrap-servers",
+                STACK.bootstrapServers(),
+                "--topic",
+                "no-such-topic",
+                "--count",
+                "10");
         assertThat(exit).isEqualTo(1);
-        assertThat(err.toString()).contains("The topic no-such-topic does not exist").contains("--create-topic");
+        assertThat(err.toString())
+                .contains("The topic no-such-topic does not exist")
+                .contains("--create-topic");
     }
 
     @Test
@@ -102,8 +134,15 @@ class StormProducerIT {
             port = s.getLocalPort();
         }
         StringWriter err = new StringWriter();
-        int exit = command(new StringWriter(), err, "--bootstrap-servers", "127.0.0.1:" + port,
-                "--connect-timeout", "2", "--count", "10");
+        int exit = command(
+                new StringWriter(),
+                err,
+                "--bootstrap-servers",
+                "127.0.0.1:" + port,
+                "--connect-timeout",
+                "2",
+                "--count",
+                "10");
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString()).contains("could not be reached within 2 s").contains("127.0.0.1:" + port);
     }

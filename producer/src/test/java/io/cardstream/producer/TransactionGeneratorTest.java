@@ -4,15 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.TransactionCodec;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.LongStream;
-
-import io.cardstream.core.DecodeResult;
-import io.cardstream.core.TransactionCodec;
 import org.junit.jupiter.api.Test;
 
 class TransactionGeneratorTest {
@@ -27,7 +26,8 @@ class TransactionGeneratorTest {
         TransactionGenerator b = new TransactionGenerator(config);
         for (long i = 0; i < 10_000; i += 7) {
             assertThat(a.generate(i)).isEqualTo(b.generate(i));
-            assertThat(a.generate(i).value(codec, EVENT_TIME)).isEqualTo(b.generate(i).value(codec, EVENT_TIME));
+            assertThat(a.generate(i).value(codec, EVENT_TIME))
+                    .isEqualTo(b.generate(i).value(codec, EVENT_TIME));
         }
     }
 
@@ -47,7 +47,8 @@ class TransactionGeneratorTest {
 
     @Test
     void validRecordsDecodeAsValidAndStayInsideTheDimensions() {
-        GeneratorConfig config = GeneratorConfig.defaults(3).withDimensions(1000, 100).withSkew(0.9);
+        GeneratorConfig config =
+                GeneratorConfig.defaults(3).withDimensions(1000, 100).withSkew(0.9);
         TransactionGenerator generator = new TransactionGenerator(config);
         for (long i = 0; i < 20_000; i++) {
             GeneratedRecord r = generator.generate(i);
@@ -63,14 +64,16 @@ class TransactionGeneratorTest {
 
     @Test
     void everyBadRecordDecodesToTheReasonItsKindPromises() {
-        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(11).withRatios(1.0, 0));
+        TransactionGenerator generator =
+                new TransactionGenerator(GeneratorConfig.defaults(11).withRatios(1.0, 0));
         Set<BadKind> seen = EnumSet.noneOf(BadKind.class);
         for (long i = 0; i < 5_000; i++) {
             GeneratedRecord r = generator.generate(i);
             assertThat(r.isValid()).isFalse();
             DecodeResult decoded = codec.decode(r.value(codec, EVENT_TIME));
             assertThat(decoded).isInstanceOf(DecodeResult.Invalid.class);
-            assertThat(((DecodeResult.Invalid) decoded).reason()).as(r.badKind().name())
+            assertThat(((DecodeResult.Invalid) decoded).reason())
+                    .as(r.badKind().name())
                     .isEqualTo(r.badKind().expectedReason());
             seen.add(r.badKind());
         }
@@ -79,8 +82,8 @@ class TransactionGeneratorTest {
 
     @Test
     void badAndUnknownRatiosHoldWithinTolerance() {
-        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(5)
-                .withDimensions(10_000, 1_000).withRatios(0.01, 0.05));
+        TransactionGenerator generator = new TransactionGenerator(
+                GeneratorConfig.defaults(5).withDimensions(10_000, 1_000).withRatios(0.01, 0.05));
         int n = 200_000;
         long bad = 0;
         long unknown = 0;
@@ -90,8 +93,10 @@ class TransactionGeneratorTest {
                 bad++;
             } else if (r.unknownPerson() || r.unknownCompany()) {
                 unknown++;
-                boolean personOutside = Long.parseLong(r.transaction().personId().substring(1)) >= 10_000;
-                boolean companyOutside = Long.parseLong(r.transaction().companyId().substring(1)) >= 1_000;
+                boolean personOutside =
+                        Long.parseLong(r.transaction().personId().substring(1)) >= 10_000;
+                boolean companyOutside =
+                        Long.parseLong(r.transaction().companyId().substring(1)) >= 1_000;
                 assertThat(personOutside).isEqualTo(r.unknownPerson());
                 assertThat(companyOutside).isEqualTo(r.unknownCompany());
             }
@@ -109,19 +114,21 @@ class TransactionGeneratorTest {
     @Test
     void rejectsRatiosAndSizesOutOfRangeNamingTheSetting() {
         assertThatThrownBy(() -> GeneratorConfig.defaults(1).withRatios(1.5, 0)).hasMessageContaining("bad-ratio");
-        assertThatThrownBy(() -> GeneratorConfig.defaults(1).withRatios(0, -0.1)).hasMessageContaining("unknown-ratio");
+        assertThatThrownBy(() -> GeneratorConfig.defaults(1).withRatios(0, -0.1))
+                .hasMessageContaining("unknown-ratio");
         assertThatThrownBy(() -> GeneratorConfig.defaults(1).withSkew(-1)).hasMessageContaining("skew");
-        assertThatThrownBy(() -> GeneratorConfig.defaults(1).withDimensions(0, 5)).hasMessageContaining("persons");
+        assertThatThrownBy(() -> GeneratorConfig.defaults(1).withDimensions(0, 5))
+                .hasMessageContaining("persons");
     }
 
     /** The share of records that go to the most frequent person. */
     private static double topShare(double skew) {
-        TransactionGenerator generator = new TransactionGenerator(GeneratorConfig.defaults(9)
-                .withDimensions(100_000, 1_000).withSkew(skew));
+        TransactionGenerator generator = new TransactionGenerator(
+                GeneratorConfig.defaults(9).withDimensions(100_000, 1_000).withSkew(skew));
         Map<String, Integer> counts = new HashMap<>();
         int n = 100_000;
-        LongStream.range(0, n).forEach(i -> counts.merge(generator.generate(i).transaction().personId(), 1,
-                Integer::sum));
+        LongStream.range(0, n)
+                .forEach(i -> counts.merge(generator.generate(i).transaction().personId(), 1, Integer::sum));
         return counts.values().stream().mapToInt(Integer::intValue).max().orElse(0) / (double) n;
     }
 

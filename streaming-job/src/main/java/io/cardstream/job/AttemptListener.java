@@ -23,8 +23,14 @@ final class AttemptListener extends SparkListener {
         }
         // the task's index is the index of its offset range in the batch, not a Kafka partition; the task's own
         // lines name its partition
-        LOG.info("Task {} of stage {}, attempt {}{}, ended on {} (executor {}): {}.", info.index(), end.stageId(),
-                info.attemptNumber(), info.speculative() ? " (a speculative copy)" : "", info.host(), info.executorId(),
+        LOG.info(
+                "Task {} of stage {}, attempt {}{}, ended on {} (executor {}): {}.",
+                info.index(),
+                end.stageId(),
+                info.attemptNumber(),
+                info.speculative() ? " (a speculative copy)" : "",
+                info.host(),
+                info.executorId(),
                 info.successful() ? "success" : end.reason().toString());
     }
 }

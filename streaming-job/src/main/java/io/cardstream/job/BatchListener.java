@@ -1,10 +1,9 @@
 package io.cardstream.job;
 
+import io.cardstream.job.PartitionResult.TaskTimes;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
-import io.cardstream.job.PartitionResult.TaskTimes;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Table;
@@ -48,7 +47,10 @@ final class BatchListener implements StreamingListener {
         try (Table table = hbase.getTable(metricsTable)) {
             table.put(MetricsRows.put(s, -1, -1));
         } catch (IOException e) {
-            LOG.warn("The metrics row of failed batch {} could not be written to {}: {}", s.batchTime(), metricsTable,
+            LOG.warn(
+                    "The metrics row of failed batch {} could not be written to {}: {}",
+                    s.batchTime(),
+                    metricsTable,
                     e.toString());
         }
     }
@@ -66,26 +68,46 @@ final class BatchListener implements StreamingListener {
         try (Table table = hbase.getTable(metricsTable)) {
             table.put(MetricsRows.put(s, processingMs, schedulingMs));
         } catch (IOException e) {
-            LOG.warn("The metrics row of batch {} could not be written to {}: {}", batchTime, metricsTable,
+            LOG.warn(
+                    "The metrics row of batch {} could not be written to {}: {}",
+                    batchTime,
+                    metricsTable,
                     e.toString());
         }
-        String warning = processingMs > intervalMs ? " (processing took longer than the " + intervalMs
-                + " ms interval: the job is falling behind)" : "";
+        String warning = processingMs > intervalMs
+                ? " (processing took longer than the " + intervalMs + " ms interval: the job is falling behind)"
+                : "";
         TaskTimes t = s.taskTimes();
         String anomalies = (s.repeated() > 0 ? ", " + s.repeated() + " repeated txIds" : "")
                 + (s.boundedNames() > 0 ? ", " + s.boundedNames() + " over-long dimension names cut" : "")
-                + (s.committedBefore() > 0 ? ", " + s.committedBefore() + " partitions found committed by an earlier"
-                        + " attempt of their task" : "");
-        LOG.info("Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions{}; processing {} ms,"
+                + (s.committedBefore() > 0
+                        ? ", " + s.committedBefore() + " partitions found committed by an earlier"
+                                + " attempt of their task"
+                        : "");
+        LOG.info(
+                "Batch {}: {} records, {} enriched, {} dead-lettered, {} missing dimensions{}; processing {} ms,"
                         + " scheduling delay {} ms; its tasks {} ms in all: reading records {} ms, HBase writes {} ms,"
                         + " dimension lookups {} ms, Kafka transactions {} ms, decoding and the rest {} ms;"
                         + " latency p50 {} ms, p99 {} ms, max {} ms; amount {}{}.",
-                batchTime, s.records(), s.enriched(), s.deadLettered(), s.missingDims(), anomalies, processingMs,
+                batchTime,
+                s.records(),
+                s.enriched(),
+                s.deadLettered(),
+                s.missingDims(),
+                anomalies,
+                processingMs,
                 schedulingMs,
-                TaskTimes.millis(t.totalMicros()), TaskTimes.millis(t.readMicros()),
-                TaskTimes.millis(t.hbaseWriteMicros()), TaskTimes.millis(t.lookupMicros()),
-                TaskTimes.millis(t.kafkaMicros()), TaskTimes.millis(t.otherMicros()), s.latencyP50Ms(),
-                s.latencyP99Ms(), s.latencyMaxMs(), s.amountSum().toPlainString(), warning);
+                TaskTimes.millis(t.totalMicros()),
+                TaskTimes.millis(t.readMicros()),
+                TaskTimes.millis(t.hbaseWriteMicros()),
+                TaskTimes.millis(t.lookupMicros()),
+                TaskTimes.millis(t.kafkaMicros()),
+                TaskTimes.millis(t.otherMicros()),
+                s.latencyP50Ms(),
+                s.latencyP99Ms(),
+                s.latencyMaxMs(),
+                s.amountSum().toPlainString(),
+                warning);
     }
 
     private static long millis(Option<Object> value) {

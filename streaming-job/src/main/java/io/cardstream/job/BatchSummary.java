@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.zip.DataFormatException;
-
 import org.HdrHistogram.Histogram;
 
 /**
@@ -16,13 +15,26 @@ import org.HdrHistogram.Histogram;
  * merged histograms, the amount sum, the top companies by amount and a sample of enriched rows. Pure: a unit test
  * merges partition results directly.
  */
-public record BatchSummary(long batchTime, long records, long enriched, long deadLettered, long missingDims,
-                           long repeated, long boundedNames, long committedBefore, long latencyP50Ms, long latencyP99Ms, long latencyMaxMs, BigDecimal amountSum,
-                           List<PartitionResult.CompanyTotal> topCompanies, List<PartitionResult.SampleRow> sample,
-                           PartitionResult.TaskTimes taskTimes) {
+public record BatchSummary(
+        long batchTime,
+        long records,
+        long enriched,
+        long deadLettered,
+        long missingDims,
+        long repeated,
+        long boundedNames,
+        long committedBefore,
+        long latencyP50Ms,
+        long latencyP99Ms,
+        long latencyMaxMs,
+        BigDecimal amountSum,
+        List<PartitionResult.CompanyTotal> topCompanies,
+        List<PartitionResult.SampleRow> sample,
+        PartitionResult.TaskTimes taskTimes) {
 
     /** Latencies are recorded up to an hour, with 2 significant digits (1 % error). */
     static final long HIGHEST_TRACKABLE_MS = 3_600_000L;
+
     static final int SIGNIFICANT_DIGITS = 2;
 
     static Histogram newHistogram() {
@@ -57,16 +69,31 @@ public record BatchSummary(long batchTime, long records, long enriched, long dea
             times = times.plus(p.times());
         }
         List<PartitionResult.CompanyTotal> top = companies.values().stream()
-                .sorted(Comparator.comparing(PartitionResult.CompanyTotal::amount).reversed()
+                .sorted(Comparator.comparing(PartitionResult.CompanyTotal::amount)
+                        .reversed()
                         .thenComparing(PartitionResult.CompanyTotal::companyId))
-                .limit(topN).toList();
+                .limit(topN)
+                .toList();
         sample.sort(Comparator.comparingLong(PartitionResult.SampleRow::eventTime));
-        List<PartitionResult.SampleRow> lastRows = List.copyOf(sample.subList(Math.max(0, sample.size() - sampleSize),
-                sample.size()));
+        List<PartitionResult.SampleRow> lastRows =
+                List.copyOf(sample.subList(Math.max(0, sample.size() - sampleSize), sample.size()));
         boolean none = latency.getTotalCount() == 0;
-        return new BatchSummary(batchTime, records, enriched, deadLettered, missing, repeated, boundedNames,
-                committedBefore, none ? 0 : latency.getValueAtPercentile(50), none ? 0 : latency.getValueAtPercentile(99),
-                none ? 0 : latency.getMaxValue(), amount, top, lastRows, times);
+        return new BatchSummary(
+                batchTime,
+                records,
+                enriched,
+                deadLettered,
+                missing,
+                repeated,
+                boundedNames,
+                committedBefore,
+                none ? 0 : latency.getValueAtPercentile(50),
+                none ? 0 : latency.getValueAtPercentile(99),
+                none ? 0 : latency.getMaxValue(),
+                amount,
+                top,
+                lastRows,
+                times);
     }
 
     static byte[] encode(Histogram histogram) {

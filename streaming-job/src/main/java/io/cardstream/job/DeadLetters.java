@@ -1,13 +1,12 @@
 package io.cardstream.job;
 
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 import java.util.HexFormat;
-
-import io.cardstream.core.DecodeResult;
-import io.cardstream.core.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
@@ -24,16 +23,16 @@ import org.apache.kafka.common.header.internals.RecordHeader;
  */
 final class DeadLetters {
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
-    static ProducerRecord<byte[], byte[]> of(String topic, ConsumerRecord<byte[], byte[]> record,
-            DecodeResult.Invalid invalid) {
+    static ProducerRecord<byte[], byte[]> of(
+            String topic, ConsumerRecord<byte[], byte[]> record, DecodeResult.Invalid invalid) {
         byte[] value = record.value();
         byte[] key = record.key();
         boolean valueCut = value != null && value.length > Topics.DEAD_LETTER_MAX_VALUE_BYTES;
         boolean keyCut = key != null && key.length > Topics.DEAD_LETTER_MAX_KEY_BYTES;
-        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(topic,
+        ProducerRecord<byte[], byte[]> letter = new ProducerRecord<>(
+                topic,
                 keyCut ? Arrays.copyOf(key, Topics.DEAD_LETTER_MAX_KEY_BYTES) : key,
                 valueCut ? Arrays.copyOf(value, Topics.DEAD_LETTER_MAX_VALUE_BYTES) : value);
         Headers headers = letter.headers();

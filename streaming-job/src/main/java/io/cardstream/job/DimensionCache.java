@@ -1,5 +1,9 @@
 package io.cardstream.job;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.Ticker;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -10,11 +14,6 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
-import com.github.benmanes.caffeine.cache.Expiry;
-import com.github.benmanes.caffeine.cache.Ticker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,6 +50,7 @@ final class DimensionCache implements AutoCloseable {
     static final int RENEW_AT_PERCENT = 80;
     /** Rows a read asks for (one multi-get); a renewal round stops between reads once the cache is closed. */
     static final int READ_BATCH = 1_000;
+
     private static final long CLOSE_WAIT_SECONDS = 10;
     private static final Logger LOG = LoggerFactory.getLogger(DimensionCache.class);
 
@@ -85,8 +85,12 @@ final class DimensionCache implements AutoCloseable {
         this(maxRows, ttlSeconds, readers, ticker, null);
     }
 
-    private DimensionCache(long maxRows, long ttlSeconds, Map<String, Reader> readers, Ticker ticker,
-                           ScheduledExecutorService renewals) {
+    private DimensionCache(
+            long maxRows,
+            long ttlSeconds,
+            Map<String, Reader> readers,
+            Ticker ticker,
+            ScheduledExecutorService renewals) {
         this.readers = Map.copyOf(readers);
         this.ticker = ticker;
         this.ttlNanos = TimeUnit.SECONDS.toNanos(ttlSeconds);
@@ -210,8 +214,10 @@ final class DimensionCache implements AutoCloseable {
             long now = ticker.read();
             if (!closed && now - lastWarning >= TimeUnit.MINUTES.toNanos(1)) {
                 lastWarning = now;
-                LOG.warn("Renewing cached dimension rows in the background failed; they will be read again when a"
-                        + " task needs them after their TTL ({}). This is said at most once a minute.", e.toString());
+                LOG.warn(
+                        "Renewing cached dimension rows in the background failed; they will be read again when a"
+                                + " task needs them after their TTL ({}). This is said at most once a minute.",
+                        e.toString());
             }
         }
     }
@@ -235,7 +241,8 @@ final class DimensionCache implements AutoCloseable {
         renewals.shutdown();
         try {
             if (!renewals.awaitTermination(CLOSE_WAIT_SECONDS, TimeUnit.SECONDS)) {
-                LOG.info("A renewal of cached dimension rows was still reading after {} s; closing without it.",
+                LOG.info(
+                        "A renewal of cached dimension rows was still reading after {} s; closing without it.",
                         CLOSE_WAIT_SECONDS);
             }
         } catch (InterruptedException e) {

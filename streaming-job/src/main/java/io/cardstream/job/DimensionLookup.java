@@ -1,14 +1,13 @@
 package io.cardstream.job;
 
+import io.cardstream.schema.Schema;
+import io.cardstream.schema.TableSpec;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-
-import io.cardstream.schema.Schema;
-import io.cardstream.schema.TableSpec;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Get;
@@ -28,6 +27,7 @@ final class DimensionLookup implements Dimensions {
     static final String COMPANIES = "c:";
     /** A name longer than this many characters is cut to them, followed by an ellipsis. */
     static final int MAX_NAME_CHARS = 256;
+
     private static final char ELLIPSIS = '\u2026';
 
     private final Map<String, String> persons;
@@ -68,8 +68,7 @@ final class DimensionLookup implements Dimensions {
         }
         for (int i = 0; i < end; i++) {
             char c = name.charAt(i);
-            boolean bad = Character.getType(c) == Character.CONTROL
-                    || (Character.isSurrogate(c) && !pairedAt(name, i));
+            boolean bad = Character.getType(c) == Character.CONTROL || (Character.isSurrogate(c) && !pairedAt(name, i));
             if (bad && out == null) {
                 out = new StringBuilder(end + 1).append(name, 0, i);
             }
@@ -84,11 +83,17 @@ final class DimensionLookup implements Dimensions {
             out = new StringBuilder(end + 1).append(name, 0, end);
         }
         if (cut) {
-            LOG.warn("The name of {} in {} has {} characters; it is stored cut to its first {} and an ellipsis.", id,
-                    table, name.length(), MAX_NAME_CHARS);
+            LOG.warn(
+                    "The name of {} in {} has {} characters; it is stored cut to its first {} and an ellipsis.",
+                    id,
+                    table,
+                    name.length(),
+                    MAX_NAME_CHARS);
             out.append(ELLIPSIS);
         } else {
-            LOG.warn("The name of {} in {} has control characters or invalid UTF-8; they are stored as U+FFFD.", id,
+            LOG.warn(
+                    "The name of {} in {} has control characters or invalid UTF-8; they are stored as U+FFFD.",
+                    id,
                     table);
         }
         return out.toString();
@@ -96,7 +101,8 @@ final class DimensionLookup implements Dimensions {
 
     private static boolean pairedAt(String s, int i) {
         char c = s.charAt(i);
-        return Character.isHighSurrogate(c) ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
+        return Character.isHighSurrogate(c)
+                ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
                 : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
@@ -112,8 +118,11 @@ final class DimensionLookup implements Dimensions {
 
     /** The readers of the job's person and company tables, by the cache's key prefix. */
     static Map<String, DimensionCache.Reader> readers(Connection connection, JobConfig config) {
-        return Map.of(PERSONS, reader(connection, TableName.valueOf(config.personTable()), Schema.PERSON),
-                COMPANIES, reader(connection, TableName.valueOf(config.companyTable()), Schema.COMPANY));
+        return Map.of(
+                PERSONS,
+                reader(connection, TableName.valueOf(config.personTable()), Schema.PERSON),
+                COMPANIES,
+                reader(connection, TableName.valueOf(config.companyTable()), Schema.COMPANY));
     }
 
     /** Reads the name column of {@code ids}' rows in {@code table} with one multi-get. */

@@ -1,13 +1,12 @@
 package io.cardstream.job;
 
-import java.nio.charset.StandardCharsets;
-
 import io.cardstream.core.EnrichedTransaction;
 import io.cardstream.core.Transaction;
 import io.cardstream.schema.Column;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.hbase.client.Delete;
 import org.apache.hadoop.hbase.client.Put;
 
@@ -35,8 +34,7 @@ public final class EnrichedRows {
     private static final byte[] BATCH_TIME = q("batch_time");
     private static final byte[] STATUS = q("enrich_status");
 
-    private EnrichedRows() {
-    }
+    private EnrichedRows() {}
 
     /** Versions are the event time in milliseconds times this, plus a digest of the content below it. */
     static final long VERSIONS_PER_MILLISECOND = 1_000_000L;
@@ -49,8 +47,16 @@ public final class EnrichedRows {
     static long version(EnrichedTransaction e) {
         Transaction tx = e.transaction();
         long h = 0xcbf29ce484222325L;
-        for (String s : new String[] {tx.txId(), tx.personId(), tx.companyId(), tx.amount().toPlainString(),
-            tx.currency(), e.personName(), e.companyName(), e.status().name()}) {
+        for (String s : new String[] {
+            tx.txId(),
+            tx.personId(),
+            tx.companyId(),
+            tx.amount().toPlainString(),
+            tx.currency(),
+            e.personName(),
+            e.companyName(),
+            e.status().name()
+        }) {
             h = fnv(h, s);
         }
         return tx.eventTime() * VERSIONS_PER_MILLISECOND + Math.floorMod(h, VERSIONS_PER_MILLISECOND);

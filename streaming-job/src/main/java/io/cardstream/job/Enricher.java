@@ -10,13 +10,13 @@ import io.cardstream.core.Transaction;
  */
 public final class Enricher {
 
-    private Enricher() {
-    }
+    private Enricher() {}
 
-    public static EnrichedTransaction enrich(Transaction tx, Dimensions dimensions, long processedTime, long batchTime) {
+    public static EnrichedTransaction enrich(
+            Transaction tx, Dimensions dimensions, long processedTime, long batchTime) {
         String person = dimensions.personName(tx.personId());
         String company = dimensions.companyName(tx.companyId());
-        return new EnrichedTransaction(tx, person, company, EnrichStatus.of(person != null, company != null),
-                processedTime, batchTime);
+        return new EnrichedTransaction(
+                tx, person, company, EnrichStatus.of(person != null, company != null), processedTime, batchTime);
     }
 }

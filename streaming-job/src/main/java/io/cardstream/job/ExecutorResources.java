@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Connection;
@@ -39,6 +38,7 @@ final class ExecutorResources {
     private static final int CLOSE_PRIORITY = 10;
     /** Records a reader's poll returns at most, unless {@code max.poll.records} is set: 100 records of 1 MB each. */
     static final int READER_MAX_POLL_RECORDS = 100;
+
     private static ExecutorResources instance;
 
     private final JobConfig config;
@@ -48,16 +48,18 @@ final class ExecutorResources {
     private final DimensionCache dimensions;
     /** Tasks using these resources now, and whether a newer job replaced them (guarded by the class). */
     private int tasks;
+
     private boolean retired;
     private final Runnable closeHook = this::close;
 
     private ExecutorResources(JobConfig config) throws IOException {
         this.config = config;
         this.hbase = ConnectionFactory.createConnection(hbaseConfiguration(config));
-        this.dimensions = DimensionCache.start(config.cacheSize(), config.cacheTtlSeconds(),
-                DimensionLookup.readers(hbase, config));
-        LOG.info("Executor resources are ready: one HBase connection, a dimension cache of at most {} rows living"
-                + " {} s (rows in use are read again in the background once {}% of that has passed).",
+        this.dimensions = DimensionCache.start(
+                config.cacheSize(), config.cacheTtlSeconds(), DimensionLookup.readers(hbase, config));
+        LOG.info(
+                "Executor resources are ready: one HBase connection, a dimension cache of at most {} rows living"
+                        + " {} s (rows in use are read again in the background once {}% of that has passed).",
                 config.cacheSize(), config.cacheTtlSeconds(), DimensionCache.RENEW_AT_PERCENT);
     }
 
@@ -149,9 +151,14 @@ final class ExecutorResources {
 
     static Map<String, Object> deadLetterProducerProperties(JobConfig config, TopicPartition source) {
         Map<String, Object> props = new HashMap<>(config.kafkaProperties());
-        props.keySet().removeIf(k -> k.startsWith("group.") || k.startsWith("auto.") || k.startsWith("enable.auto")
-                || k.endsWith(".deserializer") || k.startsWith("max.poll") || k.startsWith("fetch.")
-                || k.equals("isolation.level"));
+        props.keySet()
+                .removeIf(k -> k.startsWith("group.")
+                        || k.startsWith("auto.")
+                        || k.startsWith("enable.auto")
+                        || k.endsWith(".deserializer")
+                        || k.startsWith("max.poll")
+                        || k.startsWith("fetch.")
+                        || k.equals("isolation.level"));
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         // acks and idempotence are what a transaction needs (JobConfig refuses other values); the rest are defaults
         props.putIfAbsent(ProducerConfig.CLIENT_ID_CONFIG, "cardstream-job-dlq");
@@ -159,7 +166,8 @@ final class ExecutorResources {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, "5");
-        // a dead letter is bounded (DeadLetters, 304 KiB at most): the client's default max.request.size, 1 MiB, takes it
+        // a dead letter is bounded (DeadLetters, 304 KiB at most): the client's default max.request.size, 1 MiB, takes
+        // it
         props.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId(config, source));
         // a transaction lasts one partition's processing; the broker's default ceiling is 15 minutes
         props.putIfAbsent(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, Integer.toString(10 * 60 * 1000));
@@ -177,10 +185,17 @@ final class ExecutorResources {
      */
     static Map<String, Object> readerProperties(JobConfig config) {
         Map<String, Object> props = new HashMap<>(config.kafkaProperties());
-        props.keySet().removeIf(k -> k.startsWith("group.") || k.startsWith("transaction") || k.startsWith("acks")
-                || k.endsWith(".serializer") || k.startsWith("linger.") || k.startsWith("batch.")
-                || k.startsWith("enable.idempotence") || k.startsWith("compression.") || k.startsWith("max.request")
-                || k.startsWith("auto.offset"));
+        props.keySet()
+                .removeIf(k -> k.startsWith("group.")
+                        || k.startsWith("transaction")
+                        || k.startsWith("acks")
+                        || k.endsWith(".serializer")
+                        || k.startsWith("linger.")
+                        || k.startsWith("batch.")
+                        || k.startsWith("enable.idempotence")
+                        || k.startsWith("compression.")
+                        || k.startsWith("max.request")
+                        || k.startsWith("auto.offset"));
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         props.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "cardstream-job-reader");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -239,7 +254,9 @@ final class ExecutorResources {
             producer.close(Duration.ZERO);
             throw e;
         }
-        LOG.info("The dead-letter producer of {} is ready (transactional id {}).", source,
+        LOG.info(
+                "The dead-letter producer of {} is ready (transactional id {}).",
+                source,
                 transactionalId(config, source));
         return producer;
     }

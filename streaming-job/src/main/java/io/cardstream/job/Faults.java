@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Predicate;
-
 import org.apache.kafka.common.TopicPartition;
 import org.apache.spark.TaskContext;
 
@@ -33,8 +32,7 @@ final class Faults {
     }
 
     /** What a hook sees of the attempt it may fail. */
-    record Point(Step step, TopicPartition partition, long batchTime, int attempt) {
-    }
+    record Point(Step step, TopicPartition partition, long batchTime, int attempt) {}
 
     /** The failure a hook injects. */
     static final class Injected extends RuntimeException {
@@ -54,8 +52,7 @@ final class Faults {
      */
     private static volatile Predicate<Point> hook = fromSystemProperties();
 
-    private Faults() {
-    }
+    private Faults() {}
 
     private static Predicate<Point> fromSystemProperties() {
         String step = System.getProperty("cardstream.test.fault.step");
@@ -68,7 +65,9 @@ final class Faults {
         long millis = Long.parseLong(System.getProperty("cardstream.test.fault.millis", "10000"));
         Path marker = Path.of(System.getProperty("cardstream.test.fault.marker"));
         return point -> {
-            if (point.step() != at || point.attempt() != 0 || point.partition() == null
+            if (point.step() != at
+                    || point.attempt() != 0
+                    || point.partition() == null
                     || point.partition().partition() != partition) {
                 return false;
             }

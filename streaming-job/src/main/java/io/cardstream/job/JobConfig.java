@@ -62,42 +62,74 @@ public record JobConfig(
         long kafkaTimeoutSeconds,
         boolean resumeAfterDataLoss,
         Map<String, String> kafkaProperties,
-        Map<String, String> hbaseProperties) implements Serializable {
+        Map<String, String> hbaseProperties)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
-    private static final Set<String> SECRET_WORDS = Set.of("password", "secret", "jaas", "token", "credential",
-            "keytab", "key.password", "sasl.jaas");
+    private static final Set<String> SECRET_WORDS =
+            Set.of("password", "secret", "jaas", "token", "credential", "keytab", "key.password", "sasl.jaas");
 
     public JobConfig {
-        require(bootstrapServers != null && !bootstrapServers.isBlank(), "bootstrap-servers", "must not be empty",
+        require(
+                bootstrapServers != null && !bootstrapServers.isBlank(),
+                "bootstrap-servers",
+                "must not be empty",
                 bootstrapServers);
         require(topic != null && !topic.isBlank(), "topic", "must not be empty", topic);
         require(groupId != null && !groupId.isBlank(), "group-id", "must not be empty", groupId);
-        require(deadLetterTopic != null && !deadLetterTopic.isBlank() && !deadLetterTopic.equals(topic),
-                "dlq-topic", "must not be empty nor the input topic", deadLetterTopic);
-        require(batchIntervalMs >= 100 && batchIntervalMs <= 600_000, "batch-interval-ms",
-                "must be between 100 and 600000", batchIntervalMs);
+        require(
+                deadLetterTopic != null && !deadLetterTopic.isBlank() && !deadLetterTopic.equals(topic),
+                "dlq-topic",
+                "must not be empty nor the input topic",
+                deadLetterTopic);
+        require(
+                batchIntervalMs >= 100 && batchIntervalMs <= 600_000,
+                "batch-interval-ms",
+                "must be between 100 and 600000",
+                batchIntervalMs);
         require(maxRatePerPartition >= 0, "max-rate-per-partition", "must be 0 (no cap) or more", maxRatePerPartition);
         require(initialRate >= 0, "initial-rate", "must be 0 (unset) or more", initialRate);
         require(minRate >= 0, "min-rate", "must be 0 (unset) or more", minRate);
         startingOffsets = startingOffsets == null ? "" : startingOffsets.toLowerCase(Locale.ROOT);
-        require(startingOffsets.equals("earliest") || startingOffsets.equals("latest"), "starting-offsets",
-                "must be earliest or latest", startingOffsets);
+        require(
+                startingOffsets.equals("earliest") || startingOffsets.equals("latest"),
+                "starting-offsets",
+                "must be earliest or latest",
+                startingOffsets);
         require(master != null && !master.isBlank(), "master", "must not be empty", master);
-        for (String[] table : new String[][] {{"person-table", personTable}, {"company-table", companyTable},
-            {"tx-table", txTable}, {"metrics-table", metricsTable}}) {
-            require(table[1] != null && table[1].matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?"), table[0],
-                    "must be a table name, namespace:name", table[1]);
+        for (String[] table : new String[][] {
+            {"person-table", personTable},
+            {"company-table", companyTable},
+            {"tx-table", txTable},
+            {"metrics-table", metricsTable}
+        }) {
+            require(
+                    table[1] != null && table[1].matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?"),
+                    table[0],
+                    "must be a table name, namespace:name",
+                    table[1]);
         }
         require(cacheSize >= 0 && cacheSize <= 100_000_000, "cache-size", "must be between 0 and 100000000", cacheSize);
-        require(cacheTtlSeconds >= 1 && cacheTtlSeconds <= 86_400, "cache-ttl-seconds", "must be between 1 and 86400",
+        require(
+                cacheTtlSeconds >= 1 && cacheTtlSeconds <= 86_400,
+                "cache-ttl-seconds",
+                "must be between 1 and 86400",
                 cacheTtlSeconds);
-        require(writeBufferBytes >= 64 * 1024 && writeBufferBytes <= 256L * 1024 * 1024, "write-buffer-bytes",
-                "must be between 65536 and 268435456", writeBufferBytes);
-        require(stopStallSeconds >= 1 && stopStallSeconds <= 3_600, "stop-stall-seconds",
-                "must be between 1 and 3600", stopStallSeconds);
-        require(kafkaTimeoutSeconds >= 10 && kafkaTimeoutSeconds <= 86_400, "kafka-timeout-seconds",
-                "must be between 10 and 86400", kafkaTimeoutSeconds);
+        require(
+                writeBufferBytes >= 64 * 1024 && writeBufferBytes <= 256L * 1024 * 1024,
+                "write-buffer-bytes",
+                "must be between 65536 and 268435456",
+                writeBufferBytes);
+        require(
+                stopStallSeconds >= 1 && stopStallSeconds <= 3_600,
+                "stop-stall-seconds",
+                "must be between 1 and 3600",
+                stopStallSeconds);
+        require(
+                kafkaTimeoutSeconds >= 10 && kafkaTimeoutSeconds <= 86_400,
+                "kafka-timeout-seconds",
+                "must be between 10 and 86400",
+                kafkaTimeoutSeconds);
         checkKafkaProperties(kafkaProperties);
         kafkaProperties = Map.copyOf(kafkaProperties);
         hbaseProperties = Map.copyOf(hbaseProperties);
@@ -119,8 +151,8 @@ public record JobConfig(
         owned.put("transactional.id", "the job gives each partition's dead-letter producer its own");
         for (Map.Entry<String, String> e : owned.entrySet()) {
             if (props.containsKey(e.getKey())) {
-                throw new IllegalArgumentException("Invalid setting kafka-prop " + e.getKey() + ": the job sets it ("
-                        + e.getValue() + ").");
+                throw new IllegalArgumentException(
+                        "Invalid setting kafka-prop " + e.getKey() + ": the job sets it (" + e.getValue() + ").");
             }
         }
         String autoCommit = props.get("enable.auto.commit");
@@ -149,26 +181,86 @@ public record JobConfig(
 
     /** This configuration with another {@code kafka-timeout-seconds}. */
     public JobConfig withKafkaTimeoutSeconds(long seconds) {
-        return new JobConfig(bootstrapServers, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
-                backpressure, initialRate, minRate, startingOffsets, master, personTable, companyTable, txTable,
-                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, seconds,
-                resumeAfterDataLoss, kafkaProperties, hbaseProperties);
+        return new JobConfig(
+                bootstrapServers,
+                topic,
+                groupId,
+                deadLetterTopic,
+                batchIntervalMs,
+                maxRatePerPartition,
+                backpressure,
+                initialRate,
+                minRate,
+                startingOffsets,
+                master,
+                personTable,
+                companyTable,
+                txTable,
+                metricsTable,
+                cacheSize,
+                cacheTtlSeconds,
+                writeBufferBytes,
+                stopStallSeconds,
+                seconds,
+                resumeAfterDataLoss,
+                kafkaProperties,
+                hbaseProperties);
     }
 
     /** This configuration with another Spark master (used when spark-submit sets none). */
     public JobConfig withMaster(String sparkMaster) {
-        return new JobConfig(bootstrapServers, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
-                backpressure, initialRate, minRate, startingOffsets, sparkMaster, personTable, companyTable, txTable,
-                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, kafkaTimeoutSeconds,
-                resumeAfterDataLoss, kafkaProperties, hbaseProperties);
+        return new JobConfig(
+                bootstrapServers,
+                topic,
+                groupId,
+                deadLetterTopic,
+                batchIntervalMs,
+                maxRatePerPartition,
+                backpressure,
+                initialRate,
+                minRate,
+                startingOffsets,
+                sparkMaster,
+                personTable,
+                companyTable,
+                txTable,
+                metricsTable,
+                cacheSize,
+                cacheTtlSeconds,
+                writeBufferBytes,
+                stopStallSeconds,
+                kafkaTimeoutSeconds,
+                resumeAfterDataLoss,
+                kafkaProperties,
+                hbaseProperties);
     }
 
     /** This configuration with another {@code resume-after-data-loss}. */
     public JobConfig withResumeAfterDataLoss(boolean resume) {
-        return new JobConfig(bootstrapServers, topic, groupId, deadLetterTopic, batchIntervalMs, maxRatePerPartition,
-                backpressure, initialRate, minRate, startingOffsets, master, personTable, companyTable, txTable,
-                metricsTable, cacheSize, cacheTtlSeconds, writeBufferBytes, stopStallSeconds, kafkaTimeoutSeconds,
-                resume, kafkaProperties, hbaseProperties);
+        return new JobConfig(
+                bootstrapServers,
+                topic,
+                groupId,
+                deadLetterTopic,
+                batchIntervalMs,
+                maxRatePerPartition,
+                backpressure,
+                initialRate,
+                minRate,
+                startingOffsets,
+                master,
+                personTable,
+                companyTable,
+                txTable,
+                metricsTable,
+                cacheSize,
+                cacheTtlSeconds,
+                writeBufferBytes,
+                stopStallSeconds,
+                kafkaTimeoutSeconds,
+                resume,
+                kafkaProperties,
+                hbaseProperties);
     }
 
     /** Whether the user chose to read records of open and aborted transactions (and so store aborted ones). */

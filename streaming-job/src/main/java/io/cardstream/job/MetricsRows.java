@@ -1,15 +1,14 @@
 package io.cardstream.job;
 
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.hbase.client.Put;
 
 /** A batch's summary as its {@code batch_metrics} row: UTF-8 strings, JSON for the top companies and the sample. */
@@ -18,8 +17,7 @@ final class MetricsRows {
     private static final TableSpec T = Schema.BATCH_METRICS;
     private static final JsonFactory JSON = new JsonFactory();
 
-    private MetricsRows() {
-    }
+    private MetricsRows() {}
 
     static Put put(BatchSummary s, long processingMs, long schedulingMs) {
         Put put = new Put(bytes(RowKeys.batchMetrics(s.batchTime())));

@@ -1,5 +1,10 @@
 package io.cardstream.job;
 
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.EnrichStatus;
+import io.cardstream.core.EnrichedTransaction;
+import io.cardstream.core.Transaction;
+import io.cardstream.core.TransactionCodec;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;
@@ -11,12 +16,6 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import io.cardstream.core.DecodeResult;
-import io.cardstream.core.EnrichStatus;
-import io.cardstream.core.EnrichedTransaction;
-import io.cardstream.core.Transaction;
-import io.cardstream.core.TransactionCodec;
 import org.HdrHistogram.Histogram;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.BufferedMutator;
@@ -70,8 +69,20 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
     public Iterator<PartitionResult> call(Iterator<OffsetRange> ranges) throws Exception {
         OffsetRange range = ranges.next();
         if (range.count() == 0) {
-            return List.of(new PartitionResult(0, 0, 0, 0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
-                    BigDecimal.ZERO, Map.of(), List.of(), PartitionResult.TaskTimes.NONE)).iterator();
+            return List.of(new PartitionResult(
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            0,
+                            BatchSummary.encode(BatchSummary.newHistogram()),
+                            BigDecimal.ZERO,
+                            Map.of(),
+                            List.of(),
+                            PartitionResult.TaskTimes.NONE))
+                    .iterator();
         }
         ExecutorResources resources = ExecutorResources.acquire(config);
         try {
@@ -98,7 +109,11 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
             try {
                 Stopwatches watches = new Stopwatches();
                 watches.kafka += System.nanoTime() - started;
-                RangeReader records = new RangeReader(reader, source, range.fromOffset(), range.untilOffset(),
+                RangeReader records = new RangeReader(
+                        reader,
+                        source,
+                        range.fromOffset(),
+                        range.untilOffset(),
                         Duration.ofSeconds(config.kafkaTimeoutSeconds()));
                 PartitionResult result = process(records, resources, deadLetters, watches);
                 readerHealthy = true;
@@ -108,18 +123,22 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 // this partition's dead letters and the offset after its range, with the range's counts as its
                 // metadata, in one transaction: all or nothing, so a replay neither loses nor repeats a dead letter
                 long committing = System.nanoTime();
-                deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.untilOffset(),
-                        result.commitMetadata())), new ConsumerGroupMetadata(config.groupId()));
+                deadLetters.sendOffsetsToTransaction(
+                        Map.of(source, new OffsetAndMetadata(range.untilOffset(), result.commitMetadata())),
+                        new ConsumerGroupMetadata(config.groupId()));
                 deadLetters.commitTransaction();
                 long done = System.nanoTime();
                 watches.kafka += done - committing;
                 committed = result.withTimes(watches.times(done - started));
             } catch (KafkaException e) {
                 abandon(source, deadLetters);
-                throw new IOException("Reading " + source + " [" + range.fromOffset() + ", " + range.untilOffset()
-                        + ") from Kafka at " + config.bootstrapServers() + ", writing its dead letters (topic "
-                        + config.deadLetterTopic() + ") or committing its offsets failed; nothing of this partition is"
-                        + " committed.", e);
+                throw new IOException(
+                        "Reading " + source + " [" + range.fromOffset() + ", " + range.untilOffset()
+                                + ") from Kafka at " + config.bootstrapServers() + ", writing its dead letters (topic "
+                                + config.deadLetterTopic()
+                                + ") or committing its offsets failed; nothing of this partition is"
+                                + " committed.",
+                        e);
             } catch (Exception | Error e) {
                 abandon(source, deadLetters);
                 throw e;
@@ -133,8 +152,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
     }
 
     /** A claimed range: the producer whose transaction holds it, or the result of the attempt that committed it. */
-    private record Claim(Producer<byte[], byte[]> producer, PartitionResult committedBefore) {
-    }
+    private record Claim(Producer<byte[], byte[]> producer, PartitionResult committedBefore) {}
 
     /**
      * Claims the range for this attempt, or finds it committed. The attempt takes a dead-letter producer of its own
@@ -152,8 +170,10 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
             Producer<byte[], byte[]> deadLetters = resources.takeDeadLetters(source);
             OffsetAndMetadata committed;
             try {
-                committed = reader.committed(Set.of(source), attempt == 1 ? STABLE_OFFSET_WAIT
-                        : Duration.ofSeconds(config.kafkaTimeoutSeconds())).get(source);
+                committed = reader.committed(
+                                Set.of(source),
+                                attempt == 1 ? STABLE_OFFSET_WAIT : Duration.ofSeconds(config.kafkaTimeoutSeconds()))
+                        .get(source);
             } catch (TimeoutException e) {
                 // a transaction holds the offset and does not end: a lost executor's, whose producer is older
                 // than a new one, which aborts it
@@ -161,8 +181,11 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 if (attempt == 2) {
                     throw e;
                 }
-                LOG.info("The committed offset of {} stayed held by an open transaction for {} s; making a new"
-                        + " dead-letter producer, which aborts it.", source, STABLE_OFFSET_WAIT.toSeconds());
+                LOG.info(
+                        "The committed offset of {} stayed held by an open transaction for {} s; making a new"
+                                + " dead-letter producer, which aborts it.",
+                        source,
+                        STABLE_OFFSET_WAIT.toSeconds());
                 continue;
             } catch (RuntimeException e) {
                 resources.giveBackDeadLetters(source, deadLetters);
@@ -170,9 +193,14 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
             }
             if (committed != null && committed.offset() >= range.untilOffset()) {
                 resources.giveBackDeadLetters(source, deadLetters);
-                LOG.info("Attempt {} of the task for {} [{}, {}) found the range committed (offset {}) by an earlier"
-                        + " attempt; it does nothing.", TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber(),
-                        source, range.fromOffset(), range.untilOffset(), committed.offset());
+                LOG.info(
+                        "Attempt {} of the task for {} [{}, {}) found the range committed (offset {}) by an earlier"
+                                + " attempt; it does nothing.",
+                        TaskContext.get() == null ? 0 : TaskContext.get().attemptNumber(),
+                        source,
+                        range.fromOffset(),
+                        range.untilOffset(),
+                        committed.offset());
                 return new Claim(null, PartitionResult.committedBefore(committed.metadata()));
             }
             if (committed != null && committed.offset() != range.fromOffset()) {
@@ -184,7 +212,8 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
             }
             try {
                 deadLetters.beginTransaction();
-                deadLetters.sendOffsetsToTransaction(Map.of(source, new OffsetAndMetadata(range.fromOffset())),
+                deadLetters.sendOffsetsToTransaction(
+                        Map.of(source, new OffsetAndMetadata(range.fromOffset())),
                         new ConsumerGroupMetadata(config.groupId()));
                 return new Claim(deadLetters, null);
             } catch (KafkaException e) {
@@ -192,8 +221,11 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 if (attempt == 2) {
                     throw e;
                 }
-                LOG.info("The dead-letter producer of {} could not begin its transaction ({}), fenced by another"
-                        + " since its last batch here; making a new one.", source, e.toString());
+                LOG.info(
+                        "The dead-letter producer of {} could not begin its transaction ({}), fenced by another"
+                                + " since its last batch here; making a new one.",
+                        source,
+                        e.toString());
             }
         }
     }
@@ -205,14 +237,18 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
         } catch (ProducerFencedException e) {
             LOG.debug("The dead-letter producer of {} was fenced; its successor aborted what it had open.", source);
         } catch (RuntimeException e) {
-            LOG.warn("Aborting the dead-letter transaction of {} failed ({}); the next producer of the partition"
-                    + " aborts it.", source, e.toString());
+            LOG.warn(
+                    "Aborting the dead-letter transaction of {} failed ({}); the next producer of the partition"
+                            + " aborts it.",
+                    source,
+                    e.toString());
         }
         ExecutorResources.closeDeadLetters(deadLetters);
     }
 
-    private PartitionResult process(RangeReader records, ExecutorResources resources,
-            Producer<byte[], byte[]> deadLetters, Stopwatches watches) throws IOException {
+    private PartitionResult process(
+            RangeReader records, ExecutorResources resources, Producer<byte[], byte[]> deadLetters, Stopwatches watches)
+            throws IOException {
         TransactionCodec codec = TransactionCodec.create();
         Histogram latency = BatchSummary.newHistogram();
         Map<String, CompanyAccumulator> companies = new HashMap<>();
@@ -252,7 +288,11 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                         DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
                         deadLetters.send(DeadLetters.of(config.deadLetterTopic(), record, invalid));
                         deadLettered++;
-                        LOG.debug("Dead-lettered {}-{}@{}: {}", record.topic(), record.partition(), record.offset(),
+                        LOG.debug(
+                                "Dead-lettered {}-{}@{}: {}",
+                                record.topic(),
+                                record.partition(),
+                                record.offset(),
                                 invalid.reason());
                     }
                 }
@@ -288,14 +328,15 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 long writtenAt = System.currentTimeMillis();
                 for (EnrichedTransaction e : written) {
                     Transaction tx = e.transaction();
-                    latency.recordValue(Math.min(BatchSummary.HIGHEST_TRACKABLE_MS,
-                            Math.max(0, writtenAt - tx.eventTime())));
+                    latency.recordValue(
+                            Math.min(BatchSummary.HIGHEST_TRACKABLE_MS, Math.max(0, writtenAt - tx.eventTime())));
                     enriched++;
                     if (e.status() != EnrichStatus.OK) {
                         missing++;
                     }
                     amountSum = amountSum.add(tx.amount());
-                    companies.computeIfAbsent(tx.companyId(), id -> new CompanyAccumulator(e.companyName()))
+                    companies
+                            .computeIfAbsent(tx.companyId(), id -> new CompanyAccumulator(e.companyName()))
                             .add(tx.amount());
                     if (last.size() == SAMPLE) {
                         last.removeFirst();
@@ -306,15 +347,33 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
             mutator.flush();
         }
         Map<String, PartitionResult.CompanyTotal> totals = new HashMap<>(companies.size() * 2);
-        companies.forEach((id, acc) -> totals.put(id, new PartitionResult.CompanyTotal(id, acc.name, acc.amount,
-                acc.transactions)));
-        List<PartitionResult.SampleRow> sample = last.stream().map(e -> new PartitionResult.SampleRow(
-                e.transaction().txId(), e.personName(), e.companyName(), e.transaction().amount().toPlainString(),
-                e.transaction().currency(), e.transaction().eventTime(), e.processedTime(), e.status().name()))
+        companies.forEach((id, acc) ->
+                totals.put(id, new PartitionResult.CompanyTotal(id, acc.name, acc.amount, acc.transactions)));
+        List<PartitionResult.SampleRow> sample = last.stream()
+                .map(e -> new PartitionResult.SampleRow(
+                        e.transaction().txId(),
+                        e.personName(),
+                        e.companyName(),
+                        e.transaction().amount().toPlainString(),
+                        e.transaction().currency(),
+                        e.transaction().eventTime(),
+                        e.processedTime(),
+                        e.status().name()))
                 .toList();
         watches.read += records.pollNanos();
-        return new PartitionResult(count, enriched, deadLettered, missing, repeated, boundedNames, 0,
-                BatchSummary.encode(latency), amountSum, totals, sample, PartitionResult.TaskTimes.NONE);
+        return new PartitionResult(
+                count,
+                enriched,
+                deadLettered,
+                missing,
+                repeated,
+                boundedNames,
+                0,
+                BatchSummary.encode(latency),
+                amountSum,
+                totals,
+                sample,
+                PartitionResult.TaskTimes.NONE);
     }
 
     /** The nanoseconds a task spends in each kind of wait, added up as it goes. */
@@ -325,8 +384,8 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
         long kafka;
 
         PartitionResult.TaskTimes times(long totalNanos) {
-            return new PartitionResult.TaskTimes(totalNanos / 1_000, read / 1_000, hbaseWrite / 1_000,
-                    lookup / 1_000, kafka / 1_000);
+            return new PartitionResult.TaskTimes(
+                    totalNanos / 1_000, read / 1_000, hbaseWrite / 1_000, lookup / 1_000, kafka / 1_000);
         }
     }
 

@@ -34,16 +34,38 @@ import java.util.Map;
  * @param sample        the partition's last enriched rows, oldest first
  * @param times         where the partition's task spent its time
  */
-public record PartitionResult(long records, long enriched, long deadLettered, long missingDims, long repeated,
-                              long boundedNames, long committedBefore, byte[] latencyHistogram, BigDecimal amountSum, Map<String, CompanyTotal> companies,
-                              List<SampleRow> sample, TaskTimes times) implements Serializable {
+public record PartitionResult(
+        long records,
+        long enriched,
+        long deadLettered,
+        long missingDims,
+        long repeated,
+        long boundedNames,
+        long committedBefore,
+        byte[] latencyHistogram,
+        BigDecimal amountSum,
+        Map<String, CompanyTotal> companies,
+        List<SampleRow> sample,
+        TaskTimes times)
+        implements Serializable {
 
     private static final long serialVersionUID = 1L;
 
     /** This result with the task's times, known only once its transaction has committed. */
     PartitionResult withTimes(TaskTimes taskTimes) {
-        return new PartitionResult(records, enriched, deadLettered, missingDims, repeated, boundedNames,
-                committedBefore, latencyHistogram, amountSum, companies, sample, taskTimes);
+        return new PartitionResult(
+                records,
+                enriched,
+                deadLettered,
+                missingDims,
+                repeated,
+                boundedNames,
+                committedBefore,
+                latencyHistogram,
+                amountSum,
+                companies,
+                sample,
+                taskTimes);
     }
 
     /** The version tag of {@link #commitMetadata()}. */
@@ -75,13 +97,33 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
             }
         }
         try {
-            return new PartitionResult(count(fields, "records"), count(fields, "enriched"),
-                    count(fields, "dead_lettered"), count(fields, "missing_dims"), count(fields, "repeated"),
-                    count(fields, "bounded_names"), 1, BatchSummary.encode(BatchSummary.newHistogram()),
-                    new BigDecimal(fields.getOrDefault("amount", "0")), Map.of(), List.of(), TaskTimes.NONE);
+            return new PartitionResult(
+                    count(fields, "records"),
+                    count(fields, "enriched"),
+                    count(fields, "dead_lettered"),
+                    count(fields, "missing_dims"),
+                    count(fields, "repeated"),
+                    count(fields, "bounded_names"),
+                    1,
+                    BatchSummary.encode(BatchSummary.newHistogram()),
+                    new BigDecimal(fields.getOrDefault("amount", "0")),
+                    Map.of(),
+                    List.of(),
+                    TaskTimes.NONE);
         } catch (NumberFormatException e) {
-            return new PartitionResult(0, 0, 0, 0, 0, 0, 1, BatchSummary.encode(BatchSummary.newHistogram()),
-                    BigDecimal.ZERO, Map.of(), List.of(), TaskTimes.NONE);
+            return new PartitionResult(
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    0,
+                    1,
+                    BatchSummary.encode(BatchSummary.newHistogram()),
+                    BigDecimal.ZERO,
+                    Map.of(),
+                    List.of(),
+                    TaskTimes.NONE);
         }
     }
 
@@ -105,7 +147,10 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
         private static final long serialVersionUID = 1L;
 
         CompanyTotal plus(CompanyTotal other) {
-            return new CompanyTotal(companyId, name != null ? name : other.name, amount.add(other.amount),
+            return new CompanyTotal(
+                    companyId,
+                    name != null ? name : other.name,
+                    amount.add(other.amount),
                     transactions + other.transactions);
         }
     }
@@ -122,22 +167,26 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
      * @param lookupMicros     the dimension lookups
      * @param kafkaMicros      the dead-letter transaction's claim, offsets and commit
      */
-    public record TaskTimes(long totalMicros, long readMicros, long hbaseWriteMicros, long lookupMicros,
-                            long kafkaMicros) implements Serializable {
+    public record TaskTimes(
+            long totalMicros, long readMicros, long hbaseWriteMicros, long lookupMicros, long kafkaMicros)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
 
         public static final TaskTimes NONE = new TaskTimes(0, 0, 0, 0, 0);
 
         public TaskTimes plus(TaskTimes other) {
-            return new TaskTimes(totalMicros + other.totalMicros, readMicros + other.readMicros,
-                    hbaseWriteMicros + other.hbaseWriteMicros, lookupMicros + other.lookupMicros,
+            return new TaskTimes(
+                    totalMicros + other.totalMicros,
+                    readMicros + other.readMicros,
+                    hbaseWriteMicros + other.hbaseWriteMicros,
+                    lookupMicros + other.lookupMicros,
                     kafkaMicros + other.kafkaMicros);
         }
 
         /** Each time divided by {@code n}: the average of {@code n} summed times. */
         public TaskTimes dividedBy(long n) {
-            return new TaskTimes(totalMicros / n, readMicros / n, hbaseWriteMicros / n, lookupMicros / n,
-                    kafkaMicros / n);
+            return new TaskTimes(
+                    totalMicros / n, readMicros / n, hbaseWriteMicros / n, lookupMicros / n, kafkaMicros / n);
         }
 
         /** Microseconds as whole milliseconds, rounded: how the log line and the benchmark show these times. */
@@ -152,8 +201,16 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
     }
 
     /** One enriched transaction, as the dashboard's live table shows it. */
-    public record SampleRow(String txId, String personName, String companyName, String amount, String currency,
-                            long eventTime, long processedTime, String status) implements Serializable {
+    public record SampleRow(
+            String txId,
+            String personName,
+            String companyName,
+            String amount,
+            String currency,
+            long eventTime,
+            long processedTime,
+            String status)
+            implements Serializable {
         private static final long serialVersionUID = 1L;
     }
 
@@ -165,8 +222,7 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
         private PartitionResult result;
 
         /** For deserialisation only. */
-        public Wire() {
-        }
+        public Wire() {}
 
         Wire(PartitionResult result) {
             this.result = result;
@@ -250,12 +306,30 @@ public record PartitionResult(long records, long enriched, long deadLettered, lo
             int sampleCount = in.readInt();
             List<SampleRow> sample = new ArrayList<>(sampleCount);
             for (int i = 0; i < sampleCount; i++) {
-                sample.add(new SampleRow(readString(in), readNullable(in), readNullable(in), readString(in), readString(in),
-                        in.readLong(), in.readLong(), readString(in)));
+                sample.add(new SampleRow(
+                        readString(in),
+                        readNullable(in),
+                        readNullable(in),
+                        readString(in),
+                        readString(in),
+                        in.readLong(),
+                        in.readLong(),
+                        readString(in)));
             }
             TaskTimes times = new TaskTimes(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
-            result = new PartitionResult(records, enriched, deadLettered, missing, repeated, boundedNames,
-                    committedBefore, histogram, amountSum, companies, List.copyOf(sample), times);
+            result = new PartitionResult(
+                    records,
+                    enriched,
+                    deadLettered,
+                    missing,
+                    repeated,
+                    boundedNames,
+                    committedBefore,
+                    histogram,
+                    amountSum,
+                    companies,
+                    List.copyOf(sample),
+                    times);
         }
 
         @Serial

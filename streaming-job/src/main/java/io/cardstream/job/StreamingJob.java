@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.core.Topics;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,8 +17,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-
-import io.cardstream.core.Topics;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
@@ -27,9 +26,9 @@ import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.admin.ListOffsetsResult;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
@@ -89,6 +88,7 @@ public final class StreamingJob implements AutoCloseable {
     private volatile boolean stoppingNow;
     /** {@link System#nanoTime()} when the last batch finished (or the job started): a stop's sign of progress. */
     private volatile long lastBatchFinished;
+
     private DirectKafkaInputDStream<byte[], byte[]> kafkaStream;
     private final List<StreamingListener> extraListeners = new ArrayList<>();
     private final List<Consumer<BatchSummary>> summaryObservers = new CopyOnWriteArrayList<>();
@@ -117,8 +117,7 @@ public final class StreamingJob implements AutoCloseable {
     static SparkConf sparkConf(JobConfig config) {
         SparkConf conf = new SparkConf().setAppName("cardstream");
         checkSparkSettings(conf);
-        conf
-                .setIfMissing("spark.master", config.master())
+        conf.setIfMissing("spark.master", config.master())
                 .setIfMissing("spark.streaming.backpressure.enabled", Boolean.toString(config.backpressure()))
                 .setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true");
         if (config.maxRatePerPartition() > 0) {
@@ -169,8 +168,10 @@ public final class StreamingJob implements AutoCloseable {
     public synchronized void start() throws IOException {
         SparkConf sparkConf = sparkConf(config);
         if (config.readsUncommitted()) {
-            LOG.warn("kafka-prop isolation.level=read_uncommitted: records of open and aborted transactions on {} are"
-                    + " read, and aborted ones are stored as if they had been committed.", config.topic());
+            LOG.warn(
+                    "kafka-prop isolation.level=read_uncommitted: records of open and aborted transactions on {} are"
+                            + " read, and aborted ones are stored as if they had been committed.",
+                    config.topic());
         }
         driverHBase = ConnectionFactory.createConnection(ExecutorResources.hbaseConfiguration(config));
         try {
@@ -179,13 +180,14 @@ public final class StreamingJob implements AutoCloseable {
             driverHBase.close();
             throw e;
         }
-        BatchListener listener = new BatchListener(driverHBase, TableName.valueOf(config.metricsTable()),
-                config.batchIntervalMs());
+        BatchListener listener =
+                new BatchListener(driverHBase, TableName.valueOf(config.metricsTable()), config.batchIntervalMs());
         context = new JavaStreamingContext(sparkConf, Durations.milliseconds(config.batchIntervalMs()));
         context.addStreamingListener(listener);
         context.sparkContext().sc().addSparkListener(new AttemptListener());
         extraListeners.forEach(context::addStreamingListener);
-        JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(context,
+        JavaInputDStream<ConsumerRecord<byte[], byte[]>> stream = KafkaUtils.createDirectStream(
+                context,
                 LocationStrategies.PreferConsistent(),
                 ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(config.topic()), consumerProperties()));
         kafkaStream = (DirectKafkaInputDStream<byte[], byte[]>) stream.inputDStream();
@@ -193,8 +195,10 @@ public final class StreamingJob implements AutoCloseable {
         stream.foreachRDD((rdd, time) -> {
             if (stoppingNow) {
                 // a stop that gave up waiting: a batch after the cut-short one must not commit past it
-                LOG.info("Batch {} is not processed: the job is stopping now; its records are read again on the next"
-                        + " start.", time.milliseconds());
+                LOG.info(
+                        "Batch {} is not processed: the job is stopping now; its records are read again on the next"
+                                + " start.",
+                        time.milliseconds());
                 return;
             }
             if (failure.get() != null) {
@@ -212,17 +216,21 @@ public final class StreamingJob implements AutoCloseable {
                 // fails on ranges that end on a transaction marker. Each partition commits its own offsets with its
                 // dead letters (PartitionProcessor).
                 List<PartitionResult> results = placedAsKafkaRdd(rdd.rdd(), ranges)
-                        .mapPartitions(new PartitionProcessor(config, time.milliseconds())).collect();
-                BatchSummary summary = BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES,
-                        PartitionProcessor.SAMPLE);
+                        .mapPartitions(new PartitionProcessor(config, time.milliseconds()))
+                        .collect();
+                BatchSummary summary =
+                        BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES, PartitionProcessor.SAMPLE);
                 listener.offer(summary);
                 summaryObservers.forEach(observer -> observer.accept(summary));
                 lastBatchFinished = System.nanoTime();
             } catch (Exception e) {
                 if (stoppingNow) {
                     // nothing after it runs; its partitions that had not committed are read again on the next start
-                    LOG.info("Batch {} was cut short by the stop ({}); its partitions that had not committed are read"
-                            + " again on the next start.", time.milliseconds(), e.toString());
+                    LOG.info(
+                            "Batch {} was cut short by the stop ({}); its partitions that had not committed are read"
+                                    + " again on the next start.",
+                            time.milliseconds(),
+                            e.toString());
                     return;
                 }
                 // a failed task arrives as SparkException, which Java sees as checked: catch all, or later batches
@@ -234,8 +242,12 @@ public final class StreamingJob implements AutoCloseable {
         });
         context.start();
         daemon("cardstream-kafka-watch", this::watchKafka);
-        LOG.info("The job started: topic {}, group {}, {} ms batches, master {}.", config.topic(), config.groupId(),
-                config.batchIntervalMs(), context.sparkContext().master());
+        LOG.info(
+                "The job started: topic {}, group {}, {} ms batches, master {}.",
+                config.topic(),
+                config.groupId(),
+                config.batchIntervalMs(),
+                context.sparkContext().master());
     }
 
     /**
@@ -278,10 +290,13 @@ public final class StreamingJob implements AutoCloseable {
     }
 
     private void failForKafka(Exception cause) {
-        IllegalStateException e = new IllegalStateException("Kafka at " + config.bootstrapServers() + " could not be"
-                + " reached for " + config.kafkaTimeoutSeconds() + " s (kafka-timeout-seconds) and no batch finished"
-                + " meanwhile; the job stops. Nothing after the last committed offsets was committed: a restart"
-                + " resumes there. Last error: " + cause, cause);
+        IllegalStateException e = new IllegalStateException(
+                "Kafka at " + config.bootstrapServers() + " could not be"
+                        + " reached for " + config.kafkaTimeoutSeconds()
+                        + " s (kafka-timeout-seconds) and no batch finished"
+                        + " meanwhile; the job stops. Nothing after the last committed offsets was committed: a restart"
+                        + " resumes there. Last error: " + cause,
+                cause);
         if (failure.compareAndSet(null, e)) {
             LOG.error(e.getMessage());
             stop(false);
@@ -300,8 +315,9 @@ public final class StreamingJob implements AutoCloseable {
         Map<String, Object> props = new HashMap<>(consumerProperties());
         props.keySet().retainAll(AdminClientConfig.configNames());
         try (Admin kafka = Admin.create(props)) {
-            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(config.groupId(),
-                    new ListConsumerGroupOffsetsOptions().requireStable(true)).partitionsToOffsetAndMetadata()
+            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(
+                            config.groupId(), new ListConsumerGroupOffsetsOptions().requireStable(true))
+                    .partitionsToOffsetAndMetadata()
                     .get(30, TimeUnit.SECONDS);
             for (OffsetRange range : ranges) {
                 if (range.count() == 0) {
@@ -316,8 +332,12 @@ public final class StreamingJob implements AutoCloseable {
                 }
             }
         } catch (ExecutionException | TimeoutException | KafkaException e) {
-            LOG.error("Batch {} failed, and which of its partitions committed could not be read ({}); the job stops:"
-                    + " {}", batchTime, e.toString(), cause.toString());
+            LOG.error(
+                    "Batch {} failed, and which of its partitions committed could not be read ({}); the job stops:"
+                            + " {}",
+                    batchTime,
+                    e.toString(),
+                    cause.toString());
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -327,9 +347,14 @@ public final class StreamingJob implements AutoCloseable {
             BatchSummary summary = BatchSummary.merge(batchTime, done, TOP_COMPANIES, PartitionProcessor.SAMPLE);
             listener.writeFailed(summary);
         }
-        LOG.error("Batch {} failed: partitions {} of {} committed ({} records; their counts are in its metrics row),"
-                + " partitions {} did not and are read again on the next start; the job stops: {}", batchTime,
-                committedParts, config.topic(), done.stream().mapToLong(PartitionResult::records).sum(), failedParts,
+        LOG.error(
+                "Batch {} failed: partitions {} of {} committed ({} records; their counts are in its metrics row),"
+                        + " partitions {} did not and are read again on the next start; the job stops: {}",
+                batchTime,
+                committedParts,
+                config.topic(),
+                done.stream().mapToLong(PartitionResult::records).sum(),
+                failedParts,
                 cause.toString());
     }
 
@@ -345,7 +370,8 @@ public final class StreamingJob implements AutoCloseable {
             placed.add(new Tuple2<>(ranges[i], kafkaRdd.preferredLocations(partitions[i])));
         }
         ClassTag<OffsetRange> tag = ClassTag$.MODULE$.apply(OffsetRange.class);
-        return new JavaRDD<>(kafkaRdd.context().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag), tag);
+        return new JavaRDD<>(
+                kafkaRdd.context().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag), tag);
     }
 
     private void checkTopicsAndTables() throws IOException {
@@ -360,8 +386,12 @@ public final class StreamingJob implements AutoCloseable {
                 }
             }
             checkDeadLetterRoom(kafka);
-            int partitions = kafka.describeTopics(List.of(config.topic())).allTopicNames().get(60, TimeUnit.SECONDS)
-                    .get(config.topic()).partitions().size();
+            int partitions = kafka.describeTopics(List.of(config.topic()))
+                    .allTopicNames()
+                    .get(60, TimeUnit.SECONDS)
+                    .get(config.topic())
+                    .partitions()
+                    .size();
             checkRetention(kafka, partitions);
             abortTransactionsLeftOpen(partitions);
         } catch (ExecutionException e) {
@@ -369,17 +399,23 @@ public final class StreamingJob implements AutoCloseable {
         } catch (KafkaException e) {
             throw kafkaRefused(e);
         } catch (TimeoutException e) {
-            throw new IllegalStateException("Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
-                    + " did not answer within 60 s (" + e + "). If its listener wants SASL or SSL, set kafka-prop"
-                    + " security.protocol.", e);
+            throw new IllegalStateException(
+                    "Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
+                            + " did not answer within 60 s (" + e
+                            + "). If its listener wants SASL or SSL, set kafka-prop"
+                            + " security.protocol.",
+                    e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while checking the topics.", e);
         }
         try (org.apache.hadoop.hbase.client.Admin hbase = driverHBase.getAdmin()) {
-            for (String[] t : new String[][] {{"person-table", config.personTable()},
-                {"company-table", config.companyTable()}, {"tx-table", config.txTable()},
-                {"metrics-table", config.metricsTable()}}) {
+            for (String[] t : new String[][] {
+                {"person-table", config.personTable()},
+                {"company-table", config.companyTable()},
+                {"tx-table", config.txTable()},
+                {"metrics-table", config.metricsTable()}
+            }) {
                 if (!hbase.tableExists(TableName.valueOf(t[1]))) {
                     throw new IllegalStateException("Invalid setting " + t[0] + ": the HBase table " + t[1]
                             + " does not exist; run bin/cardstream schema create first.");
@@ -398,31 +434,41 @@ public final class StreamingJob implements AutoCloseable {
         // on this thread: its context class loader is the one that sees the job's jar (spark-submit sets it)
         for (int p = 0; p < partitions; p++) {
             TopicPartition source = new TopicPartition(config.topic(), p);
-            try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
-                    ExecutorResources.deadLetterProducerProperties(config, source))) {
+            try (KafkaProducer<byte[], byte[]> producer =
+                    new KafkaProducer<>(ExecutorResources.deadLetterProducerProperties(config, source))) {
                 producer.initTransactions();
             }
         }
-        LOG.info("Fenced the dead-letter producers of the {} partitions of {}, aborting any transaction a previous"
-                + " run left open, in {} ms.", partitions, config.topic(),
+        LOG.info(
+                "Fenced the dead-letter producers of the {} partitions of {}, aborting any transaction a previous"
+                        + " run left open, in {} ms.",
+                partitions,
+                config.topic(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
     }
 
     /** The start-up error for a Kafka that refused the job: credentials, rights, or no answer. */
     private IllegalStateException kafkaRefused(Throwable cause) {
         if (cause instanceof AuthenticationException) {
-            return new IllegalStateException("Invalid setting kafka-prop sasl.jaas.config: Kafka at "
-                    + config.bootstrapServers() + " refused the job's credentials (" + cause.getMessage()
-                    + "). Check the user and password, sasl.mechanism and security.protocol.", cause);
+            return new IllegalStateException(
+                    "Invalid setting kafka-prop sasl.jaas.config: Kafka at "
+                            + config.bootstrapServers() + " refused the job's credentials (" + cause.getMessage()
+                            + "). Check the user and password, sasl.mechanism and security.protocol.",
+                    cause);
         }
         if (cause instanceof AuthorizationException) {
-            return new IllegalStateException("Kafka at " + config.bootstrapServers() + " does not allow the job's"
-                    + " principal what it needs (" + cause.getMessage() + "): it must describe and read topic "
-                    + config.topic() + ", read group " + config.groupId() + ", write topic " + config.deadLetterTopic()
-                    + " and use the transactional ids cardstream-" + config.groupId() + "-*.", cause);
+            return new IllegalStateException(
+                    "Kafka at " + config.bootstrapServers() + " does not allow the job's"
+                            + " principal what it needs (" + cause.getMessage() + "): it must describe and read topic "
+                            + config.topic() + ", read group " + config.groupId() + ", write topic "
+                            + config.deadLetterTopic()
+                            + " and use the transactional ids cardstream-" + config.groupId() + "-*.",
+                    cause);
         }
-        return new IllegalStateException("Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
-                + " did not answer the job (" + cause + ").", cause);
+        return new IllegalStateException(
+                "Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers() + " did not answer the job ("
+                        + cause + ").",
+                cause);
     }
 
     /**
@@ -437,11 +483,15 @@ public final class StreamingJob implements AutoCloseable {
         try {
             configs = kafka.describeConfigs(List.of(dlq)).all().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
-            LOG.warn("Could not read the max.message.bytes of topic {} ({}); make sure it takes records of {} bytes.",
-                    config.deadLetterTopic(), e.getCause().toString(), Topics.DEAD_LETTER_MAX_RECORD_BYTES);
+            LOG.warn(
+                    "Could not read the max.message.bytes of topic {} ({}); make sure it takes records of {} bytes.",
+                    config.deadLetterTopic(),
+                    e.getCause().toString(),
+                    Topics.DEAD_LETTER_MAX_RECORD_BYTES);
             return;
         }
-        long dlqMax = Long.parseLong(configs.get(dlq).get(Topics.MAX_MESSAGE_BYTES).value());
+        long dlqMax =
+                Long.parseLong(configs.get(dlq).get(Topics.MAX_MESSAGE_BYTES).value());
         if (dlqMax < Topics.DEAD_LETTER_MAX_RECORD_BYTES) {
             throw new IllegalStateException("Invalid setting dlq-topic: the dead-letter topic "
                     + config.deadLetterTopic() + " takes records of at most " + dlqMax + " bytes (max.message.bytes),"
@@ -462,15 +512,16 @@ public final class StreamingJob implements AutoCloseable {
     private void checkRetention(Admin kafka, int partitions)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(config.groupId())
-                .partitionsToOffsetAndMetadata().get(60, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(60, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
         for (int p = 0; p < partitions; p++) {
             earliest.put(new TopicPartition(config.topic(), p), OffsetSpec.earliest());
         }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = kafka.listOffsets(earliest).all()
-                .get(60, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetAndMetadata> moved = new TreeMap<>(
-                Comparator.comparingInt(TopicPartition::partition));
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
+                kafka.listOffsets(earliest).all().get(60, TimeUnit.SECONDS);
+        Map<TopicPartition, OffsetAndMetadata> moved =
+                new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
         List<String> lost = new ArrayList<>();
         starts.forEach((tp, start) -> {
             OffsetAndMetadata at = committed.get(tp);
@@ -492,8 +543,12 @@ public final class StreamingJob implements AutoCloseable {
                     + " resume-after-data-loss=true (--resume-after-data-loss) to resume from the log start.");
         }
         kafka.alterConsumerGroupOffsets(config.groupId(), moved).all().get(60, TimeUnit.SECONDS);
-        LOG.warn("Resuming group {} from the start of the log of {} (resume-after-data-loss): these records were"
-                + " deleted before the job read them and are lost: {}.", config.groupId(), config.topic(), ranges);
+        LOG.warn(
+                "Resuming group {} from the start of the log of {} (resume-after-data-loss): these records were"
+                        + " deleted before the job read them and are lost: {}.",
+                config.groupId(),
+                config.topic(),
+                ranges);
     }
 
     /** The address of Spark's web UI (its Streaming tab shows every batch), when the UI is enabled. */
@@ -580,9 +635,11 @@ public final class StreamingJob implements AutoCloseable {
         if (!stopper.isAlive()) {
             return;
         }
-        LOG.warn("No batch has finished for {} s (stop-stall-seconds) of the graceful stop: a batch waits on Kafka or"
-                + " HBase. Stopping now instead: the running batch is cancelled and no later one runs; partitions"
-                + " that had not committed are read again on the next start.", config.stopStallSeconds());
+        LOG.warn(
+                "No batch has finished for {} s (stop-stall-seconds) of the graceful stop: a batch waits on Kafka or"
+                        + " HBase. Stopping now instead: the running batch is cancelled and no later one runs; partitions"
+                        + " that had not committed are read again on the next start.",
+                config.stopStallSeconds());
         stoppingNow = true;
         context.sparkContext().cancelAllJobs();
         awaitWakingKafka(stopper, TASKS_FINISH.multipliedBy(3));
@@ -599,8 +656,10 @@ public final class StreamingJob implements AutoCloseable {
         while (stopper.isAlive()) {
             long waited = System.nanoTime() - started;
             if (waited > bound.toNanos()) {
-                LOG.warn("The Spark context has not stopped within {} s of stopping now; leaving it to the JVM's"
-                        + " exit.", bound.toSeconds());
+                LOG.warn(
+                        "The Spark context has not stopped within {} s of stopping now; leaving it to the JVM's"
+                                + " exit.",
+                        bound.toSeconds());
                 break;
             }
             if (waited > TimeUnit.SECONDS.toNanos(1)) {
@@ -645,7 +704,8 @@ public final class StreamingJob implements AutoCloseable {
         try {
             while (spark.statusTracker().getActiveJobIds().length > 0) {
                 if (System.nanoTime() > deadline) {
-                    LOG.info("Tasks of the cut-short batch still run after {} s; they stop with Spark.",
+                    LOG.info(
+                            "Tasks of the cut-short batch still run after {} s; they stop with Spark.",
                             TASKS_FINISH.toSeconds());
                     break;
                 }
@@ -656,5 +716,4 @@ public final class StreamingJob implements AutoCloseable {
         }
         spark.stop();
     }
-
 }

@@ -2,6 +2,13 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.core.DimensionIds;
+import io.cardstream.core.Topics;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.producer.TopicAdmin;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -11,14 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import io.cardstream.core.DimensionIds;
-import io.cardstream.core.Topics;
-import io.cardstream.localstack.LocalStackExtension;
-import io.cardstream.producer.StormProducer;
-import io.cardstream.producer.TopicAdmin;
-import io.cardstream.schema.RowKeys;
-import io.cardstream.schema.Schema;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Get;
@@ -63,6 +62,7 @@ class AnyProducerIT {
     private static final int PERSONS = 200;
     /** The person whose name in HBase is 100 kB long. */
     private static final String LONG_NAME_PERSON = DimensionIds.personId(7);
+
     private static final String COMPANY = DimensionIds.companyId(1);
 
     @RegisterExtension
@@ -85,7 +85,8 @@ class AnyProducerIT {
         String repeatedLater;
         String repeatedEarlier;
         try (KafkaProducer<byte[], byte[]> plain = producer(Map.of());
-             KafkaProducer<byte[], byte[]> tx = producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "upstream-tx"))) {
+                KafkaProducer<byte[], byte[]> tx =
+                        producer(Map.of(ProducerConfig.TRANSACTIONAL_ID_CONFIG, "upstream-tx"))) {
             tx.initTransactions();
             for (int p = 0; p < 2; p++) {
                 ordinary(plain, p, 50);
@@ -110,7 +111,8 @@ class AnyProducerIT {
         try {
             job.start();
             fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(60), () -> job.failure() == null);
-            assertThat(fixture.committed(GROUP)).as("committed past the markers that end the logs")
+            assertThat(fixture.committed(GROUP))
+                    .as("committed past the markers that end the logs")
                     .isEqualTo(markersAtEnd);
             // the next batches neither read those ranges again nor skip a record after them
             try (KafkaProducer<byte[], byte[]> plain = producer(Map.of())) {
@@ -128,9 +130,14 @@ class AnyProducerIT {
         assertDeadLetteredOnce(DLQ, TOPIC, invalid.size());
         assertRowIsWhole(repeatedLater, null, "PERSON_MISSING");
         assertRowIsWhole(repeatedEarlier, null, "PERSON_MISSING");
-        assertThat(sumOfRepeated()).as("repeated txIds counted in batch_metrics").isGreaterThanOrEqualTo(2);
+        assertThat(sumOfRepeated())
+                .as("repeated txIds counted in batch_metrics")
+                .isGreaterThanOrEqualTo(2);
         String longName = personNameOf(expected.entrySet().stream()
-                .filter(e -> LONG_NAME_PERSON.equals(e.getValue())).findFirst().orElseThrow().getKey());
+                .filter(e -> LONG_NAME_PERSON.equals(e.getValue()))
+                .findFirst()
+                .orElseThrow()
+                .getKey());
         assertThat(longName).hasSize(DimensionLookup.MAX_NAME_CHARS + 1).endsWith("\u2026");
     }
 
@@ -142,8 +149,20 @@ class AnyProducerIT {
         String dlq = "compacted-dlq";
         String group = "compacted-group";
         try (Admin admin = admin()) {
-            TopicAdmin.createAndAwait(admin, topic, 1, (short) 1, Map.of("cleanup.policy", "compact",
-                    "segment.ms", "100", "min.cleanable.dirty.ratio", "0.01", "delete.retention.ms", "100"),
+            TopicAdmin.createAndAwait(
+                    admin,
+                    topic,
+                    1,
+                    (short) 1,
+                    Map.of(
+                            "cleanup.policy",
+                            "compact",
+                            "segment.ms",
+                            "100",
+                            "min.cleanable.dirty.ratio",
+                            "0.01",
+                            "delete.retention.ms",
+                            "100"),
                     Duration.ofSeconds(30));
             TopicAdmin.createDeadLetterTopicAndAwait(admin, dlq, 1, (short) 1, Duration.ofSeconds(30));
         }
@@ -155,7 +174,10 @@ class AnyProducerIT {
                     String txId = "compacted-" + round + "-" + k;
                     String person = DimensionIds.personId(k);
                     lastTxOfKey.put("key-" + k, txId);
-                    plain.send(new ProducerRecord<>(topic, 0, bytes("key-" + k),
+                    plain.send(new ProducerRecord<>(
+                            topic,
+                            0,
+                            bytes("key-" + k),
                             bytes(HostileCorpus.json(txId, person, DimensionIds.companyId(1), "5.00", "EUR", now))));
                 }
                 plain.flush();
@@ -177,7 +199,9 @@ class AnyProducerIT {
         for (String txId : lastTxOfKey.values()) {
             assertThat(rowExists(txId)).as("row of surviving record %s", txId).isTrue();
         }
-        assertThat(fixture.consume(dlq, 0)).as("dead letters of a compacted topic of valid records").isEmpty();
+        assertThat(fixture.consume(dlq, 0))
+                .as("dead letters of a compacted topic of valid records")
+                .isEmpty();
     }
 
     private void ordinary(KafkaProducer<byte[], byte[]> producer, int partition, int count) throws Exception {
@@ -195,7 +219,10 @@ class AnyProducerIT {
         for (int i = 0; i < count; i++) {
             String txId = next(commit ? "committed" : "aborted");
             String person = i == 0 ? LONG_NAME_PERSON : DimensionIds.personId(i % PERSONS);
-            tx.send(new ProducerRecord<>(TOPIC, partition, bytes(person),
+            tx.send(new ProducerRecord<>(
+                    TOPIC,
+                    partition,
+                    bytes(person),
                     bytes(HostileCorpus.json(txId, person, DimensionIds.companyId(i % 50), "2.50", "EUR", now))));
             ids.add(txId);
         }
@@ -213,15 +240,20 @@ class AnyProducerIT {
     private void codecClasses(KafkaProducer<byte[], byte[]> producer) throws Exception {
         String person = DimensionIds.personId(3);
         // UTF-16 and UTF-32 text of a valid transaction: invalid, the contract is UTF-8
-        for (java.nio.charset.Charset cs : new java.nio.charset.Charset[] {StandardCharsets.UTF_16BE,
-            StandardCharsets.UTF_16LE, java.nio.charset.Charset.forName("UTF-32")}) {
-            invalidRecord(producer, HostileCorpus.json(next("enc"), person, COMPANY, "1.00", "EUR", now)
-                    .getBytes(cs));
+        for (java.nio.charset.Charset cs : new java.nio.charset.Charset[] {
+            StandardCharsets.UTF_16BE, StandardCharsets.UTF_16LE, java.nio.charset.Charset.forName("UTF-32")
+        }) {
+            invalidRecord(
+                    producer,
+                    HostileCorpus.json(next("enc"), person, COMPANY, "1.00", "EUR", now)
+                            .getBytes(cs));
         }
         // two txIds that differ only in an unpaired surrogate, and a control character: invalid
         for (String escape : new String[] {"\\uD800", "\\uDBFF", "\\u0007"}) {
-            invalidRecord(producer, bytes(HostileCorpus.json("surrogate-twin", person, COMPANY, "1.00", "EUR", now)
-                    .replace("surrogate-twin", "surrogate-twin" + escape)));
+            invalidRecord(
+                    producer,
+                    bytes(HostileCorpus.json("surrogate-twin", person, COMPANY, "1.00", "EUR", now)
+                            .replace("surrogate-twin", "surrogate-twin" + escape)));
         }
         // a UTF-8 byte order mark: ignored, the transaction is stored
         String bomTxId = next("bom");
@@ -240,10 +272,12 @@ class AnyProducerIT {
      * 1 kB: a dead letter of it whole could never be written.
      */
     private void poisonPill() throws Exception {
-        try (KafkaProducer<byte[], byte[]> big = producer(Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "gzip",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(8 << 20)))) {
-            ProducerRecord<byte[], byte[]> pill = new ProducerRecord<>(TOPIC, 1, new byte[20_000],
-                    new byte[5_000_000]);
+        try (KafkaProducer<byte[], byte[]> big = producer(Map.of(
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "gzip",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Integer.toString(8 << 20)))) {
+            ProducerRecord<byte[], byte[]> pill = new ProducerRecord<>(TOPIC, 1, new byte[20_000], new byte[5_000_000]);
             for (int i = 0; i < 40; i++) {
                 pill.headers().add(new RecordHeader("h" + i, new byte[1_000]));
             }
@@ -268,11 +302,21 @@ class AnyProducerIT {
         return txId;
     }
 
-    private void valid(KafkaProducer<byte[], byte[]> producer, int partition, String kind, String person,
-            String company) throws Exception {
+    private void valid(
+            KafkaProducer<byte[], byte[]> producer, int partition, String kind, String person, String company)
+            throws Exception {
         String txId = next(kind);
-        producer.send(new ProducerRecord<>(TOPIC, partition, bytes(person), bytes(HostileCorpus.json(txId, person,
-                company == null ? DimensionIds.companyId(serial % 50) : company, "1.25", "EUR", now))));
+        producer.send(new ProducerRecord<>(
+                TOPIC,
+                partition,
+                bytes(person),
+                bytes(HostileCorpus.json(
+                        txId,
+                        person,
+                        company == null ? DimensionIds.companyId(serial % 50) : company,
+                        "1.25",
+                        "EUR",
+                        now))));
         expected.put(txId, person);
     }
 
@@ -289,15 +333,19 @@ class AnyProducerIT {
         int stored = 0;
         int absent = 0;
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             for (Map.Entry<String, String> e : expected.entrySet()) {
                 Result row = table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(e.getKey()))));
                 if (e.getValue() == null) {
-                    assertThat(row.isEmpty()).as("a row for aborted %s", e.getKey()).isTrue();
+                    assertThat(row.isEmpty())
+                            .as("a row for aborted %s", e.getKey())
+                            .isTrue();
                     absent++;
                 } else {
                     assertThat(row.isEmpty()).as("a row for %s", e.getKey()).isFalse();
-                    assertThat(cell(row, "person_id")).as("person_id of %s", e.getKey()).isEqualTo(e.getValue());
+                    assertThat(cell(row, "person_id"))
+                            .as("person_id of %s", e.getKey())
+                            .isEqualTo(e.getValue());
                     stored++;
                 }
             }
@@ -314,26 +362,33 @@ class AnyProducerIT {
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             String position = JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
                     + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET);
-            assertThat(positions.add(position)).as("one letter for %s", position).isTrue();
+            assertThat(positions.add(position))
+                    .as("one letter for %s", position)
+                    .isTrue();
             assertThat(invalid).as("letter positions").contains(position);
             assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(topic);
             if (letter.value().length == Topics.DEAD_LETTER_MAX_VALUE_BYTES) {
                 // the poison pill, bounded: a prefix, its size and digest, its key cut, its headers as many as fit
                 assertThat(JobFixture.header(letter, Topics.HEADER_TRUNCATED)).isEqualTo("value,key");
-                assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SIZE)).isEqualTo("5000000");
+                assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SIZE))
+                        .isEqualTo("5000000");
                 assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SHA256))
                         .isEqualTo(DeadLetters.sha256(new byte[5_000_000]));
                 assertThat(letter.key()).hasSize(Topics.DEAD_LETTER_MAX_KEY_BYTES);
-                assertThat(JobFixture.header(letter, Topics.HEADER_HEADERS_DROPPED)).isNotNull();
-                assertThat(letter.headers().lastHeader("h0")).as("an original header").isNotNull();
-                assertThat(JobFixture.header(letter, Topics.HEADER_ERROR_REASON)).startsWith("RECORD_TOO_LARGE");
+                assertThat(JobFixture.header(letter, Topics.HEADER_HEADERS_DROPPED))
+                        .isNotNull();
+                assertThat(letter.headers().lastHeader("h0"))
+                        .as("an original header")
+                        .isNotNull();
+                assertThat(JobFixture.header(letter, Topics.HEADER_ERROR_REASON))
+                        .startsWith("RECORD_TOO_LARGE");
             }
         }
     }
 
     private void assertRowIsWhole(String txId, String personName, String status) throws Exception {
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             Result row = table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(txId))));
             assertThat(cell(row, "enrich_status")).as("status of %s", txId).isEqualTo(status);
             assertThat(cell(row, "person_name")).as("person_name of %s", txId).isEqualTo(personName);
@@ -344,10 +399,11 @@ class AnyProducerIT {
     private long sumOfRepeated() throws Exception {
         long sum = 0;
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
-             ResultScanner scanner = table.getScanner(new Scan())) {
+                Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+                ResultScanner scanner = table.getScanner(new Scan())) {
             for (Result row : scanner) {
-                byte[] v = row.getValue(Schema.BATCH_METRICS.familyBytes(),
+                byte[] v = row.getValue(
+                        Schema.BATCH_METRICS.familyBytes(),
                         Schema.BATCH_METRICS.column("repeated").qualifierBytes());
                 sum += v == null ? 0 : Long.parseLong(Bytes.toString(v));
             }
@@ -357,23 +413,26 @@ class AnyProducerIT {
 
     private String personNameOf(String txId) throws Exception {
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             return cell(table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(txId)))), "person_name");
         }
     }
 
     private boolean rowExists(String txId) throws Exception {
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             return !table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(txId)))).isEmpty();
         }
     }
 
     private void setPersonName(String personId, String name) throws Exception {
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.PERSON.tableName())) {
-            table.put(new Put(Bytes.toBytes(personId)).addColumn(Schema.PERSON.familyBytes(),
-                    Schema.PERSON.column("name").qualifierBytes(), Bytes.toBytes(name)));
+                Table table = c.getTable(Schema.PERSON.tableName())) {
+            table.put(new Put(Bytes.toBytes(personId))
+                    .addColumn(
+                            Schema.PERSON.familyBytes(),
+                            Schema.PERSON.column("name").qualifierBytes(),
+                            Bytes.toBytes(name)));
         }
     }
 
@@ -389,15 +448,30 @@ class AnyProducerIT {
                     gaps += all.get(i).offset() - all.get(i - 1).offset() - 1;
                 }
                 if (gaps > 0) {
-                    LOG.info("The cleaner left {} records of {} offsets: {} offsets are gaps.", all.size(),
-                            all.get(all.size() - 1).offset() + 1, gaps);
+                    LOG.info(
+                            "The cleaner left {} records of {} offsets: {} offsets are gaps.",
+                            all.size(),
+                            all.get(all.size() - 1).offset() + 1,
+                            gaps);
                     return;
                 }
-                assertThat(System.nanoTime()).as("the cleaner compacted %s within 90 s", topic).isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the cleaner compacted %s within 90 s", topic)
+                        .isLessThan(deadline);
                 // a segment is cleaned once closed; a new record after segment.ms rolls the active one
                 String txId = "compacted-roll-" + rolls++;
-                plain.send(new ProducerRecord<>(topic, 0, bytes("key-roll"), bytes(HostileCorpus.json(txId,
-                        DimensionIds.personId(1), DimensionIds.companyId(1), "5.00", "EUR", now)))).get();
+                plain.send(new ProducerRecord<>(
+                                topic,
+                                0,
+                                bytes("key-roll"),
+                                bytes(HostileCorpus.json(
+                                        txId,
+                                        DimensionIds.personId(1),
+                                        DimensionIds.companyId(1),
+                                        "5.00",
+                                        "EUR",
+                                        now))))
+                        .get();
                 TimeUnit.MILLISECONDS.sleep(500);
             }
         }
@@ -432,12 +506,13 @@ class AnyProducerIT {
     }
 
     private static String cell(Result row, String column) {
-        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
+        byte[] v = row.getValue(
+                Schema.TX_ENRICHED.familyBytes(),
+                Schema.TX_ENRICHED.column(column).qualifierBytes());
         return v == null ? null : Bytes.toString(v);
     }
 
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }
-
 }

@@ -1,7 +1,6 @@
 package io.cardstream.job;
 
 import java.util.concurrent.atomic.AtomicInteger;
-
 import org.apache.spark.scheduler.SparkListener;
 import org.apache.spark.scheduler.SparkListenerTaskEnd;
 

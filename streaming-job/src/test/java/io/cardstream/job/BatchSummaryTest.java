@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
-
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
 class BatchSummaryTest {
 
-    private static PartitionResult part(long records, long enriched, long dead, long missing, long[] latencies,
-                                        Map<String, PartitionResult.CompanyTotal> companies,
-                                        List<PartitionResult.SampleRow> sample) {
+    private static PartitionResult part(
+            long records,
+            long enriched,
+            long dead,
+            long missing,
+            long[] latencies,
+            Map<String, PartitionResult.CompanyTotal> companies,
+            List<PartitionResult.SampleRow> sample) {
         Histogram h = BatchSummary.newHistogram();
         BigDecimal sum = BigDecimal.ZERO;
         for (long l : latencies) {
@@ -22,7 +26,18 @@ class BatchSummaryTest {
         for (PartitionResult.CompanyTotal c : companies.values()) {
             sum = sum.add(c.amount());
         }
-        return new PartitionResult(records, enriched, dead, missing, 0, 0, 0, BatchSummary.encode(h), sum, companies, sample,
+        return new PartitionResult(
+                records,
+                enriched,
+                dead,
+                missing,
+                0,
+                0,
+                0,
+                BatchSummary.encode(h),
+                sum,
+                companies,
+                sample,
                 new PartitionResult.TaskTimes(records * 10, records, records * 5, records, records * 2));
     }
 
@@ -36,9 +51,13 @@ class BatchSummaryTest {
 
     @Test
     void sumsCountsAndAmountsAcrossPartitions() {
-        BatchSummary s = BatchSummary.merge(1000, List.of(
-                part(10, 9, 1, 2, new long[] {100}, Map.of("C1", company("C1", "5.00", 1)), List.of()),
-                part(20, 20, 0, 0, new long[] {200}, Map.of("C2", company("C2", "7.50", 2)), List.of())), 10, 20);
+        BatchSummary s = BatchSummary.merge(
+                1000,
+                List.of(
+                        part(10, 9, 1, 2, new long[] {100}, Map.of("C1", company("C1", "5.00", 1)), List.of()),
+                        part(20, 20, 0, 0, new long[] {200}, Map.of("C2", company("C2", "7.50", 2)), List.of())),
+                10,
+                20);
         assertThat(s.records()).isEqualTo(30);
         assertThat(s.enriched()).isEqualTo(29);
         assertThat(s.deadLettered()).isEqualTo(1);
@@ -49,22 +68,31 @@ class BatchSummaryTest {
 
     @Test
     void addsUpWhereTheTasksSpentTheirTime() {
-        BatchSummary s = BatchSummary.merge(1000, List.of(
-                part(10, 9, 1, 2, new long[] {100}, Map.of(), List.of()),
-                part(20, 20, 0, 0, new long[] {200}, Map.of(), List.of())), 10, 20);
+        BatchSummary s = BatchSummary.merge(
+                1000,
+                List.of(
+                        part(10, 9, 1, 2, new long[] {100}, Map.of(), List.of()),
+                        part(20, 20, 0, 0, new long[] {200}, Map.of(), List.of())),
+                10,
+                20);
         assertThat(s.taskTimes()).isEqualTo(new PartitionResult.TaskTimes(300, 30, 150, 30, 60));
         assertThat(s.taskTimes().otherMicros()).isEqualTo(30);
         // clocks read at different moments may add up to more than the whole: the rest is never negative
-        assertThat(new PartitionResult.TaskTimes(100, 10, 60, 30, 20).otherMicros()).isZero();
+        assertThat(new PartitionResult.TaskTimes(100, 10, 60, 30, 20).otherMicros())
+                .isZero();
     }
 
     @Test
     void mergesLatencyHistogramsBeforeTakingPercentiles() {
         long[] fast = new long[99];
         java.util.Arrays.fill(fast, 100);
-        BatchSummary s = BatchSummary.merge(1000, List.of(
-                part(99, 99, 0, 0, fast, Map.of(), List.of()),
-                part(1, 1, 0, 0, new long[] {5000}, Map.of(), List.of())), 10, 20);
+        BatchSummary s = BatchSummary.merge(
+                1000,
+                List.of(
+                        part(99, 99, 0, 0, fast, Map.of(), List.of()),
+                        part(1, 1, 0, 0, new long[] {5000}, Map.of(), List.of())),
+                10,
+                20);
         assertThat(s.latencyP50Ms()).isBetween(99L, 101L);
         assertThat(s.latencyMaxMs()).isBetween(4990L, 5030L);
         assertThat(s.latencyP99Ms()).isBetween(99L, 101L);
@@ -72,10 +100,20 @@ class BatchSummaryTest {
 
     @Test
     void addsACompanysAmountsFromEveryPartitionBeforeRanking() {
-        BatchSummary s = BatchSummary.merge(1000, List.of(
-                part(3, 3, 0, 0, new long[] {1}, Map.of("A", company("A", "60.00", 1), "B", company("B", "80.00", 1)),
-                        List.of()),
-                part(2, 2, 0, 0, new long[] {1}, Map.of("A", company("A", "30.00", 1)), List.of())), 1, 20);
+        BatchSummary s = BatchSummary.merge(
+                1000,
+                List.of(
+                        part(
+                                3,
+                                3,
+                                0,
+                                0,
+                                new long[] {1},
+                                Map.of("A", company("A", "60.00", 1), "B", company("B", "80.00", 1)),
+                                List.of()),
+                        part(2, 2, 0, 0, new long[] {1}, Map.of("A", company("A", "30.00", 1)), List.of())),
+                1,
+                20);
         assertThat(s.topCompanies()).hasSize(1);
         assertThat(s.topCompanies().get(0).companyId()).isEqualTo("A");
         assertThat(s.topCompanies().get(0).amount()).isEqualByComparingTo("90.00");
@@ -84,9 +122,13 @@ class BatchSummaryTest {
 
     @Test
     void keepsTheNewestSampleRowsAcrossPartitions() {
-        BatchSummary s = BatchSummary.merge(1000, List.of(
-                part(2, 2, 0, 0, new long[] {1}, Map.of(), List.of(row("a", 1), row("c", 3))),
-                part(2, 2, 0, 0, new long[] {1}, Map.of(), List.of(row("b", 2), row("d", 4)))), 10, 3);
+        BatchSummary s = BatchSummary.merge(
+                1000,
+                List.of(
+                        part(2, 2, 0, 0, new long[] {1}, Map.of(), List.of(row("a", 1), row("c", 3))),
+                        part(2, 2, 0, 0, new long[] {1}, Map.of(), List.of(row("b", 2), row("d", 4)))),
+                10,
+                3);
         assertThat(s.sample()).extracting(PartitionResult.SampleRow::txId).containsExactly("b", "c", "d");
     }
 

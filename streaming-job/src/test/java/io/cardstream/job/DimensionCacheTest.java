@@ -13,7 +13,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.IntStream;
-
 import org.junit.jupiter.api.Test;
 
 /** The executor's dimension cache: a name lives its TTL from when it was read, and the rows in use are renewed. */
@@ -25,8 +24,8 @@ class DimensionCacheTest {
     private final List<List<String>> reads = new ArrayList<>();
     private String namePrefix = "Old ";
     private boolean hbaseDown;
-    private final DimensionCache cache = new DimensionCache(1_000, TTL_SECONDS,
-            Map.of("p:", this::read, "c:", this::read), clock::get);
+    private final DimensionCache cache =
+            new DimensionCache(1_000, TTL_SECONDS, Map.of("p:", this::read, "c:", this::read), clock::get);
 
     private List<String> read(List<String> ids) throws IOException {
         if (hbaseDown) {
@@ -81,9 +80,11 @@ class DimensionCacheTest {
 
         advanceSeconds(50);
         assertThat(cache.names("p:", List.of("P1")))
-                .as("renewed at 48 s, so cached until 108 s, without a read in the task").containsEntry("P1", "New P1");
+                .as("renewed at 48 s, so cached until 108 s, without a read in the task")
+                .containsEntry("P1", "New P1");
         assertThat(reads).hasSize(4);
-        assertThat(cache.names("p:", List.of("P2"))).as("unused, so expired at 60 s and read now")
+        assertThat(cache.names("p:", List.of("P2")))
+                .as("unused, so expired at 60 s and read now")
                 .containsEntry("P2", "New P2");
         assertThat(reads).hasSize(5);
     }
@@ -131,10 +132,14 @@ class DimensionCacheTest {
             return Collections.nCopies(ids.size(), "Name");
         };
         DimensionCache live = DimensionCache.start(10_000, 1, Map.of("p:", slowRenewals));
-        List<String> ids = IntStream.range(0, DimensionCache.READ_BATCH + 500).mapToObj(i -> "P" + i).toList();
+        List<String> ids = IntStream.range(0, DimensionCache.READ_BATCH + 500)
+                .mapToObj(i -> "P" + i)
+                .toList();
         live.names("p:", ids);
         live.names("p:", ids);
-        assertThat(renewing.await(10, TimeUnit.SECONDS)).as("a renewal began 0.8-0.9 s after the read").isTrue();
+        assertThat(renewing.await(10, TimeUnit.SECONDS))
+                .as("a renewal began 0.8-0.9 s after the read")
+                .isTrue();
 
         Thread closer = new Thread(live::close);
         closer.start();
@@ -143,13 +148,15 @@ class DimensionCacheTest {
         release.countDown();
         closer.join(TimeUnit.SECONDS.toMillis(10));
         assertThat(closer.isAlive()).isFalse();
-        assertThat(readSizes).as("the task's two reads, then one renewal read; the round stopped there")
+        assertThat(readSizes)
+                .as("the task's two reads, then one renewal read; the round stopped there")
                 .containsExactly(DimensionCache.READ_BATCH, 500, DimensionCache.READ_BATCH);
     }
 
     @Test
     void aKeyWithoutAReaderIsAnError() {
         assertThatThrownBy(() -> cache.names("x:", List.of("X1")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("x:");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("x:");
     }
 }

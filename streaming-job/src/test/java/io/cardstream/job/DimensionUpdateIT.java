@@ -2,16 +2,15 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.cardstream.core.DimensionIds;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.Schema;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
@@ -59,8 +58,8 @@ class DimensionUpdateIT {
         try {
             job.start();
             // 10 s of storm; the rename comes once the job has stored some of it with the old names
-            CompletableFuture<StormProducer.Summary> produced = CompletableFuture.supplyAsync(
-                    () -> fixture.produce(TOPIC, generator, COUNT, 4_000));
+            CompletableFuture<StormProducer.Summary> produced =
+                    CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, generator, COUNT, 4_000));
             fixture.awaitCommittedAtLeast(GROUP, 4_000, Duration.ofSeconds(120), () -> job.failure() == null);
             renamedAt = renameEveryPerson();
             StormProducer.Summary summary = produced.get(2, TimeUnit.MINUTES);
@@ -79,8 +78,8 @@ class DimensionUpdateIT {
         long after = 0;
         String prefix = JobFixture.txIdPrefix(generator);
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName());
-             ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName());
+                ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result row : scanner) {
                 String txId = cell(row, "tx_id");
                 if (!txId.startsWith(prefix)) {
@@ -88,22 +87,32 @@ class DimensionUpdateIT {
                 }
                 long processed = Long.parseLong(cell(row, "processed_time"));
                 String personId = cell(row, "person_id");
-                String oldName = names.person(Long.parseLong(personId.substring(1))).name();
+                String oldName =
+                        names.person(Long.parseLong(personId.substring(1))).name();
                 String name = cell(row, "person_name");
                 if (processed < renamedAt) {
-                    assertThat(name).as("name of %s, enriched before the rename", txId).isEqualTo(oldName);
+                    assertThat(name)
+                            .as("name of %s, enriched before the rename", txId)
+                            .isEqualTo(oldName);
                     before++;
                 } else if (processed >= newNamesFrom) {
-                    assertThat(name).as("name of %s, enriched %d ms after the rename", txId, processed - renamedAt)
+                    assertThat(name)
+                            .as("name of %s, enriched %d ms after the rename", txId, processed - renamedAt)
                             .isEqualTo(NEW_NAME_PREFIX + oldName);
                     after++;
                 }
             }
         }
-        LOG.info("{} transactions enriched before the rename carry the old names, {} enriched more than {} ms after"
-                + " it the new ones.", before, after, newNamesFrom - renamedAt);
+        LOG.info(
+                "{} transactions enriched before the rename carry the old names, {} enriched more than {} ms after"
+                        + " it the new ones.",
+                before,
+                after,
+                newNamesFrom - renamedAt);
         assertThat(before).as("transactions enriched before the rename").isGreaterThan(1_000);
-        assertThat(after).as("transactions enriched after the rename and the TTL").isGreaterThan(1_000);
+        assertThat(after)
+                .as("transactions enriched after the rename and the TTL")
+                .isGreaterThan(1_000);
     }
 
     /** Renames every person to "Renamed " + the old name; returns the time the rename was flushed to HBase. */
@@ -112,10 +121,13 @@ class DimensionUpdateIT {
         byte[] family = Schema.PERSON.familyBytes();
         byte[] qualifier = Schema.PERSON.column("name").qualifierBytes();
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             BufferedMutator mutator = c.getBufferedMutator(Schema.PERSON.tableName())) {
+                BufferedMutator mutator = c.getBufferedMutator(Schema.PERSON.tableName())) {
             for (int n = 0; n < PERSONS; n++) {
                 mutator.mutate(new Put(Bytes.toBytes(DimensionIds.personId(n)))
-                        .addColumn(family, qualifier, Bytes.toBytes(NEW_NAME_PREFIX + names.person(n).name())));
+                        .addColumn(
+                                family,
+                                qualifier,
+                                Bytes.toBytes(NEW_NAME_PREFIX + names.person(n).name())));
             }
             mutator.flush();
         }
@@ -123,7 +135,9 @@ class DimensionUpdateIT {
     }
 
     private static String cell(Result row, String column) {
-        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
+        byte[] v = row.getValue(
+                Schema.TX_ENRICHED.familyBytes(),
+                Schema.TX_ENRICHED.column(column).qualifierBytes());
         return v == null ? null : Bytes.toString(v);
     }
 }

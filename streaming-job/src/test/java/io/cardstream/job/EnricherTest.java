@@ -2,12 +2,11 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
-import java.util.Map;
-
 import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.EnrichedTransaction;
 import io.cardstream.core.Transaction;
+import java.math.BigDecimal;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class EnricherTest {
@@ -30,7 +29,8 @@ class EnricherTest {
 
     @Test
     void addsBothNamesWhenBothRowsExist() {
-        EnrichedTransaction e = Enricher.enrich(TX, dims(Map.of("P1", "José Núñez"), Map.of("C1", "Globex")), 2000, 1500);
+        EnrichedTransaction e =
+                Enricher.enrich(TX, dims(Map.of("P1", "José Núñez"), Map.of("C1", "Globex")), 2000, 1500);
         assertThat(e.personName()).isEqualTo("José Núñez");
         assertThat(e.companyName()).isEqualTo("Globex");
         assertThat(e.status()).isEqualTo(EnrichStatus.OK);

@@ -2,15 +2,14 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -47,8 +46,8 @@ class HBaseOutageIT {
             StormProducer.Summary first = fixture.produce(TOPIC, before, 10_000, 10_000);
             fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(120), () -> job.failure() == null);
 
-            CompletableFuture<StormProducer.Summary> second = CompletableFuture.supplyAsync(
-                    () -> fixture.produce(TOPIC, during, 30_000, 3_000));
+            CompletableFuture<StormProducer.Summary> second =
+                    CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, during, 30_000, 3_000));
             STACK.stack().stop(LocalStack.HBASE, true);
             long crashed = System.nanoTime();
             // a batch whose rows were all flushed before the crash may still commit: give it 2 s, then watch
@@ -56,20 +55,29 @@ class HBaseOutageIT {
             Map<TopicPartition, Long> atOutage = fixture.committed(GROUP);
             long watchUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
             while (System.nanoTime() < watchUntil) {
-                assertThat(fixture.committed(GROUP)).as("committed offsets while HBase is down").isEqualTo(atOutage);
+                assertThat(fixture.committed(GROUP))
+                        .as("committed offsets while HBase is down")
+                        .isEqualTo(atOutage);
                 TimeUnit.MILLISECONDS.sleep(250);
             }
-            assertThat(fixture.logEnd(TOPIC, 2).values().stream().mapToLong(Long::longValue).sum())
+            assertThat(fixture.logEnd(TOPIC, 2).values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum())
                     .as("records kept arriving during the outage")
-                    .isGreaterThan(atOutage.values().stream().mapToLong(Long::longValue).sum());
+                    .isGreaterThan(atOutage.values().stream()
+                            .mapToLong(Long::longValue)
+                            .sum());
 
             STACK.stack().start(LocalStack.HBASE);
             long back = System.nanoTime();
-            long committedAtOutage = atOutage.values().stream().mapToLong(Long::longValue).sum();
-            fixture.awaitCommittedAtLeast(GROUP, committedAtOutage + 1, Duration.ofSeconds(120),
-                    () -> job.failure() == null);
-            LOG.info("HBase was down {} ms (killed, watched, restarted); the job committed again {} ms after it was"
-                    + " back.", TimeUnit.NANOSECONDS.toMillis(back - crashed),
+            long committedAtOutage =
+                    atOutage.values().stream().mapToLong(Long::longValue).sum();
+            fixture.awaitCommittedAtLeast(
+                    GROUP, committedAtOutage + 1, Duration.ofSeconds(120), () -> job.failure() == null);
+            LOG.info(
+                    "HBase was down {} ms (killed, watched, restarted); the job committed again {} ms after it was"
+                            + " back.",
+                    TimeUnit.NANOSECONDS.toMillis(back - crashed),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
             StormProducer.Summary secondSummary = second.get(2, TimeUnit.MINUTES);
             fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(240), () -> job.failure() == null);

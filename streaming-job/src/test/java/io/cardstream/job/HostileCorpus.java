@@ -1,12 +1,11 @@
 package io.cardstream.job;
 
+import io.cardstream.core.DimensionIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-
-import io.cardstream.core.DimensionIds;
 
 /**
  * A seeded corpus of hostile Kafka records for the job: random bytes, truncated and deeply nested JSON, values
@@ -36,8 +35,7 @@ final class HostileCorpus {
             "%00%0d%0aSet-Cookie: x=y");
 
     /** One record: its value, whether it is valid, and for a valid one its txId and personId. */
-    record Entry(String kind, byte[] value, boolean valid, String txId, String personId) {
-    }
+    record Entry(String kind, byte[] value, boolean valid, String txId, String personId) {}
 
     private final Random random;
     private final int persons;
@@ -82,11 +80,19 @@ final class HostileCorpus {
             // nested 100 deep in an unknown field: ignored, so the record is valid
             String txId = nextTxId("nested-ok");
             String p = person();
-            valid("nested-unknown-field", txId, p, withExtra(json(txId, p, company(), "1.00", "EUR", eventTime),
-                    "\"x\":" + "[".repeat(100) + "]".repeat(100)));
+            valid(
+                    "nested-unknown-field",
+                    txId,
+                    p,
+                    withExtra(
+                            json(txId, p, company(), "1.00", "EUR", eventTime),
+                            "\"x\":" + "[".repeat(100) + "]".repeat(100)));
             // nested past the parser's limit: malformed
-            invalid("nested-too-deep", utf8(withExtra(json(nextTxId("nested"), person(), company(), "1.00", "EUR",
-                    eventTime), "\"x\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000))));
+            invalid(
+                    "nested-too-deep",
+                    utf8(withExtra(
+                            json(nextTxId("nested"), person(), company(), "1.00", "EUR", eventTime),
+                            "\"x\":" + "{\"a\":".repeat(5_000) + "1" + "}".repeat(5_000))));
         }
         for (int i = 0; i < 4; i++) {
             String head = json(nextTxId("huge"), person(), company(), "1.00", "EUR", eventTime);
@@ -96,52 +102,93 @@ final class HostileCorpus {
         }
         for (int i = 0; i < 250; i++) {
             String txId = nextTxId("types");
-            invalid("wrong-type", utf8("{\"txId\":\"" + txId + "\",\"personId\":\"" + person()
-                    + "\",\"companyId\":\"" + company() + "\",\"amount\":12.34,\"currency\":\"EUR\",\"eventTime\":"
-                    + eventTime + "}"));
-            invalid("wrong-type", utf8("{\"txId\":{\"a\":1},\"personId\":\"" + person() + "\",\"companyId\":\""
-                    + company() + "\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"eventTime\":" + eventTime + "}"));
-            invalid("wrong-type", utf8("{\"txId\":\"" + nextTxId("types") + "\",\"personId\":[1,2],\"companyId\":\""
-                    + company() + "\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"eventTime\":\"" + eventTime + "\"}"));
+            invalid(
+                    "wrong-type",
+                    utf8("{\"txId\":\"" + txId + "\",\"personId\":\"" + person()
+                            + "\",\"companyId\":\"" + company()
+                            + "\",\"amount\":12.34,\"currency\":\"EUR\",\"eventTime\":"
+                            + eventTime + "}"));
+            invalid(
+                    "wrong-type",
+                    utf8("{\"txId\":{\"a\":1},\"personId\":\"" + person() + "\",\"companyId\":\"" + company()
+                            + "\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"eventTime\":" + eventTime + "}"));
+            invalid(
+                    "wrong-type",
+                    utf8("{\"txId\":\"" + nextTxId("types") + "\",\"personId\":[1,2],\"companyId\":\"" + company()
+                            + "\",\"amount\":\"1.00\",\"currency\":\"EUR\",\"eventTime\":\"" + eventTime + "\"}"));
             invalid("wrong-type", utf8("[\"" + txId + "\"]"));
         }
         for (int i = 0; i < 100; i++) {
-            invalid("huge-number", utf8(json(nextTxId("big"), person(), company(),
-                    "99999999999999999999999999999.99", "EUR", eventTime)));
+            invalid(
+                    "huge-number",
+                    utf8(json(
+                            nextTxId("big"),
+                            person(),
+                            company(),
+                            "99999999999999999999999999999.99",
+                            "EUR",
+                            eventTime)));
             invalid("huge-number", utf8(json(nextTxId("big"), person(), company(), "1e400", "EUR", eventTime)));
-            invalid("huge-number", utf8(json(nextTxId("big"), person(), company(), "1.00", "EUR", eventTime)
-                    .replace(Long.toString(eventTime), "1" + "0".repeat(40))));
-            invalid("huge-number", utf8(json(nextTxId("big"), person(), company(), "1.00", "EUR", eventTime)
-                    .replace(Long.toString(eventTime), "-" + "9".repeat(30))));
+            invalid(
+                    "huge-number",
+                    utf8(json(nextTxId("big"), person(), company(), "1.00", "EUR", eventTime)
+                            .replace(Long.toString(eventTime), "1" + "0".repeat(40))));
+            invalid(
+                    "huge-number",
+                    utf8(json(nextTxId("big"), person(), company(), "1.00", "EUR", eventTime)
+                            .replace(Long.toString(eventTime), "-" + "9".repeat(30))));
             invalid("huge-number", utf8(json(nextTxId("big"), person(), company(), "0.00", "EUR", eventTime)));
         }
         for (int i = 0; i < 100; i++) {
             for (String amount : List.of("NaN", "Infinity", "-Infinity")) {
                 invalid("nan-infinity", utf8(json(nextTxId("nan"), person(), company(), amount, "EUR", eventTime)));
             }
-            invalid("nan-infinity", utf8(json(nextTxId("nan"), person(), company(), "1.00", "EUR", eventTime)
-                    .replace(Long.toString(eventTime), "NaN")));
-            invalid("nan-infinity", utf8(json(nextTxId("nan"), person(), company(), "1.00", "EUR", eventTime)
-                    .replace(Long.toString(eventTime), "Infinity")));
+            invalid(
+                    "nan-infinity",
+                    utf8(json(nextTxId("nan"), person(), company(), "1.00", "EUR", eventTime)
+                            .replace(Long.toString(eventTime), "NaN")));
+            invalid(
+                    "nan-infinity",
+                    utf8(json(nextTxId("nan"), person(), company(), "1.00", "EUR", eventTime)
+                            .replace(Long.toString(eventTime), "Infinity")));
         }
         for (int i = 0; i < 250; i++) {
             // escaped control characters are legal JSON, but the contract refuses them in ids
-            invalid("escaped-control-chars", utf8(json(nextTxId("ctl") + "\u0001\u0002\u001f", person(), company(),
-                    "3.00", "EUR", eventTime)));
+            invalid(
+                    "escaped-control-chars",
+                    utf8(json(nextTxId("ctl") + "\u0001\u0002\u001f", person(), company(), "3.00", "EUR", eventTime)));
             // as it refuses unpaired surrogates: "a\uD800" and "a\uDBFF" would be one row
-            invalid("unpaired-surrogate", utf8(json(nextTxId("sur") + (i % 2 == 0 ? "\uD800" : "\uDBFF"), person(),
-                    company(), "3.00", "EUR", eventTime).replace("\uD800", "\\uD800").replace("\uDBFF", "\\uDBFF")));
+            invalid(
+                    "unpaired-surrogate",
+                    utf8(json(
+                                    nextTxId("sur") + (i % 2 == 0 ? "\uD800" : "\uDBFF"),
+                                    person(),
+                                    company(),
+                                    "3.00",
+                                    "EUR",
+                                    eventTime)
+                            .replace("\uD800", "\\uD800")
+                            .replace("\uDBFF", "\\uDBFF")));
             // and every encoding but UTF-8
-            invalid("utf-16", json(nextTxId("u16"), person(), company(), "3.00", "EUR", eventTime)
-                    .getBytes(i % 2 == 0 ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE));
+            invalid(
+                    "utf-16",
+                    json(nextTxId("u16"), person(), company(), "3.00", "EUR", eventTime)
+                            .getBytes(i % 2 == 0 ? StandardCharsets.UTF_16LE : StandardCharsets.UTF_16BE));
             // raw ones inside a string are not JSON
-            invalid("raw-control-chars", utf8(json(nextTxId("ctl"), person(), company(), "3.00", "EUR", eventTime)
-                    .replace("\"currency\"", "\"cur\u0001rency\"")));
+            invalid(
+                    "raw-control-chars",
+                    utf8(json(nextTxId("ctl"), person(), company(), "3.00", "EUR", eventTime)
+                            .replace("\"currency\"", "\"cur\u0001rency\"")));
         }
         for (int i = 0; i < 250; i++) {
             byte[] good = utf8(json(nextTxId("utf"), person(), company(), "2.00", "EUR", eventTime));
-            byte[][] bad = {{(byte) 0xC3, 0x28}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xC0, (byte) 0xAF},
-                {(byte) 0xFF}, {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}};
+            byte[][] bad = {
+                {(byte) 0xC3, 0x28},
+                {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+                {(byte) 0xC0, (byte) 0xAF},
+                {(byte) 0xFF},
+                {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}
+            };
             byte[] b = bad[i % bad.length];
             byte[] value = new byte[good.length + b.length];
             int at = 10; // inside the txId string
@@ -153,8 +200,10 @@ final class HostileCorpus {
         }
         for (int i = 0; i < 500; i++) {
             String txId = nextTxId("dup");
-            invalid("duplicate-key", utf8(json(txId, person(), company(), "1.00", "EUR", eventTime)
-                    .replace("{\"txId\"", "{\"txId\":\"" + txId + "-other\",\"txId\"")));
+            invalid(
+                    "duplicate-key",
+                    utf8(json(txId, person(), company(), "1.00", "EUR", eventTime)
+                            .replace("{\"txId\"", "{\"txId\":\"" + txId + "-other\",\"txId\"")));
         }
         for (int i = 0; i < 2_000; i++) {
             String injection = INJECTIONS.get(i % INJECTIONS.size());
@@ -207,8 +256,7 @@ final class HostileCorpus {
     }
 
     /** A contract-shaped record, every string JSON-escaped. */
-    static String json(String txId, String personId, String companyId, String amount, String currency,
-            long eventTime) {
+    static String json(String txId, String personId, String companyId, String amount, String currency, long eventTime) {
         return "{\"txId\":" + quote(txId) + ",\"personId\":" + quote(personId) + ",\"companyId\":" + quote(companyId)
                 + ",\"amount\":" + quote(amount) + ",\"currency\":" + quote(currency) + ",\"eventTime\":" + eventTime
                 + "}";

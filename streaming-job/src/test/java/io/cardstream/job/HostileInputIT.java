@@ -2,16 +2,6 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.Future;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardstream.core.DimensionIds;
@@ -22,6 +12,15 @@ import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Future;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Get;
@@ -97,13 +96,16 @@ class HostileInputIT {
     private Map<String, String> renamePersonsToInjections() throws Exception {
         Map<String, String> names = new HashMap<>();
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.PERSON.tableName())) {
+                Table table = c.getTable(Schema.PERSON.tableName())) {
             List<Put> puts = new ArrayList<>();
             for (int i = 0; i < HostileCorpus.INJECTIONS.size(); i++) {
                 String id = DimensionIds.personId(i);
                 names.put(id, HostileCorpus.INJECTIONS.get(i));
-                puts.add(new Put(Bytes.toBytes(id)).addColumn(Schema.PERSON.familyBytes(),
-                        Schema.PERSON.column("name").qualifierBytes(), Bytes.toBytes(HostileCorpus.INJECTIONS.get(i))));
+                puts.add(new Put(Bytes.toBytes(id))
+                        .addColumn(
+                                Schema.PERSON.familyBytes(),
+                                Schema.PERSON.column("name").qualifierBytes(),
+                                Bytes.toBytes(HostileCorpus.INJECTIONS.get(i))));
             }
             table.put(puts);
         }
@@ -113,10 +115,13 @@ class HostileInputIT {
     /** Sends the corpus uncompressed (so the large records are near the limit on the broker too). */
     private Map<String, HostileCorpus.Entry> produce(List<HostileCorpus.Entry> corpus) throws Exception {
         Map<String, HostileCorpus.Entry> invalidAt = new HashMap<>();
-        Map<String, String> overrides = Map.of(ProducerConfig.COMPRESSION_TYPE_CONFIG, "none",
-                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 * 1024 * 1024));
-        try (var producer = new KafkaProducer<byte[], byte[]>(
-                StormProducer.kafkaProperties(STACK.bootstrapServers(), overrides))) {
+        Map<String, String> overrides = Map.of(
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "none",
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
+                Integer.toString(2 * 1024 * 1024));
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(STACK.bootstrapServers(), overrides))) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (HostileCorpus.Entry e : corpus) {
                 acks.add(producer.send(new ProducerRecord<>(TOPIC, e.value())));
@@ -132,8 +137,8 @@ class HostileInputIT {
         return invalidAt;
     }
 
-    private void assertEveryValidRecordStoredExactly(List<HostileCorpus.Entry> corpus,
-            Map<String, String> hostileNames) throws Exception {
+    private void assertEveryValidRecordStoredExactly(List<HostileCorpus.Entry> corpus, Map<String, String> hostileNames)
+            throws Exception {
         NameGenerator names = new NameGenerator(JobFixture.NAME_SEED);
         Set<String> known = new HashSet<>();
         for (int i = 0; i < PERSONS; i++) {
@@ -141,21 +146,31 @@ class HostileInputIT {
         }
         int checked = 0;
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             for (HostileCorpus.Entry e : corpus) {
                 if (!e.valid()) {
                     continue;
                 }
                 Result row = table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(e.txId()))));
-                assertThat(row.isEmpty()).as("a row for valid %s record %s", e.kind(), e.txId()).isFalse();
-                assertThat(cell(row, "tx_id")).as("tx_id of a %s record", e.kind()).isEqualTo(e.txId());
-                assertThat(cell(row, "person_id")).as("person_id of %s", e.txId()).isEqualTo(e.personId());
+                assertThat(row.isEmpty())
+                        .as("a row for valid %s record %s", e.kind(), e.txId())
+                        .isFalse();
+                assertThat(cell(row, "tx_id"))
+                        .as("tx_id of a %s record", e.kind())
+                        .isEqualTo(e.txId());
+                assertThat(cell(row, "person_id"))
+                        .as("person_id of %s", e.txId())
+                        .isEqualTo(e.personId());
                 // control characters in a name are stored as U+FFFD (DimensionLookup.bounded), the rest as it is
                 String expectedName = hostileNames.containsKey(e.personId())
                         ? DimensionLookup.bounded("person", e.personId(), Bytes.toBytes(hostileNames.get(e.personId())))
                         : known.contains(e.personId())
-                        ? names.person(Long.parseLong(e.personId().substring(1))).name() : null;
-                assertThat(cell(row, "person_name")).as("person_name of %s", e.txId()).isEqualTo(expectedName);
+                                ? names.person(Long.parseLong(e.personId().substring(1)))
+                                        .name()
+                                : null;
+                assertThat(cell(row, "person_name"))
+                        .as("person_name of %s", e.txId())
+                        .isEqualTo(expectedName);
                 checked++;
             }
         }
@@ -177,32 +192,45 @@ class HostileInputIT {
             assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(TOPIC);
             String position = JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
                     + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET);
-            assertThat(positions.add(position)).as("one letter for %s", position).isTrue();
+            assertThat(positions.add(position))
+                    .as("one letter for %s", position)
+                    .isTrue();
             HostileCorpus.Entry original = invalidAt.get(position);
-            assertThat(original).as("an invalid record was sent to %s", position).isNotNull();
+            assertThat(original)
+                    .as("an invalid record was sent to %s", position)
+                    .isNotNull();
             if (original.value().length > Topics.DEAD_LETTER_MAX_VALUE_BYTES) {
                 assertThat(JobFixture.header(letter, Topics.HEADER_TRUNCATED)).isEqualTo("value");
                 assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SIZE))
                         .isEqualTo(Integer.toString(original.value().length));
                 assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SHA256))
                         .isEqualTo(DeadLetters.sha256(original.value()));
-                assertThat(letter.value()).as("the letter for %s holds the original's first bytes", position)
+                assertThat(letter.value())
+                        .as("the letter for %s holds the original's first bytes", position)
                         .isEqualTo(Arrays.copyOf(original.value(), Topics.DEAD_LETTER_MAX_VALUE_BYTES));
                 truncated++;
             } else {
                 assertThat(Arrays.equals(letter.value(), original.value()))
-                        .as("the letter for %s (%s) holds the original bytes", position, original.kind()).isTrue();
+                        .as("the letter for %s (%s) holds the original bytes", position, original.kind())
+                        .isTrue();
                 assertThat(JobFixture.header(letter, Topics.HEADER_TRUNCATED)).isNull();
             }
             String reason = JobFixture.header(letter, Topics.HEADER_ERROR_REASON);
-            assertThat(reason).as("reason of %s (%s)", position, original.kind()).contains(": ");
+            assertThat(reason)
+                    .as("reason of %s (%s)", position, original.kind())
+                    .contains(": ");
             String code = reason.substring(0, reason.indexOf(": "));
             assertThat(reasons).as("reason code of %s", position).contains(code);
             byReason.merge(code, 1, Integer::sum);
         }
-        LOG.info("Dead letters by reason: {}; {} cut to their first {} bytes.", byReason, truncated,
+        LOG.info(
+                "Dead letters by reason: {}; {} cut to their first {} bytes.",
+                byReason,
+                truncated,
                 Topics.DEAD_LETTER_MAX_VALUE_BYTES);
-        assertThat(truncated).as("letters of records near the broker's limit, cut").isPositive();
+        assertThat(truncated)
+                .as("letters of records near the broker's limit, cut")
+                .isPositive();
         assertThat(byReason).containsKeys("ID_NOT_WELL_FORMED", "INVALID_UTF8");
     }
 
@@ -210,16 +238,20 @@ class HostileInputIT {
         ObjectMapper json = new ObjectMapper();
         int samples = 0;
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
-             ResultScanner scanner = table.getScanner(new Scan())) {
+                Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+                ResultScanner scanner = table.getScanner(new Scan())) {
             for (Result row : scanner) {
-                byte[] sample = row.getValue(Schema.BATCH_METRICS.familyBytes(),
+                byte[] sample = row.getValue(
+                        Schema.BATCH_METRICS.familyBytes(),
                         Schema.BATCH_METRICS.column("sample").qualifierBytes());
-                byte[] top = row.getValue(Schema.BATCH_METRICS.familyBytes(),
+                byte[] top = row.getValue(
+                        Schema.BATCH_METRICS.familyBytes(),
                         Schema.BATCH_METRICS.column("top_companies").qualifierBytes());
                 if (sample != null) {
                     JsonNode parsed = json.readTree(sample);
-                    assertThat(parsed.isArray()).as("batch sample %s", Bytes.toString(sample)).isTrue();
+                    assertThat(parsed.isArray())
+                            .as("batch sample %s", Bytes.toString(sample))
+                            .isTrue();
                     samples++;
                 }
                 if (top != null) {
@@ -231,7 +263,9 @@ class HostileInputIT {
     }
 
     private static String cell(Result row, String column) {
-        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
+        byte[] v = row.getValue(
+                Schema.TX_ENRICHED.familyBytes(),
+                Schema.TX_ENRICHED.column(column).qualifierBytes());
         return v == null ? null : Bytes.toString(v);
     }
 }

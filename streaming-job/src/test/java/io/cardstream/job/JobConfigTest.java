@@ -8,7 +8,6 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -21,11 +20,31 @@ class JobConfigTest {
         return config(intervalMs, startingOffsets, kafka, 0);
     }
 
-    private static JobConfig config(long intervalMs, String startingOffsets, Map<String, String> kafka,
-                                    long minRate) {
-        return new JobConfig("127.0.0.1:9092", "t", "g", "t-dlq", intervalMs, 1000, true, 100, minRate, startingOffsets,
-                "local[2]", "cardstream:person", "cardstream:company", "cardstream:tx_enriched",
-                "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, kafka, Map.of());
+    private static JobConfig config(long intervalMs, String startingOffsets, Map<String, String> kafka, long minRate) {
+        return new JobConfig(
+                "127.0.0.1:9092",
+                "t",
+                "g",
+                "t-dlq",
+                intervalMs,
+                1000,
+                true,
+                100,
+                minRate,
+                startingOffsets,
+                "local[2]",
+                "cardstream:person",
+                "cardstream:company",
+                "cardstream:tx_enriched",
+                "cardstream:batch_metrics",
+                1000,
+                60,
+                8 << 20,
+                30,
+                120,
+                false,
+                kafka,
+                Map.of());
     }
 
     @Test
@@ -36,7 +55,8 @@ class JobConfigTest {
     @Test
     void rejectsABatchIntervalOutOfRangeNamingTheKey() {
         assertThatThrownBy(() -> config(50, "earliest", Map.of()))
-                .hasMessageContaining("batch-interval-ms").hasMessageContaining("between 100 and 600000")
+                .hasMessageContaining("batch-interval-ms")
+                .hasMessageContaining("between 100 and 600000")
                 .hasMessageContaining("50");
     }
 
@@ -48,7 +68,8 @@ class JobConfigTest {
 
     @Test
     void minRateIsBackpressuresFloorUnlessASparkSettingSaysOtherwise() throws Exception {
-        assertThat(StreamingJob.sparkConf(config(1000, "earliest", Map.of())).contains(MIN_RATE)).isFalse();
+        assertThat(StreamingJob.sparkConf(config(1000, "earliest", Map.of())).contains(MIN_RATE))
+                .isFalse();
         JobConfig floor = JobCommand.parse("--min-rate", "5000", "--bootstrap-servers", "b:9092");
         assertThat(floor.describe()).containsEntry("min-rate", "5000");
         assertThat(StreamingJob.sparkConf(floor).get(MIN_RATE)).isEqualTo("5000");
@@ -66,17 +87,27 @@ class JobConfigTest {
         JobConfig defaults = JobCommand.parse("--bootstrap-servers", "b:9092");
         assertThat(defaults.stopStallSeconds()).isEqualTo(30);
         assertThat(defaults.describe()).containsEntry("stop-stall-seconds", "30");
-        assertThat(JobCommand.parse("--stop-stall-seconds", "5", "--bootstrap-servers", "b:9092").stopStallSeconds())
+        assertThat(JobCommand.parse("--stop-stall-seconds", "5", "--bootstrap-servers", "b:9092")
+                        .stopStallSeconds())
                 .isEqualTo(5);
         assertThatThrownBy(() -> JobCommand.parse("--stop-stall-seconds", "0", "--bootstrap-servers", "b:9092"))
-                .hasMessageContaining("stop-stall-seconds").hasMessageContaining("between 1 and 3600");
+                .hasMessageContaining("stop-stall-seconds")
+                .hasMessageContaining("between 1 and 3600");
     }
 
     @Test
     void masksSecretsInTheEffectiveConfiguration() {
-        Map<String, String> described = config(1000, "earliest", Map.of(
-                "sasl.jaas.config", "ScramLoginModule required username=\"u\" password=\"hunter2\";",
-                "ssl.truststore.password", "hunter2", "security.protocol", "SASL_SSL")).describe();
+        Map<String, String> described = config(
+                        1000,
+                        "earliest",
+                        Map.of(
+                                "sasl.jaas.config",
+                                "ScramLoginModule required username=\"u\" password=\"hunter2\";",
+                                "ssl.truststore.password",
+                                "hunter2",
+                                "security.protocol",
+                                "SASL_SSL"))
+                .describe();
         assertThat(described.toString()).doesNotContain("hunter2").contains("security.protocol=SASL_SSL");
         assertThat(described).containsEntry("kafka-prop ssl.truststore.password", "********");
     }
@@ -84,11 +115,13 @@ class JobConfigTest {
     @Test
     void flagsWinOverTheFileWhichWinsOverDefaults(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("job.properties");
-        Files.writeString(file, "batch-interval-ms=500\ntopic=from-file\ncache-ttl-seconds=5\n"
-                + "kafka-prop.security.protocol=SSL\nhbase-conf.zookeeper.znode.parent=/hbase-unsecure\n");
+        Files.writeString(
+                file,
+                "batch-interval-ms=500\ntopic=from-file\ncache-ttl-seconds=5\n"
+                        + "kafka-prop.security.protocol=SSL\nhbase-conf.zookeeper.znode.parent=/hbase-unsecure\n");
         JobCommand command = new JobCommand();
-        new CommandLine(command).parseArgs("--config", file.toString(), "--topic", "from-flag",
-                "--bootstrap-servers", "b:9092");
+        new CommandLine(command)
+                .parseArgs("--config", file.toString(), "--topic", "from-flag", "--bootstrap-servers", "b:9092");
         JobConfig config = command.config();
         assertThat(config.topic()).isEqualTo("from-flag");
         assertThat(config.batchIntervalMs()).isEqualTo(500);
@@ -114,7 +147,8 @@ class JobConfigTest {
         StringWriter err = new StringWriter();
         CommandLine cli = new CommandLine(new JobCommand());
         cli.setErr(new PrintWriter(err, true));
-        assertThat(cli.execute("--cache-ttl-seconds", "0", "--bootstrap-servers", "b:9092")).isEqualTo(2);
+        assertThat(cli.execute("--cache-ttl-seconds", "0", "--bootstrap-servers", "b:9092"))
+                .isEqualTo(2);
         assertThat(err.toString()).contains("cache-ttl-seconds");
     }
 }

@@ -2,24 +2,6 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
-
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.Topics;
@@ -37,6 +19,23 @@ import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import io.cardstream.schema.TableSpec;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Admin;
@@ -96,7 +95,8 @@ public final class JobFixture {
      * existed are truncated, keeping their regions).
      */
     public void schemaAndDimensions(int persons, int companies) throws IOException {
-        try (Connection c = ConnectionFactory.createConnection(hbase()); Admin admin = c.getAdmin()) {
+        try (Connection c = ConnectionFactory.createConnection(hbase());
+                Admin admin = c.getAdmin()) {
             SchemaManager.CreateReport report = new SchemaManager(admin, Compression.Algorithm.NONE).create();
             for (TableSpec table : Schema.TABLES) {
                 if (!report.created().contains(table.tableName().getNameAsString())) {
@@ -105,8 +105,8 @@ public final class JobFixture {
                 }
             }
             DimensionLoader loader = new DimensionLoader(c, NAME_SEED);
-            loader.loadPersons(persons, n -> { });
-            loader.loadCompanies(companies, n -> { });
+            loader.loadPersons(persons, n -> {});
+            loader.loadCompanies(companies, n -> {});
         }
     }
 
@@ -115,22 +115,56 @@ public final class JobFixture {
      * a cache of 100,000 rows living {@code cacheTtlSeconds}, an 8 MB write buffer, a 30 s stop stall, no extra
      * client settings.
      */
-    public JobConfig jobConfig(String topic, String group, String dlq, long intervalMs, long maxRatePerPartition,
-            long initialRate, int cacheTtlSeconds) {
-        return jobConfig(topic, group, dlq, intervalMs, maxRatePerPartition, initialRate, cacheTtlSeconds, 30,
-                Map.of());
+    public JobConfig jobConfig(
+            String topic,
+            String group,
+            String dlq,
+            long intervalMs,
+            long maxRatePerPartition,
+            long initialRate,
+            int cacheTtlSeconds) {
+        return jobConfig(
+                topic, group, dlq, intervalMs, maxRatePerPartition, initialRate, cacheTtlSeconds, 30, Map.of());
     }
 
     /**
      * As {@link #jobConfig(String, String, String, long, long, long, int)}, with the given stop stall and extra Kafka
      * client settings.
      */
-    public JobConfig jobConfig(String topic, String group, String dlq, long intervalMs, long maxRatePerPartition,
-            long initialRate, int cacheTtlSeconds, long stopStallSeconds, Map<String, String> kafkaProperties) {
-        return new JobConfig(stack.bootstrapServers(), topic, group, dlq, intervalMs, maxRatePerPartition, true,
-                initialRate, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:tx_enriched", "cardstream:batch_metrics", 100_000, cacheTtlSeconds, 8 * 1024 * 1024,
-                stopStallSeconds, 120, false, kafkaProperties, stack.hbaseSettings());
+    public JobConfig jobConfig(
+            String topic,
+            String group,
+            String dlq,
+            long intervalMs,
+            long maxRatePerPartition,
+            long initialRate,
+            int cacheTtlSeconds,
+            long stopStallSeconds,
+            Map<String, String> kafkaProperties) {
+        return new JobConfig(
+                stack.bootstrapServers(),
+                topic,
+                group,
+                dlq,
+                intervalMs,
+                maxRatePerPartition,
+                true,
+                initialRate,
+                0,
+                "earliest",
+                "local[2]",
+                "cardstream:person",
+                "cardstream:company",
+                "cardstream:tx_enriched",
+                "cardstream:batch_metrics",
+                100_000,
+                cacheTtlSeconds,
+                8 * 1024 * 1024,
+                stopStallSeconds,
+                120,
+                false,
+                kafkaProperties,
+                stack.hbaseSettings());
     }
 
     public void topics(String topic, int partitions, String dlq) throws Exception {
@@ -141,10 +175,10 @@ public final class JobFixture {
     }
 
     public StormProducer.Summary produce(String topic, GeneratorConfig config, long count, double rate) {
-        try (var producer = new KafkaProducer<byte[], byte[]>(
-                StormProducer.kafkaProperties(stack.bootstrapServers(), Map.of()))) {
+        try (var producer =
+                new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(stack.bootstrapServers(), Map.of()))) {
             return new StormProducer(producer, topic, new TransactionGenerator(config), RateSchedule.steady(rate))
-                    .run(0, count, null, () -> false, p -> { });
+                    .run(0, count, null, () -> false, p -> {});
         }
     }
 
@@ -155,14 +189,21 @@ public final class JobFixture {
         }
         try (var admin = kafkaAdmin()) {
             return admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS).entrySet().stream()
-                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
         }
     }
 
     public Map<TopicPartition, Long> committed(String group) throws Exception {
         try (var admin = kafkaAdmin()) {
-            return admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS)
-                    .entrySet().stream().collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            return admin
+                    .listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS)
+                    .entrySet()
+                    .stream()
+                    .collect(Collectors.toMap(
+                            Map.Entry::getKey, e -> e.getValue().offset()));
         }
     }
 
@@ -176,17 +217,19 @@ public final class JobFixture {
             throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (committedTotal(group) < total) {
-            assertThat(running.getAsBoolean()).as("the job still runs while %s commits %d records", group, total)
+            assertThat(running.getAsBoolean())
+                    .as("the job still runs while %s commits %d records", group, total)
                     .isTrue();
-            assertThat(System.nanoTime()).as("%s committed %d records within %s", group, total, timeout)
+            assertThat(System.nanoTime())
+                    .as("%s committed %d records within %s", group, total, timeout)
                     .isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(200);
         }
     }
 
     /** Polls until the group's committed offsets are the log end, while {@code running} holds; asserts it. */
-    public void awaitCommittedToLogEnd(String group, String topic, int partitions, Duration timeout,
-            BooleanSupplier running) throws Exception {
+    public void awaitCommittedToLogEnd(
+            String group, String topic, int partitions, Duration timeout, BooleanSupplier running) throws Exception {
         Map<TopicPartition, Long> ends = logEnd(topic, partitions);
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<TopicPartition, Long> committed = Map.of();
@@ -205,10 +248,11 @@ public final class JobFixture {
     public long countRows(String txIdPrefix) throws IOException {
         long rows = 0;
         try (Connection c = ConnectionFactory.createConnection(hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName());
-             ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName());
+                ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result r : scanner) {
-                String txId = Bytes.toString(r.getValue(Schema.TX_ENRICHED.familyBytes(),
+                String txId = Bytes.toString(r.getValue(
+                        Schema.TX_ENRICHED.familyBytes(),
                         Schema.TX_ENRICHED.column("tx_id").qualifierBytes()));
                 if (txId != null && txId.startsWith(txIdPrefix)) {
                     rows++;
@@ -223,8 +267,9 @@ public final class JobFixture {
      * up: every valid transaction in tx_enriched exactly once, with the right names, amount and status; every
      * invalid record in {@code dlq} exactly once, untouched, with its reason and its own source position.
      */
-    public void assertEveryRecordAccountedFor(GeneratorConfig config, long count, StormProducer.Summary summary,
-            String topic, String dlq) throws IOException {
+    public void assertEveryRecordAccountedFor(
+            GeneratorConfig config, long count, StormProducer.Summary summary, String topic, String dlq)
+            throws IOException {
         assertEveryValidStored(config, count, summary.valid());
         assertEveryInvalidDeadLettered(summary.invalid(), topic, dlq);
     }
@@ -245,8 +290,8 @@ public final class JobFixture {
         }
         Set<String> seen = new HashSet<>();
         try (Connection c = ConnectionFactory.createConnection(hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName());
-             ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName());
+                ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result row : scanner) {
                 String key = Bytes.toString(row.getRow());
                 GeneratedRecord r = expected.get(key);
@@ -257,18 +302,32 @@ public final class JobFixture {
                 String personId = r.transaction().personId();
                 String companyId = r.transaction().companyId();
                 assertThat(cell(row, "person_id")).as("person_id of %s", key).isEqualTo(personId);
-                assertThat(cell(row, "amount")).as("amount of %s", key)
+                assertThat(cell(row, "amount"))
+                        .as("amount of %s", key)
                         .isEqualTo(r.transaction().amount().toPlainString());
-                assertThat(cell(row, "person_name")).as("person_name of %s", key).isEqualTo(r.unknownPerson() ? null
-                        : names.person(Long.parseLong(personId.substring(1))).name());
-                assertThat(cell(row, "company_name")).as("company_name of %s", key)
-                        .isEqualTo(r.unknownCompany() ? null
-                                : names.company(Long.parseLong(companyId.substring(1))).name());
-                assertThat(cell(row, "enrich_status")).as("enrich_status of %s", key)
-                        .isEqualTo(EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany()).name());
+                assertThat(cell(row, "person_name"))
+                        .as("person_name of %s", key)
+                        .isEqualTo(
+                                r.unknownPerson()
+                                        ? null
+                                        : names.person(Long.parseLong(personId.substring(1)))
+                                                .name());
+                assertThat(cell(row, "company_name"))
+                        .as("company_name of %s", key)
+                        .isEqualTo(
+                                r.unknownCompany()
+                                        ? null
+                                        : names.company(Long.parseLong(companyId.substring(1)))
+                                                .name());
+                assertThat(cell(row, "enrich_status"))
+                        .as("enrich_status of %s", key)
+                        .isEqualTo(EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany())
+                                .name());
             }
         }
-        assertThat(seen).as("valid transactions in tx_enriched").hasSize(expected.size())
+        assertThat(seen)
+                .as("valid transactions in tx_enriched")
+                .hasSize(expected.size())
                 .hasSize((int) valid);
     }
 
@@ -283,16 +342,19 @@ public final class JobFixture {
         Set<String> positions = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
             DecodeResult.Invalid again = (DecodeResult.Invalid) codec.decode(letter.value());
-            assertThat(header(letter, Topics.HEADER_ERROR_REASON)).startsWith(again.reason().name() + ": ");
+            assertThat(header(letter, Topics.HEADER_ERROR_REASON))
+                    .startsWith(again.reason().name() + ": ");
             assertThat(header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(topic);
-            positions.add(header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
-                    + header(letter, Topics.HEADER_SOURCE_OFFSET));
+            positions.add(
+                    header(letter, Topics.HEADER_SOURCE_PARTITION) + "@" + header(letter, Topics.HEADER_SOURCE_OFFSET));
         }
         assertThat(positions).as("distinct source positions in %s", dlq).hasSize(letters.size());
     }
 
     private static String cell(Result row, String column) {
-        byte[] v = row.getValue(Schema.TX_ENRICHED.familyBytes(), Schema.TX_ENRICHED.column(column).qualifierBytes());
+        byte[] v = row.getValue(
+                Schema.TX_ENRICHED.familyBytes(),
+                Schema.TX_ENRICHED.column(column).qualifierBytes());
         return v == null ? null : Bytes.toString(v);
     }
 
@@ -326,7 +388,7 @@ public final class JobFixture {
     }
 
     private org.apache.kafka.clients.admin.Admin kafkaAdmin() {
-        return org.apache.kafka.clients.admin.Admin.create(Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
+        return org.apache.kafka.clients.admin.Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()));
     }
 }

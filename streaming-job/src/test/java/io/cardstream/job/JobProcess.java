@@ -34,12 +34,20 @@ public final class JobProcess implements AutoCloseable {
     static JobProcess start(Path log, String master, List<String> jobArgs) throws IOException {
         Path jar;
         try (Stream<Path> files = Files.list(Path.of("target"))) {
-            jar = files.filter(p -> p.getFileName().toString().endsWith("-spark.jar")).findFirst()
+            jar = files.filter(p -> p.getFileName().toString().endsWith("-spark.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("The shaded jar is not built (mvn package)."));
         }
-        String sparkClasspath = Files.readString(Path.of("target", "spark-classpath.txt")).trim();
-        return submit(log, Path.of("."), Map.of(), sparkClasspath,
-                List.of("--master", master, "--conf", "spark.ui.enabled=false"), jar, jobArgs);
+        String sparkClasspath =
+                Files.readString(Path.of("target", "spark-classpath.txt")).trim();
+        return submit(
+                log,
+                Path.of("."),
+                Map.of(),
+                sparkClasspath,
+                List.of("--master", master, "--conf", "spark.ui.enabled=false"),
+                jar,
+                jobArgs);
     }
 
     /**
@@ -49,18 +57,37 @@ public final class JobProcess implements AutoCloseable {
      * otherwise). Its temporary files (Spark's local directories, the copy of the jar, native libraries) go to
      * {@code tmp} beside the log, not to /tmp: a job killed by a test leaves them behind, about 37 MB a JVM.
      */
-    public static JobProcess submit(Path log, Path workDir, Map<String, String> env, String classpath,
-            List<String> submitArgs, Path jar, List<String> jobArgs) throws IOException {
+    public static JobProcess submit(
+            Path log,
+            Path workDir,
+            Map<String, String> env,
+            String classpath,
+            List<String> submitArgs,
+            Path jar,
+            List<String> jobArgs)
+            throws IOException {
         Path tmp = Files.createDirectories(log.toAbsolutePath().getParent().resolve("tmp"));
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + jdk17Flags(), "-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-cp", classpath,
+                "@" + jdk17Flags(),
+                "-Xmx1g",
+                "-Djava.io.tmpdir=" + tmp,
+                "-cp",
+                classpath,
                 "org.apache.spark.deploy.SparkSubmit"));
         command.addAll(submitArgs);
-        command.addAll(List.of("--conf", "spark.driver.host=127.0.0.1", "--conf", "spark.driver.bindAddress=127.0.0.1",
-                "--class", "io.cardstream.job.JobCommand", jar.toAbsolutePath().toString()));
+        command.addAll(List.of(
+                "--conf",
+                "spark.driver.host=127.0.0.1",
+                "--conf",
+                "spark.driver.bindAddress=127.0.0.1",
+                "--class",
+                "io.cardstream.job.JobCommand",
+                jar.toAbsolutePath().toString()));
         command.addAll(jobArgs);
-        ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile()).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .directory(workDir.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         // without it Spark binds what it does not get an address for to the first non-loopback interface
         builder.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
@@ -75,7 +102,8 @@ public final class JobProcess implements AutoCloseable {
             dir = dir.getParent();
         }
         if (dir == null) {
-            throw new IllegalStateException("bin/spark-jdk17.flags not found above " + Path.of("").toAbsolutePath());
+            throw new IllegalStateException(
+                    "bin/spark-jdk17.flags not found above " + Path.of("").toAbsolutePath());
         }
         return dir.resolve("bin/spark-jdk17.flags");
     }
@@ -107,8 +135,8 @@ public final class JobProcess implements AutoCloseable {
                 throw new AssertionError("The job exited before its first batch; its log: " + log);
             }
             if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("The job's first batch did not finish within " + timeout + "; its log: "
-                        + log);
+                throw new AssertionError(
+                        "The job's first batch did not finish within " + timeout + "; its log: " + log);
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }

@@ -2,6 +2,9 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.StormProducer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -9,10 +12,6 @@ import java.util.List;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import io.cardstream.localstack.LocalStackExtension;
-import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.StormProducer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -49,10 +48,25 @@ class JobRestartIT {
         LOG.info("Kill moments drawn with seed {}.", seed);
         // 4,000 records a second per partition at most: 16,000 a batch, so every stop leaves work to do; a short
         // session lets a restarted driver's consumer replace a killed one's in the group within seconds
-        List<String> args = List.of("--bootstrap-servers", STACK.bootstrapServers(), "--topic", TOPIC,
-                "--dlq-topic", DLQ, "--group-id", GROUP, "--zookeeper-quorum", "127.0.0.1",
-                "--zookeeper-port", Integer.toString(STACK.zookeeperPort()), "--max-rate-per-partition", "4000",
-                "--initial-rate", "0", "--kafka-prop", "session.timeout.ms=6000");
+        List<String> args = List.of(
+                "--bootstrap-servers",
+                STACK.bootstrapServers(),
+                "--topic",
+                TOPIC,
+                "--dlq-topic",
+                DLQ,
+                "--group-id",
+                GROUP,
+                "--zookeeper-quorum",
+                "127.0.0.1",
+                "--zookeeper-port",
+                Integer.toString(STACK.zookeeperPort()),
+                "--max-rate-per-partition",
+                "4000",
+                "--initial-rate",
+                "0",
+                "--kafka-prop",
+                "session.timeout.ms=6000");
         CompletableFuture<StormProducer.Summary> produced;
 
         int run = 0;
@@ -62,7 +76,9 @@ class JobRestartIT {
             job.awaitFirstBatch(Duration.ofSeconds(120));
             produced = CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, generatorConfig, TOTAL, 30_000));
             fixture.awaitCommittedAtLeast(GROUP, 1, Duration.ofSeconds(120), job::isAlive);
-            assertThat(job.terminate(90)).as("the job exits after SIGTERM; see %s", job.log()).isTrue();
+            assertThat(job.terminate(90))
+                    .as("the job exits after SIGTERM; see %s", job.log())
+                    .isTrue();
             assertThat(job.output()).contains("Stopping the job gracefully").contains("The job stopped.");
         }
         long committed = fixture.committedTotal(GROUP);

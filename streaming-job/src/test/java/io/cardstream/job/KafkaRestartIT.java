@@ -2,15 +2,14 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -46,8 +45,8 @@ class KafkaRestartIT {
         boolean passed = false;
         try {
             job.start();
-            CompletableFuture<StormProducer.Summary> produced = CompletableFuture.supplyAsync(
-                    () -> fixture.produce(TOPIC, generator, COUNT, 6_000));
+            CompletableFuture<StormProducer.Summary> produced =
+                    CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, generator, COUNT, 6_000));
             awaitCommittedAtLeast(1, job);
 
             long crashed = System.nanoTime();
@@ -58,14 +57,17 @@ class KafkaRestartIT {
             assertThat(committedAtRestart).as("the crash came mid-run").isLessThan(COUNT);
 
             StormProducer.Summary summary = produced.get(3, TimeUnit.MINUTES);
-            assertThat(summary.errors()).as("records the producer could not deliver").isZero();
+            assertThat(summary.errors())
+                    .as("records the producer could not deliver")
+                    .isZero();
             assertThat(summary.acked()).isEqualTo(COUNT);
             awaitCommittedAtLeast(committedAtRestart + 1, job);
             long recovered = System.nanoTime();
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(180),
-                    () -> job.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(180), () -> job.failure() == null);
             assertThat(job.failure()).isNull();
-            LOG.info("Broker down and back in {} ms; the job committed again {} ms after the restart.",
+            LOG.info(
+                    "Broker down and back in {} ms; the job committed again {} ms after the restart.",
                     TimeUnit.NANOSECONDS.toMillis(restarted - crashed),
                     TimeUnit.NANOSECONDS.toMillis(recovered - restarted));
 
@@ -99,8 +101,8 @@ class KafkaRestartIT {
         // 4 partitions at 1,000 records a second each: about 10 s of batches. The stopped job's consumer cannot leave
         // the group with the broker down, and the coordinator waits for its session to end before the next job's
         // consumer gets the partitions: a short session (Kafka's default is 45 s) keeps that wait to seconds
-        JobConfig config = fixture.jobConfig(topic, group, dlq, 1000, 1_000, 1_000, 60, stallSeconds,
-                Map.of("session.timeout.ms", "6000"));
+        JobConfig config = fixture.jobConfig(
+                topic, group, dlq, 1000, 1_000, 1_000, 60, stallSeconds, Map.of("session.timeout.ms", "6000"));
         StreamingJob job = new StreamingJob(config);
         job.start();
         boolean stopped = false;
@@ -113,8 +115,8 @@ class KafkaRestartIT {
             stop.get(stallSeconds + 60, TimeUnit.SECONDS);
             stopped = true;
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - stopping);
-            LOG.info("The graceful stop with the broker down took {} ms (stop-stall-seconds {}).", tookMs,
-                    stallSeconds);
+            LOG.info(
+                    "The graceful stop with the broker down took {} ms (stop-stall-seconds {}).", tookMs, stallSeconds);
             assertThat(tookMs).as("the stop waited the stall out first").isGreaterThanOrEqualTo(stallSeconds * 1000);
         } finally {
             if (!stopped) {
@@ -128,8 +130,8 @@ class KafkaRestartIT {
         boolean passed = false;
         try {
             again.start();
-            fixture.awaitCommittedToLogEnd(group, topic, PARTITIONS, Duration.ofSeconds(180),
-                    () -> again.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    group, topic, PARTITIONS, Duration.ofSeconds(180), () -> again.failure() == null);
             fixture.assertEveryRecordAccountedFor(generator, count, summary, topic, dlq);
             passed = true;
         } finally {
@@ -151,23 +153,30 @@ class KafkaRestartIT {
         fixture.topics(topic, PARTITIONS, dlq);
         GeneratorConfig generator = new GeneratorConfig(4444, 5_000, 500, 0.8, 0.01, 0.01);
         assertThat(fixture.produce(topic, generator, 2_000, 20_000).acked()).isEqualTo(2_000);
-        JobConfig config = fixture.jobConfig(topic, group, dlq, 1000, 10_000, 10_000, 60).withKafkaTimeoutSeconds(10);
+        JobConfig config =
+                fixture.jobConfig(topic, group, dlq, 1000, 10_000, 10_000, 60).withKafkaTimeoutSeconds(10);
         StreamingJob job = new StreamingJob(config);
         job.start();
         try {
-            fixture.awaitCommittedToLogEnd(group, topic, PARTITIONS, Duration.ofSeconds(120),
-                    () -> job.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    group, topic, PARTITIONS, Duration.ofSeconds(120), () -> job.failure() == null);
             STACK.stack().stop(LocalStack.KAFKA, true);
             long down = System.nanoTime();
             long deadline = down + TimeUnit.SECONDS.toNanos(90);
             while (job.failure() == null) {
-                assertThat(System.nanoTime()).as("the job failed within 90 s of the broker's death").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the job failed within 90 s of the broker's death")
+                        .isLessThan(deadline);
                 TimeUnit.MILLISECONDS.sleep(250);
             }
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down);
-            LOG.info("With the broker gone, the job failed after {} ms: {}", tookMs, job.failure().getMessage());
+            LOG.info(
+                    "With the broker gone, the job failed after {} ms: {}",
+                    tookMs,
+                    job.failure().getMessage());
             assertThat(tookMs).as("it waited out kafka-timeout-seconds first").isGreaterThanOrEqualTo(10_000);
-            assertThat(job.failure()).hasMessageContaining(STACK.bootstrapServers())
+            assertThat(job.failure())
+                    .hasMessageContaining(STACK.bootstrapServers())
                     .hasMessageContaining("kafka-timeout-seconds");
             assertThat(job.stopping()).as("the job stopped itself").isTrue();
         } finally {

@@ -2,6 +2,12 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.core.DimensionIds;
+import io.cardstream.core.Topics;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.Schema;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,13 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-
-import io.cardstream.core.DimensionIds;
-import io.cardstream.core.Topics;
-import io.cardstream.localstack.LocalStackExtension;
-import io.cardstream.producer.StormProducer;
-import io.cardstream.schema.RowKeys;
-import io.cardstream.schema.Schema;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Get;
@@ -68,39 +67,64 @@ class LargeRecordFloodIT {
         byte[] large = new byte[LARGE_BYTES];
         Arrays.fill(large, (byte) 'x');
         long started = System.nanoTime();
-        try (var producer = new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(STACK.bootstrapServers(),
-                Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 << 20))))) {
+        try (var producer = new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(
+                STACK.bootstrapServers(), Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 << 20))))) {
             for (int i = 0; i < LARGE; i++) {
                 producer.send(new ProducerRecord<>(TOPIC, i % 2, null, large));
                 if (i % VALID_EVERY == 0) {
                     String txId = "flood-" + i;
                     validTxIds.add(txId);
-                    producer.send(new ProducerRecord<>(TOPIC, i % 2, null, HostileCorpus.json(txId,
-                            DimensionIds.personId(i % 100), DimensionIds.companyId(i % 10), "4.20", "EUR", now)
-                            .getBytes(StandardCharsets.UTF_8)));
+                    producer.send(new ProducerRecord<>(
+                            TOPIC,
+                            i % 2,
+                            null,
+                            HostileCorpus.json(
+                                            txId,
+                                            DimensionIds.personId(i % 100),
+                                            DimensionIds.companyId(i % 10),
+                                            "4.20",
+                                            "EUR",
+                                            now)
+                                    .getBytes(StandardCharsets.UTF_8)));
                 }
             }
         }
-        LOG.info("Produced {} records of {} bytes and {} valid ones in {} ms.", LARGE, LARGE_BYTES, validTxIds.size(),
+        LOG.info(
+                "Produced {} records of {} bytes and {} valid ones in {} ms.",
+                LARGE,
+                LARGE_BYTES,
+                validTxIds.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
-        List<String> args = List.of("--bootstrap-servers", STACK.bootstrapServers(), "--topic", TOPIC,
-                "--dlq-topic", DLQ, "--group-id", GROUP, "--zookeeper-quorum", "127.0.0.1",
-                "--zookeeper-port", Integer.toString(STACK.zookeeperPort()));
+        List<String> args = List.of(
+                "--bootstrap-servers",
+                STACK.bootstrapServers(),
+                "--topic",
+                TOPIC,
+                "--dlq-topic",
+                DLQ,
+                "--group-id",
+                GROUP,
+                "--zookeeper-quorum",
+                "127.0.0.1",
+                "--zookeeper-port",
+                Integer.toString(STACK.zookeeperPort()));
         Path log = JobFixture.freshDirectory("flood-it").resolve("job.log");
         try (JobProcess job = JobProcess.start(log, args)) {
             long running = System.nanoTime();
             fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(600), job::isAlive);
-            LOG.info("The job (1 GB heap) took the flood in {} ms.",
+            LOG.info(
+                    "The job (1 GB heap) took the flood in {} ms.",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - running));
             assertThat(job.isAlive()).as("the job runs; see %s", log).isTrue();
             assertThat(job.terminate(90)).isTrue();
             assertThat(job.output()).doesNotContain("OutOfMemoryError").doesNotContainPattern("Batch \\d+ failed");
         }
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             for (String txId : validTxIds) {
-                assertThat(table.exists(new Get(Bytes.toBytes(RowKeys.txEnriched(txId))))).as("row of %s", txId)
+                assertThat(table.exists(new Get(Bytes.toBytes(RowKeys.txEnriched(txId)))))
+                        .as("row of %s", txId)
                         .isTrue();
             }
         }
@@ -125,12 +149,15 @@ class LargeRecordFloodIT {
             consumer.seekToBeginning(List.of(tp));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
             while (consumer.position(tp) < end) {
-                assertThat(System.nanoTime()).as("the dead letters read within 300 s").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the dead letters read within 300 s")
+                        .isLessThan(deadline);
                 for (ConsumerRecord<byte[], byte[]> letter : consumer.poll(Duration.ofMillis(500))) {
                     assertThat(letter.value()).hasSize(Topics.DEAD_LETTER_MAX_VALUE_BYTES);
                     assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SIZE))
                             .isEqualTo(Integer.toString(LARGE_BYTES));
-                    assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SHA256)).isEqualTo(digest);
+                    assertThat(JobFixture.header(letter, Topics.HEADER_ORIGINAL_SHA256))
+                            .isEqualTo(digest);
                     positions.add(JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
                             + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET));
                     letters++;

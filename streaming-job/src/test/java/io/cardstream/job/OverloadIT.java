@@ -2,6 +2,10 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.schema.Schema;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,11 +13,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-
-import io.cardstream.localstack.LocalStackExtension;
-import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.StormProducer;
-import io.cardstream.schema.Schema;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Result;
@@ -46,10 +45,12 @@ class OverloadIT {
      * with the tests' C1 compiler (1,900 records a second drained with a cap of 5,000 a batch, 2026-12-03).
      */
     private static final int MAX_RATE_PER_PARTITION = 625;
+
     private static final long CAP = (long) MAX_RATE_PER_PARTITION * PARTITIONS; // records a 1 s batch
     private static final double RATE = 3.0 * CAP;
     /** 10 s in the suite; -Dcardstream.overload.seconds=60 for the full minute. */
     private static final int STORM_SECONDS = Integer.getInteger("cardstream.overload.seconds", 10);
+
     private static final long COUNT = (long) RATE * STORM_SECONDS;
     /** One task thread, plus the driver's threads, GC and JIT: more than this would be a second core. */
     private static final double MAX_CORES = 1.5;
@@ -63,11 +64,27 @@ class OverloadIT {
     void batchesStayUnderTheCapTheJobKeepsToItsCoreAndTheLagReturnsToZero() throws Exception {
         fixture.schemaAndDimensions(5_000, 500);
         fixture.topics(TOPIC, PARTITIONS, "overload-dlq");
-        List<String> args = List.of("--bootstrap-servers", STACK.bootstrapServers(), "--topic", TOPIC,
-                "--dlq-topic", "overload-dlq", "--group-id", GROUP, "--zookeeper-quorum", "127.0.0.1",
-                "--zookeeper-port", Integer.toString(STACK.zookeeperPort()), "--batch-interval-ms", "1000",
-                "--max-rate-per-partition", Integer.toString(MAX_RATE_PER_PARTITION), "--initial-rate", "0",
-                "--min-rate", Long.toString(CAP / 2));
+        List<String> args = List.of(
+                "--bootstrap-servers",
+                STACK.bootstrapServers(),
+                "--topic",
+                TOPIC,
+                "--dlq-topic",
+                "overload-dlq",
+                "--group-id",
+                GROUP,
+                "--zookeeper-quorum",
+                "127.0.0.1",
+                "--zookeeper-port",
+                Integer.toString(STACK.zookeeperPort()),
+                "--batch-interval-ms",
+                "1000",
+                "--max-rate-per-partition",
+                Integer.toString(MAX_RATE_PER_PARTITION),
+                "--initial-rate",
+                "0",
+                "--min-rate",
+                Long.toString(CAP / 2));
         GeneratorConfig generator = new GeneratorConfig(303, 5_000, 500, 0.8, 0.01, 0.01);
 
         long startedAt = System.currentTimeMillis();
@@ -77,30 +94,39 @@ class OverloadIT {
             Duration cpuBefore = cpu(process);
             long wallBefore = System.nanoTime();
             StormProducer.Summary summary = CompletableFuture.supplyAsync(
-                    () -> fixture.produce(TOPIC, generator, COUNT, RATE)).get(STORM_SECONDS + 120, TimeUnit.SECONDS);
+                            () -> fixture.produce(TOPIC, generator, COUNT, RATE))
+                    .get(STORM_SECONDS + 120, TimeUnit.SECONDS);
             assertThat(summary.acked()).isEqualTo(COUNT);
             // the storm is over; the job works through the backlog at its capped rate
             long lagAfterStorm = COUNT - fixture.committedTotal(GROUP);
-            fixture.awaitCommittedAtLeast(GROUP, COUNT / 2, Duration.ofSeconds(STORM_SECONDS * 3 + 120),
-                    job::isAlive);
+            fixture.awaitCommittedAtLeast(GROUP, COUNT / 2, Duration.ofSeconds(STORM_SECONDS * 3 + 120), job::isAlive);
             double cores = (cpu(process).minus(cpuBefore)).toNanos() / (double) (System.nanoTime() - wallBefore);
             long peakResident = peakResidentBytes(job.pid());
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(STORM_SECONDS * 3 + 180),
-                    job::isAlive);
+            fixture.awaitCommittedToLogEnd(
+                    GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(STORM_SECONDS * 3 + 180), job::isAlive);
             long drained = System.nanoTime();
             assertThat(job.isAlive()).isTrue();
             assertThat(job.terminate(90)).isTrue();
 
             List<Long> batches = batchSizesSince(startedAt);
             long largest = batches.stream().mapToLong(Long::longValue).max().orElse(0);
-            LOG.info("Overload: {} records at {}/s against a cap of {} a batch; lag {} when the storm ended, zero {} s"
-                    + " later; {} batches, the largest {} records; the job's JVM used {} cores while overloaded;"
-                    + " peak resident memory {} MB.", COUNT, (long) RATE, CAP, lagAfterStorm,
-                    TimeUnit.NANOSECONDS.toSeconds(drained - wallBefore) - STORM_SECONDS, batches.size(), largest,
-                    String.format("%.2f", cores), peakResident >> 20);
+            LOG.info(
+                    "Overload: {} records at {}/s against a cap of {} a batch; lag {} when the storm ended, zero {} s"
+                            + " later; {} batches, the largest {} records; the job's JVM used {} cores while overloaded;"
+                            + " peak resident memory {} MB.",
+                    COUNT,
+                    (long) RATE,
+                    CAP,
+                    lagAfterStorm,
+                    TimeUnit.NANOSECONDS.toSeconds(drained - wallBefore) - STORM_SECONDS,
+                    batches.size(),
+                    largest,
+                    String.format("%.2f", cores),
+                    peakResident >> 20);
             assertThat(lagAfterStorm).as("the storm outran the job").isGreaterThan(CAP);
             assertThat(largest).as("the largest batch").isLessThanOrEqualTo(CAP).isGreaterThan(CAP * 8 / 10);
-            assertThat(cores).as("cores the job's JVM used while overloaded, with local[1]")
+            assertThat(cores)
+                    .as("cores the job's JVM used while overloaded, with local[1]")
                     .isLessThanOrEqualTo(MAX_CORES);
             // -Xmx1g bounds the heap; the process as a whole must not grow far past it
             assertThat(peakResident).as("peak resident memory of the job's JVM").isLessThan(1_700L << 20);
@@ -108,8 +134,10 @@ class OverloadIT {
     }
 
     private static Duration cpu(ProcessHandle process) {
-        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException(
-                "The CPU time of process " + process.pid() + " is not available here."));
+        return process.info()
+                .totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException(
+                        "The CPU time of process " + process.pid() + " is not available here."));
     }
 
     /** VmHWM of /proc/PID/status, in bytes. */
@@ -126,8 +154,8 @@ class OverloadIT {
     private List<Long> batchSizesSince(long since) throws Exception {
         List<Long> sizes = new ArrayList<>();
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
-             ResultScanner scanner = table.getScanner(new Scan())) {
+                Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+                ResultScanner scanner = table.getScanner(new Scan())) {
             for (Result row : scanner) {
                 if (Long.parseLong(metric(row, "batch_time")) >= since) {
                     sizes.add(Long.parseLong(metric(row, "records")));
@@ -138,7 +166,8 @@ class OverloadIT {
     }
 
     private static String metric(Result row, String column) {
-        return Bytes.toString(row.getValue(Schema.BATCH_METRICS.familyBytes(),
+        return Bytes.toString(row.getValue(
+                Schema.BATCH_METRICS.familyBytes(),
                 Schema.BATCH_METRICS.column(column).qualifierBytes()));
     }
 }

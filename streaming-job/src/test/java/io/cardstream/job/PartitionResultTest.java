@@ -11,7 +11,6 @@ import java.math.BigDecimal;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
 import org.HdrHistogram.Histogram;
 import org.junit.jupiter.api.Test;
 
@@ -21,20 +20,35 @@ class PartitionResultTest {
         Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
         for (int i = 0; i < companyCount; i++) {
             String id = String.format("C%07d", i);
-            companies.put(id, new PartitionResult.CompanyTotal(id, i % 7 == 0 ? null : "Merchant " + i,
-                    new BigDecimal(i + ".25"), i + 1));
+            companies.put(
+                    id,
+                    new PartitionResult.CompanyTotal(
+                            id, i % 7 == 0 ? null : "Merchant " + i, new BigDecimal(i + ".25"), i + 1));
         }
         // an amount whose unscaled value does not fit a long takes the other path
-        companies.put("C-big", new PartitionResult.CompanyTotal("C-big", "Big", new BigDecimal("1e30").add(
-                new BigDecimal("0.01")), 3));
+        companies.put(
+                "C-big",
+                new PartitionResult.CompanyTotal(
+                        "C-big", "Big", new BigDecimal("1e30").add(new BigDecimal("0.01")), 3));
         Histogram h = BatchSummary.newHistogram();
         h.recordValue(120);
         h.recordValue(870);
         List<PartitionResult.SampleRow> sample = List.of(
                 new PartitionResult.SampleRow("tx-1", "Ada L.", "Shop", "12.50", "EUR", 1_000L, 1_700L, "OK"),
                 new PartitionResult.SampleRow("tx-2", null, null, "0.01", "USD", 2_000L, 2_900L, "MISSING_BOTH"));
-        return new PartitionResult(5_000, 4_950, 50, 12, 3, 2, 0, BatchSummary.encode(h), new BigDecimal("123456.78"),
-                companies, sample, new PartitionResult.TaskTimes(900_000, 20_000, 500_000, 100_000, 250_000));
+        return new PartitionResult(
+                5_000,
+                4_950,
+                50,
+                12,
+                3,
+                2,
+                0,
+                BatchSummary.encode(h),
+                new BigDecimal("123456.78"),
+                companies,
+                sample,
+                new PartitionResult.TaskTimes(900_000, 20_000, 500_000, 100_000, 250_000));
     }
 
     private static byte[] serialize(Object o) throws IOException {
@@ -55,7 +69,9 @@ class PartitionResultTest {
     void aCommittedRangesCountsComeBackFromItsOffsetMetadata() {
         PartitionResult committed = result(10);
         String metadata = committed.commitMetadata();
-        assertThat(metadata.length()).as("under Kafka's offset.metadata.max.bytes").isLessThan(4096);
+        assertThat(metadata.length())
+                .as("under Kafka's offset.metadata.max.bytes")
+                .isLessThan(4096);
         PartitionResult again = PartitionResult.committedBefore(metadata);
         assertThat(again.records()).isEqualTo(5_000);
         assertThat(again.enriched()).isEqualTo(4_950);
@@ -65,7 +81,8 @@ class PartitionResultTest {
         assertThat(again.boundedNames()).isEqualTo(2);
         assertThat(again.amountSum()).isEqualByComparingTo("123456.78");
         assertThat(again.committedBefore()).isEqualTo(1);
-        assertThat(PartitionResult.committedBefore("written by another tool").records()).isZero();
+        assertThat(PartitionResult.committedBefore("written by another tool").records())
+                .isZero();
         assertThat(PartitionResult.committedBefore(null).committedBefore()).isEqualTo(1);
     }
 
@@ -73,8 +90,17 @@ class PartitionResultTest {
     void carriesStringsOfAnyLength() throws Exception {
         // writeUTF stops at 65,535 bytes, and it failed after the partition's commit
         String name = "\u00e9".repeat(70_000);
-        PartitionResult before = new PartitionResult(1, 1, 0, 0, 0, 0, 0, BatchSummary.encode(BatchSummary.newHistogram()),
-                BigDecimal.ONE, Map.of("C1", new PartitionResult.CompanyTotal("C1", name, BigDecimal.ONE, 1)),
+        PartitionResult before = new PartitionResult(
+                1,
+                1,
+                0,
+                0,
+                0,
+                0,
+                0,
+                BatchSummary.encode(BatchSummary.newHistogram()),
+                BigDecimal.ONE,
+                Map.of("C1", new PartitionResult.CompanyTotal("C1", name, BigDecimal.ONE, 1)),
                 List.of(new PartitionResult.SampleRow("tx-1", name, name, "1.00", "EUR", 3L, 4L, "OK")),
                 PartitionResult.TaskTimes.NONE);
         PartitionResult after = (PartitionResult) deserialize(serialize(before));
@@ -93,7 +119,8 @@ class PartitionResultTest {
         assertThat(after.boundedNames()).isEqualTo(2);
         assertThat(after.missingDims()).isEqualTo(12);
         assertThat(after.latencyHistogram()).isEqualTo(before.latencyHistogram());
-        assertThat(BatchSummary.decode(after.latencyHistogram()).getTotalCount()).isEqualTo(2);
+        assertThat(BatchSummary.decode(after.latencyHistogram()).getTotalCount())
+                .isEqualTo(2);
         assertThat(after.amountSum()).isEqualTo(new BigDecimal("123456.78"));
         assertThat(after.companies()).isEqualTo(before.companies());
         assertThat(after.companies().get("C0000007").name()).isNull();

@@ -3,14 +3,6 @@ package io.cardstream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
-
 import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
@@ -19,6 +11,13 @@ import io.cardstream.producer.TopicAdmin;
 import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
@@ -82,8 +81,8 @@ class StreamingJobIT {
         Run run = runJob("tx-500ms", "dlq-500ms", "group-500ms", 500, 77, 30_000, 10_000);
         List<Long> batchTimes = new ArrayList<>();
         try (Connection c = ConnectionFactory.createConnection(hbaseConf());
-             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
-             ResultScanner scanner = table.getScanner(new Scan())) {
+                Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+                ResultScanner scanner = table.getScanner(new Scan())) {
             for (Result row : scanner) {
                 long batchTime = Long.parseLong(metric(row, "batch_time"));
                 if (batchTime >= run.startedAt) {
@@ -121,9 +120,15 @@ class StreamingJobIT {
             FIXTURE.awaitCommittedToLogEnd(group, topic, 2, Duration.ofSeconds(120), () -> job.failure() == null);
             // what an executor does when a partition moves to it: a producer of the partition's transactional id
             for (int p = 0; p < 2; p++) {
-                Map<String, Object> props = Map.of("bootstrap.servers", STACK.bootstrapServers(), "transactional.id",
+                Map<String, Object> props = Map.of(
+                        "bootstrap.servers",
+                        STACK.bootstrapServers(),
+                        "transactional.id",
                         ExecutorResources.transactionalId(config, new TopicPartition(topic, p)),
-                        "key.serializer", ByteArraySerializer.class, "value.serializer", ByteArraySerializer.class);
+                        "key.serializer",
+                        ByteArraySerializer.class,
+                        "value.serializer",
+                        ByteArraySerializer.class);
                 try (KafkaProducer<byte[], byte[]> other = new KafkaProducer<>(props)) {
                     other.initTransactions();
                 }
@@ -135,8 +140,9 @@ class StreamingJobIT {
             job.stop(passed);
         }
         assertThat(job.failure()).isNull();
-        assertThat(ExecutorResources.openInThisJvm()).as("the local executor's producers and connection, closed with"
-                + " the job").isFalse();
+        assertThat(ExecutorResources.openInThisJvm())
+                .as("the local executor's producers and connection, closed with" + " the job")
+                .isFalse();
         assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(before))).isEqualTo(first.valid());
         assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(after))).isEqualTo(second.valid());
         long invalid = first.invalid() + second.invalid();
@@ -153,41 +159,117 @@ class StreamingJobIT {
     @Test
     void refusesToStartWhenATopicOrTableIsMissingNamingTheSetting() throws Exception {
         FIXTURE.topics("present-tx", 1, "present-dlq");
-        JobConfig missingDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "absent-dlq", 1000, 1000,
-                true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, Map.of(),
+        JobConfig missingDlq = new JobConfig(
+                STACK.bootstrapServers(),
+                "present-tx",
+                "g",
+                "absent-dlq",
+                1000,
+                1000,
+                true,
+                1000,
+                0,
+                "earliest",
+                "local[2]",
+                "cardstream:person",
+                "cardstream:company",
+                "cardstream:tx_enriched",
+                "cardstream:batch_metrics",
+                1000,
+                60,
+                8 << 20,
+                30,
+                120,
+                false,
+                Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingDlq).start())
-                .hasMessageContaining("dlq-topic").hasMessageContaining("absent-dlq");
-        JobConfig missingTable = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "present-dlq", 1000, 1000,
-                true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:no_such_table", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, Map.of(),
+                .hasMessageContaining("dlq-topic")
+                .hasMessageContaining("absent-dlq");
+        JobConfig missingTable = new JobConfig(
+                STACK.bootstrapServers(),
+                "present-tx",
+                "g",
+                "present-dlq",
+                1000,
+                1000,
+                true,
+                1000,
+                0,
+                "earliest",
+                "local[2]",
+                "cardstream:person",
+                "cardstream:company",
+                "cardstream:no_such_table",
+                "cardstream:batch_metrics",
+                1000,
+                60,
+                8 << 20,
+                30,
+                120,
+                false,
+                Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(missingTable).start())
-                .hasMessageContaining("tx-table").hasMessageContaining("schema create");
+                .hasMessageContaining("tx-table")
+                .hasMessageContaining("schema create");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.bootstrapServers()))) {
-            TopicAdmin.createAndAwait(admin, "tiny-dlq", 1, (short) 1, Map.of(Topics.MAX_MESSAGE_BYTES, "100000"),
+            TopicAdmin.createAndAwait(
+                    admin,
+                    "tiny-dlq",
+                    1,
+                    (short) 1,
+                    Map.of(Topics.MAX_MESSAGE_BYTES, "100000"),
                     Duration.ofSeconds(30));
         }
-        JobConfig tooSmallDlq = new JobConfig(STACK.bootstrapServers(), "present-tx", "g", "tiny-dlq", 1000,
-                1000, true, 1000, 0, "earliest", "local[2]", "cardstream:person", "cardstream:company",
-                "cardstream:tx_enriched", "cardstream:batch_metrics", 1000, 60, 8 << 20, 30, 120, false, Map.of(),
+        JobConfig tooSmallDlq = new JobConfig(
+                STACK.bootstrapServers(),
+                "present-tx",
+                "g",
+                "tiny-dlq",
+                1000,
+                1000,
+                true,
+                1000,
+                0,
+                "earliest",
+                "local[2]",
+                "cardstream:person",
+                "cardstream:company",
+                "cardstream:tx_enriched",
+                "cardstream:batch_metrics",
+                1000,
+                60,
+                8 << 20,
+                30,
+                120,
+                false,
+                Map.of(),
                 STACK.hbaseSettings());
         assertThatThrownBy(() -> new StreamingJob(tooSmallDlq).start())
-                .hasMessageContaining("dlq-topic").hasMessageContaining("max.message.bytes")
+                .hasMessageContaining("dlq-topic")
+                .hasMessageContaining("max.message.bytes")
                 .hasMessageContaining("tiny-dlq");
     }
 
     @Test
     void refusesSettingsThatWouldBreakTheGuaranteeNamingThem() {
         JobConfig base = FIXTURE.jobConfig("present-tx", "g", "present-dlq", 1000, 1000, 1000, 60);
-        for (String[] setting : new String[][] {{"enable.auto.commit", "true"}, {"group.id", "other"},
-            {"auto.offset.reset", "latest"}, {"bootstrap.servers", "elsewhere:9092"}, {"acks", "1"},
-            {"enable.idempotence", "false"}, {"transactional.id", "mine"}, {"isolation.level", "dirty"},
-            {"value.deserializer", "x"}}) {
-            assertThatThrownBy(() -> FIXTURE.jobConfig("present-tx", "g", "present-dlq", 1000, 1000, 1000, 60, 30,
-                    Map.of(setting[0], setting[1])))
-                    .as("kafka-prop %s", setting[0]).isInstanceOf(IllegalArgumentException.class)
+        for (String[] setting : new String[][] {
+            {"enable.auto.commit", "true"},
+            {"group.id", "other"},
+            {"auto.offset.reset", "latest"},
+            {"bootstrap.servers", "elsewhere:9092"},
+            {"acks", "1"},
+            {"enable.idempotence", "false"},
+            {"transactional.id", "mine"},
+            {"isolation.level", "dirty"},
+            {"value.deserializer", "x"}
+        }) {
+            assertThatThrownBy(() -> FIXTURE.jobConfig(
+                            "present-tx", "g", "present-dlq", 1000, 1000, 1000, 60, 30, Map.of(setting[0], setting[1])))
+                    .as("kafka-prop %s", setting[0])
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("Invalid setting kafka-prop " + setting[0] + ":");
         }
         System.setProperty("spark.streaming.concurrentJobs", "2");
@@ -213,14 +295,25 @@ class StreamingJobIT {
         FIXTURE.produce(topic, generatorConfig, 1_000, 20_000);
         TopicPartition p0 = new TopicPartition(topic, 0);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.bootstrapServers()))) {
-            admin.alterConsumerGroupOffsets(group, Map.of(p0, new OffsetAndMetadata(10),
-                    new TopicPartition(topic, 1), new OffsetAndMetadata(0))).all().get(30, TimeUnit.SECONDS);
-            admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(100))).all().get(30, TimeUnit.SECONDS);
+            admin.alterConsumerGroupOffsets(
+                            group,
+                            Map.of(
+                                    p0,
+                                    new OffsetAndMetadata(10),
+                                    new TopicPartition(topic, 1),
+                                    new OffsetAndMetadata(0)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+            admin.deleteRecords(Map.of(p0, RecordsToDelete.beforeOffset(100)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
         }
         JobConfig config = FIXTURE.jobConfig(topic, group, dlq, 1000, 50_000, 20_000, 60);
         assertThatThrownBy(() -> new StreamingJob(config).start())
-                .hasMessageContaining("group " + group).hasMessageContaining("partition 0: offsets 10 to 99 (90 records)")
-                .hasMessageNotContaining("partition 1").hasMessageContaining("resume-after-data-loss");
+                .hasMessageContaining("group " + group)
+                .hasMessageContaining("partition 0: offsets 10 to 99 (90 records)")
+                .hasMessageNotContaining("partition 1")
+                .hasMessageContaining("resume-after-data-loss");
 
         StreamingJob job = new StreamingJob(config.withResumeAfterDataLoss(true));
         boolean passed = false;
@@ -234,7 +327,7 @@ class StreamingJobIT {
         TransactionGenerator generator = new TransactionGenerator(generatorConfig);
         int stored = 0;
         try (Connection c = ConnectionFactory.createConnection(FIXTURE.hbase());
-             Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
+                Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             for (int i = 0; i < 1_000; i++) {
                 String txId = generator.generate(i).transaction().txId();
                 stored += table.exists(new Get(Bytes.toBytes(RowKeys.txEnriched(txId)))) ? 1 : 0;
@@ -243,12 +336,12 @@ class StreamingJobIT {
         assertThat(stored).as("rows of the records left").isEqualTo(1_000 - 100);
     }
 
-    private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {
-    }
+    private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {}
 
     /** Starts the job, produces {@code count} records, waits until the group committed the log end, stops it. */
-    private static Run runJob(String topic, String dlq, String group, long intervalMs, long seed, long count,
-                              double rate) throws Exception {
+    private static Run runJob(
+            String topic, String dlq, String group, long intervalMs, long seed, long count, double rate)
+            throws Exception {
         FIXTURE.topics(topic, 4, dlq);
         JobConfig config = FIXTURE.jobConfig(topic, group, dlq, intervalMs, 50_000, 20_000, 60);
         GeneratorConfig generatorConfig = new GeneratorConfig(seed, PERSONS, COMPANIES, 0.8, 0.01, 0.01);
@@ -274,8 +367,8 @@ class StreamingJobIT {
     private static long[] metricsTotals(long since) throws Exception {
         long[] totals = new long[3];
         try (Connection c = ConnectionFactory.createConnection(hbaseConf());
-             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
-             ResultScanner scanner = table.getScanner(new Scan())) {
+                Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+                ResultScanner scanner = table.getScanner(new Scan())) {
             for (Result row : scanner) {
                 if (Long.parseLong(metric(row, "batch_time")) >= since - 1000) {
                     totals[0] += Long.parseLong(metric(row, "records"));
@@ -292,7 +385,8 @@ class StreamingJobIT {
     }
 
     private static String metric(Result row, String column) {
-        byte[] v = row.getValue(Schema.BATCH_METRICS.familyBytes(),
+        byte[] v = row.getValue(
+                Schema.BATCH_METRICS.familyBytes(),
                 Schema.BATCH_METRICS.column(column).qualifierBytes());
         return v == null ? null : Bytes.toString(v);
     }

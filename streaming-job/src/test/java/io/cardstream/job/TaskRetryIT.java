@@ -2,6 +2,10 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.schema.Schema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -13,11 +17,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import io.cardstream.localstack.LocalStackExtension;
-import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.StormProducer;
-import io.cardstream.schema.Schema;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Result;
@@ -85,7 +84,8 @@ class TaskRetryIT {
             return false;
         });
 
-        JobConfig config = fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 5_000, 5_000, 60).withMaster("local[2,4]");
+        JobConfig config =
+                fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 5_000, 5_000, 60).withMaster("local[2,4]");
         GeneratorConfig generator = new GeneratorConfig(5151, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -96,22 +96,27 @@ class TaskRetryIT {
             CompletableFuture<Void> sampler = CompletableFuture.runAsync(() -> sampleCommitted(sampling, wentBack));
             StormProducer.Summary summary = fixture.produce(TOPIC, generator, COUNT, 2_500);
             assertThat(summary.acked()).isEqualTo(COUNT);
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(180),
-                    () -> job.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(180), () -> job.failure() == null);
             sampling.set(false);
             sampler.get(30, TimeUnit.SECONDS);
             assertThat(job.failure()).as("the job's failure").isNull();
             passed = true;
 
-            LOG.info("Faults injected at {}; {} task attempts after a first ran.", injected,
+            LOG.info(
+                    "Faults injected at {}; {} task attempts after a first ran.",
+                    injected,
                     AttemptRecorder.RETRIES.get());
             assertThat(injected).as("a fault at every step").isEqualTo(EnumSet.allOf(Faults.Step.class));
-            assertThat(AttemptRecorder.RETRIES.get()).as("retried attempts seen by Spark's listener")
+            assertThat(AttemptRecorder.RETRIES.get())
+                    .as("retried attempts seen by Spark's listener")
                     .isGreaterThanOrEqualTo(injected.size());
             assertThat(wentBack).as("committed offsets that went back").isEmpty();
             fixture.assertEveryRecordAccountedFor(generator, COUNT, summary, TOPIC, DLQ);
             assertThat(metricsTotal("records")).as("records in batch_metrics").isEqualTo(COUNT);
-            assertThat(metricsTotal("dead_lettered")).as("dead letters in batch_metrics").isEqualTo(summary.invalid());
+            assertThat(metricsTotal("dead_lettered"))
+                    .as("dead letters in batch_metrics")
+                    .isEqualTo(summary.invalid());
         } finally {
             sampling.set(false);
             job.stop(passed);
@@ -153,7 +158,9 @@ class TaskRetryIT {
             job.start();
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
             while (job.failure() == null) {
-                assertThat(System.nanoTime()).as("the batch failed within 120 s").isLessThan(deadline);
+                assertThat(System.nanoTime())
+                        .as("the batch failed within 120 s")
+                        .isLessThan(deadline);
                 TimeUnit.MILLISECONDS.sleep(100);
             }
         } finally {
@@ -161,10 +168,13 @@ class TaskRetryIT {
             Faults.set(null);
         }
         Map<TopicPartition, Long> committed = fixture.committed(group);
-        assertThat(committed.get(new TopicPartition(topic, 0))).as("partition 0 committed nothing").isNull();
+        assertThat(committed.get(new TopicPartition(topic, 0)))
+                .as("partition 0 committed nothing")
+                .isNull();
         long partitionOne = committed.get(new TopicPartition(topic, 1));
         assertThat(partitionOne).as("partition 1 committed its range").isPositive();
-        assertThat(metricsTotal("records")).as("the failed batch's row counts partition 1's records")
+        assertThat(metricsTotal("records"))
+                .as("the failed batch's row counts partition 1's records")
                 .isEqualTo(partitionOne);
     }
 
@@ -193,8 +203,8 @@ class TaskRetryIT {
         byte[] family = Schema.BATCH_METRICS.familyBytes();
         byte[] qualifier = Schema.BATCH_METRICS.column(column).qualifierBytes();
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
-             Table table = c.getTable(Schema.BATCH_METRICS.tableName());
-             ResultScanner scanner = table.getScanner(new Scan().addColumn(family, qualifier))) {
+                Table table = c.getTable(Schema.BATCH_METRICS.tableName());
+                ResultScanner scanner = table.getScanner(new Scan().addColumn(family, qualifier))) {
             for (Result row : scanner) {
                 total += Long.parseLong(Bytes.toString(row.getValue(family, qualifier)));
             }

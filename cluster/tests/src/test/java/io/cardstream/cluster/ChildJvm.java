@@ -1,5 +1,6 @@
 package io.cardstream.cluster;
 
+import io.cardstream.job.JobProcess;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,8 +12,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import io.cardstream.job.JobProcess;
 
 /** A cluster daemon (Spark Master or Worker) in its own JVM on the assembled SPARK_HOME, its output in a log file. */
 final class ChildJvm implements AutoCloseable {
@@ -28,14 +27,20 @@ final class ChildJvm implements AutoCloseable {
     }
 
     /** {@code java @spark-jdk17.flags -Xmx256m -cp <classpath> <mainClass> <args>} with {@code env} added. */
-    static ChildJvm start(String name, Path log, Map<String, String> env, String classpath, String mainClass,
-            List<String> args) throws IOException {
+    static ChildJvm start(
+            String name, Path log, Map<String, String> env, String classpath, String mainClass, List<String> args)
+            throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "@" + JobProcess.jdk17Flags(), "-Xmx256m", "-cp", classpath, mainClass));
+                "@" + JobProcess.jdk17Flags(),
+                "-Xmx256m",
+                "-cp",
+                classpath,
+                mainClass));
         command.addAll(args);
         Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         return new ChildJvm(name, builder.start(), log);
@@ -46,8 +51,9 @@ final class ChildJvm implements AutoCloseable {
         return awaitLine(name, log, process::isAlive, pattern, timeout);
     }
 
-    static Matcher awaitLine(String name, Path log, java.util.function.BooleanSupplier alive, Pattern pattern,
-            Duration timeout) throws IOException, InterruptedException {
+    static Matcher awaitLine(
+            String name, Path log, java.util.function.BooleanSupplier alive, Pattern pattern, Duration timeout)
+            throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             if (Files.exists(log)) {
@@ -60,8 +66,8 @@ final class ChildJvm implements AutoCloseable {
                 throw new IllegalStateException(name + " exited before logging /" + pattern + "/; see " + log);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(name + " did not log /" + pattern + "/ within " + timeout
-                        + "; see " + log);
+                throw new IllegalStateException(
+                        name + " did not log /" + pattern + "/ within " + timeout + "; see " + log);
             }
             TimeUnit.MILLISECONDS.sleep(200);
         }

@@ -2,6 +2,11 @@ package io.cardstream.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.job.JobFixture;
+import io.cardstream.job.JobProcess;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.StormProducer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -10,12 +15,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
-
-import io.cardstream.job.JobFixture;
-import io.cardstream.job.JobProcess;
-import io.cardstream.localstack.LocalStackExtension;
-import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.StormProducer;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -51,7 +50,9 @@ final class ClusterRun {
 
     static Path sparkHome() {
         Path home = Path.of(System.getProperty("cardstream.spark.home", "../spark-home/target/spark-home"));
-        assertThat(home.resolve("jars")).as("SPARK_HOME assembled by the build (mvn package)").isDirectory();
+        assertThat(home.resolve("jars"))
+                .as("SPARK_HOME assembled by the build (mvn package)")
+                .isDirectory();
         return home.toAbsolutePath().normalize();
     }
 
@@ -93,9 +94,21 @@ final class ClusterRun {
 
     /** The job's own options: Kafka and topics only; HBase comes from hbase-site.xml. */
     List<String> jobArgs() {
-        return List.of("--bootstrap-servers", stack.bootstrapServers(), "--topic", topic(), "--dlq-topic", dlq(),
-                "--group-id", name + "-group", "--batch-interval-ms", "1000", "--max-rate-per-partition", "10000",
-                "--initial-rate", "20000");
+        return List.of(
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--topic",
+                topic(),
+                "--dlq-topic",
+                dlq(),
+                "--group-id",
+                name + "-group",
+                "--batch-interval-ms",
+                "1000",
+                "--max-rate-per-partition",
+                "10000",
+                "--initial-rate",
+                "20000");
     }
 
     /**
@@ -104,18 +117,19 @@ final class ClusterRun {
      */
     Duration run(Map<String, String> env, String classpath, List<String> submitArgs) throws Exception {
         long submitted = System.nanoTime();
-        try (JobProcess job = JobProcess.submit(dir.resolve("spark-submit.log"), dir, env, classpath, submitArgs,
-                jobJar(), jobArgs())) {
+        try (JobProcess job = JobProcess.submit(
+                dir.resolve("spark-submit.log"), dir, env, classpath, submitArgs, jobJar(), jobArgs())) {
             ChildJvm.awaitLine("spark-submit", job.log(), job::isAlive, BATCH_LINE, Duration.ofSeconds(180));
             Duration firstBatch = Duration.ofNanos(System.nanoTime() - submitted);
 
             GeneratorConfig config = new GeneratorConfig(name.hashCode(), 1_000, 100, 0.8, 0.01, 0.005);
             StormProducer.Summary summary = fixture.produce(topic(), config, TRANSACTIONS, RATE);
             assertThat(summary.acked()).isEqualTo(TRANSACTIONS);
-            fixture.awaitCommittedToLogEnd(name + "-group", topic(), PARTITIONS, Duration.ofSeconds(240),
-                    job::isAlive);
+            fixture.awaitCommittedToLogEnd(name + "-group", topic(), PARTITIONS, Duration.ofSeconds(240), job::isAlive);
 
-            assertThat(job.terminate(120)).as("spark-submit exits after SIGTERM; see %s", job.log()).isTrue();
+            assertThat(job.terminate(120))
+                    .as("spark-submit exits after SIGTERM; see %s", job.log())
+                    .isTrue();
             assertThat(job.output()).contains("The job stopped.");
             fixture.assertEveryRecordAccountedFor(config, TRANSACTIONS, summary, topic(), dlq());
             return firstBatch;

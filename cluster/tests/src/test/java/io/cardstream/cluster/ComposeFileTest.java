@@ -3,6 +3,9 @@ package io.cardstream.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
+import io.cardstream.core.Topics;
+import io.cardstream.localstack.LocalStackConfig;
+import io.cardstream.schema.Schema;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -19,10 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import io.cardstream.core.Topics;
-import io.cardstream.localstack.LocalStackConfig;
-import io.cardstream.schema.Schema;
 import org.apache.hadoop.conf.Configuration;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,10 +35,11 @@ import org.yaml.snakeyaml.Yaml;
  */
 class ComposeFileTest {
 
-    private static final Path ROOT = Path.of(System.getProperty("cardstream.root", "../..")).toAbsolutePath()
+    private static final Path ROOT = Path.of(System.getProperty("cardstream.root", "../.."))
+            .toAbsolutePath()
             .normalize();
-    private static final Pattern FROM = Pattern.compile("^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?",
-            Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
+    private static final Pattern FROM =
+            Pattern.compile("^FROM\\s+(\\S+)(?:\\s+AS\\s+(\\S+))?", Pattern.MULTILINE | Pattern.CASE_INSENSITIVE);
 
     private static Map<String, Map<String, Object>> services;
 
@@ -55,8 +55,18 @@ class ComposeFileTest {
 
     @Test
     void hasEveryPartOfThePipeline() {
-        assertThat(services).containsKeys("kafka", "hbase", "spark-master", "spark-worker", "job", "producer",
-                "hive-metastore", "hiveserver2", "hue", "dashboard");
+        assertThat(services)
+                .containsKeys(
+                        "kafka",
+                        "hbase",
+                        "spark-master",
+                        "spark-worker",
+                        "job",
+                        "producer",
+                        "hive-metastore",
+                        "hiveserver2",
+                        "hue",
+                        "dashboard");
     }
 
     @Test
@@ -67,7 +77,9 @@ class ComposeFileTest {
                 String source = volume.toString().split(":")[0];
                 if (source.startsWith(".") || source.startsWith("/") || source.startsWith("~")) {
                     assertThat(source).as("mount of %s", name).startsWith("./");
-                    assertThat(ROOT.resolve(source).normalize()).as("mount %s of %s", source, name).exists()
+                    assertThat(ROOT.resolve(source).normalize())
+                            .as("mount %s of %s", source, name)
+                            .exists()
                             .startsWith(ROOT);
                     sources.add(source);
                 }
@@ -81,7 +93,10 @@ class ComposeFileTest {
         Map<String, String> images = new HashMap<>();
         for (Map.Entry<String, Map<String, Object>> e : services.entrySet()) {
             String image = (String) e.getValue().get("image");
-            assertThat(image).as("image of %s", e.getKey()).isNotNull().matches("[^:]+:[^:]+")
+            assertThat(image)
+                    .as("image of %s", e.getKey())
+                    .isNotNull()
+                    .matches("[^:]+:[^:]+")
                     .doesNotEndWith(":latest");
             images.put(e.getKey(), image);
             if (e.getValue().get("build") instanceof Map<?, ?> build) {
@@ -94,10 +109,12 @@ class ComposeFileTest {
         }
         String version = System.getProperty("cardstream.version");
         assertThat(images.get("kafka")).isEqualTo("apache/kafka:" + System.getProperty("kafka.version"));
-        assertThat(images.get("spark-master")).isEqualTo(images.get("spark-worker"))
+        assertThat(images.get("spark-master"))
+                .isEqualTo(images.get("spark-worker"))
                 .startsWith("apache/spark:" + System.getProperty("spark.version") + "-scala"
                         + System.getProperty("scala.binary.version") + "-java17");
-        assertThat(images.get("hiveserver2")).isEqualTo(images.get("hive-metastore"))
+        assertThat(images.get("hiveserver2"))
+                .isEqualTo(images.get("hive-metastore"))
                 .isEqualTo("apache/hive:" + System.getProperty("hive.version"));
         String hbase = System.getProperty("hbase.version").replace("-hadoop3", "");
         assertThat(images.get("hbase")).isEqualTo("cardstream/hbase:" + hbase);
@@ -119,8 +136,8 @@ class ComposeFileTest {
         assertThat(optionValues("job", "--dlq-topic")).containsExactly(Topics.DEAD_LETTER);
         assertThat(optionValues("producer", "--topic")).containsExactly(Topics.TRANSACTIONS);
 
-        Set<String> tables = Schema.TABLES.stream().map(t -> t.tableName().getNameAsString())
-                .collect(Collectors.toSet());
+        Set<String> tables =
+                Schema.TABLES.stream().map(t -> t.tableName().getNameAsString()).collect(Collectors.toSet());
         Map<String, List<String>> tableOptions = new LinkedHashMap<>();
         services.keySet().forEach(s -> {
             List<String> args = args(s);
@@ -150,7 +167,8 @@ class ComposeFileTest {
         // HBase: the clients' hbase-site.xml names the server's host and ZooKeeper port
         Configuration client = site("docker/conf/hbase-site.xml");
         Configuration server = site("docker/hbase/hbase-site.xml");
-        assertThat(client.get("hbase.zookeeper.quorum")).isEqualTo(services.get("hbase").get("hostname"))
+        assertThat(client.get("hbase.zookeeper.quorum"))
+                .isEqualTo(services.get("hbase").get("hostname"))
                 .isEqualTo(server.get("hbase.zookeeper.quorum"));
         assertThat(client.get("hbase.zookeeper.property.clientPort"))
                 .isEqualTo(server.get("hbase.zookeeper.property.clientPort"));
@@ -158,14 +176,15 @@ class ComposeFileTest {
 
         // Spark: the worker and the job reach the master where it listens
         List<String> master = args("spark-master");
-        String masterUrl = "spark://" + master.get(master.indexOf("--host") + 1) + ":"
-                + master.get(master.indexOf("--port") + 1);
+        String masterUrl =
+                "spark://" + master.get(master.indexOf("--host") + 1) + ":" + master.get(master.indexOf("--port") + 1);
         assertThat(args("spark-worker")).contains(masterUrl);
         assertThat(optionValues("job", "--master")).containsExactly(masterUrl);
         assertThat(optionValues("job", "--files")).containsExactly("/opt/cardstream/conf/hbase-site.xml");
 
         // the dashboard listens on the port that is published, on all interfaces of its container
-        assertThat(ports("dashboard")).containsValue(optionValues("dashboard", "--port").get(0));
+        assertThat(ports("dashboard"))
+                .containsValue(optionValues("dashboard", "--port").get(0));
         assertThat(optionValues("dashboard", "--bind")).containsExactly("0.0.0.0");
 
         // HiveServer2: the DDL runner and Hue use its published port
@@ -173,17 +192,19 @@ class ComposeFileTest {
         assertThat(ports("hiveserver2")).containsValue("10000");
         assertThat(String.join(" ", args("hive-ddl"))).contains(hiveUrl);
         Properties hue = new Properties();
-        hue.load(new java.io.StringReader(Files.readString(ROOT.resolve("docker/hue/hue.ini"))
-                .replaceAll("(?m)^\\s+", "")));
-        assertThat(hue.getProperty("hive_server_host")).isEqualTo(services.get("hiveserver2").get("hostname"));
+        hue.load(new java.io.StringReader(
+                Files.readString(ROOT.resolve("docker/hue/hue.ini")).replaceAll("(?m)^\\s+", "")));
+        assertThat(hue.getProperty("hive_server_host"))
+                .isEqualTo(services.get("hiveserver2").get("hostname"));
         assertThat(hue.getProperty("hive_server_port")).isEqualTo("10000");
     }
 
     @Test
     void givesHBaseTheLocalStacksTuning() {
         Configuration server = site("docker/hbase/hbase-site.xml");
-        LocalStackConfig.HBASE_TUNING.forEach((key, value) ->
-                assertThat(server.get(key)).as("docker/hbase/hbase-site.xml: %s", key).isEqualTo(value));
+        LocalStackConfig.HBASE_TUNING.forEach((key, value) -> assertThat(server.get(key))
+                .as("docker/hbase/hbase-site.xml: %s", key)
+                .isEqualTo(value));
     }
 
     @Test
@@ -191,11 +212,17 @@ class ComposeFileTest {
         Path tool = Path.of("/usr/bin/docker-compose");
         boolean required = "1".equals(System.getenv("CARDSTREAM_REQUIRE_DOCKER_COMPOSE"));
         if (!required) {
-            assumeThat(tool).as("docker-compose is installed (Debian package docker-compose)").isExecutable();
+            assumeThat(tool)
+                    .as("docker-compose is installed (Debian package docker-compose)")
+                    .isExecutable();
         }
-        assertThat(tool).as("docker-compose (CARDSTREAM_REQUIRE_DOCKER_COMPOSE=1)").isExecutable();
-        Process p = new ProcessBuilder(tool.toString(), "config", "-q").directory(ROOT.toFile())
-                .redirectErrorStream(true).start();
+        assertThat(tool)
+                .as("docker-compose (CARDSTREAM_REQUIRE_DOCKER_COMPOSE=1)")
+                .isExecutable();
+        Process p = new ProcessBuilder(tool.toString(), "config", "-q")
+                .directory(ROOT.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(p.exitValue()).as("docker-compose config -q: %s", output).isZero();
@@ -207,7 +234,9 @@ class ComposeFileTest {
         while (m.find()) {
             String base = m.group(1);
             if (!stages.contains(base)) {
-                assertThat(base).as("FROM in %s", ROOT.relativize(dockerfile)).matches("[^:]+:[^:]+")
+                assertThat(base)
+                        .as("FROM in %s", ROOT.relativize(dockerfile))
+                        .matches("[^:]+:[^:]+")
                         .doesNotEndWith(":latest");
             }
             if (m.group(2) != null) {
@@ -229,7 +258,8 @@ class ComposeFileTest {
 
     /** NAME://host:port,... -> NAME -> host:port */
     private static Map<String, String> listeners(String value) {
-        return java.util.Arrays.stream(value.split(",")).map(l -> l.split("://", 2))
+        return java.util.Arrays.stream(value.split(","))
+                .map(l -> l.split("://", 2))
                 .collect(Collectors.toMap(a -> a[0], a -> a[1]));
     }
 
@@ -239,7 +269,8 @@ class ComposeFileTest {
 
     /** published -> container port of a service */
     private static Map<String, String> ports(String service) {
-        return list(services.get(service).get("ports")).stream().map(p -> p.toString().split(":"))
+        return list(services.get(service).get("ports")).stream()
+                .map(p -> p.toString().split(":"))
                 .collect(Collectors.toMap(a -> a[a.length - 2], a -> a[a.length - 1]));
     }
 
@@ -269,7 +300,9 @@ class ComposeFileTest {
     }
 
     private static List<String> optionValues(String option) {
-        return services.keySet().stream().flatMap(s -> optionValues(s, option).stream()).collect(Collectors.toList());
+        return services.keySet().stream()
+                .flatMap(s -> optionValues(s, option).stream())
+                .collect(Collectors.toList());
     }
 
     private static List<?> list(Object value) {

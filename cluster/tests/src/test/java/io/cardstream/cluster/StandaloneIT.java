@@ -2,6 +2,7 @@ package io.cardstream.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.localstack.LocalStackExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -15,8 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import io.cardstream.localstack.LocalStackExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -51,13 +50,21 @@ class StandaloneIT {
     static void startCluster() throws Exception {
         dir = ClusterRun.freshDirectory(NAME);
         Map<String, String> env = Map.of(
-                "SPARK_HOME", ClusterRun.sparkHome().toString(),
+                "SPARK_HOME",
+                ClusterRun.sparkHome().toString(),
                 // the Worker's launcher asks for the Scala version even when $SPARK_HOME/jars exists
-                "SPARK_SCALA_VERSION", "2.12",
-                "SPARK_LOCAL_IP", "127.0.0.1",
-                "SPARK_LOCAL_DIRS", dir.resolve("local").toString());
+                "SPARK_SCALA_VERSION",
+                "2.12",
+                "SPARK_LOCAL_IP",
+                "127.0.0.1",
+                "SPARK_LOCAL_DIRS",
+                dir.resolve("local").toString());
         String classpath = ClusterRun.sparkClasspath();
-        ChildJvm master = ChildJvm.start("the Spark master", dir.resolve("master.log"), env, classpath,
+        ChildJvm master = ChildJvm.start(
+                "the Spark master",
+                dir.resolve("master.log"),
+                env,
+                classpath,
                 "org.apache.spark.deploy.master.Master",
                 List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0"));
         DAEMONS.add(master);
@@ -68,10 +75,26 @@ class StandaloneIT {
             String host = "127.0.0." + (w + 1);
             Map<String, String> workerEnv = new java.util.HashMap<>(env);
             workerEnv.put("SPARK_LOCAL_IP", host);
-            ChildJvm worker = ChildJvm.start("worker " + w, dir.resolve("worker" + w + ".log"), workerEnv, classpath,
+            ChildJvm worker = ChildJvm.start(
+                    "worker " + w,
+                    dir.resolve("worker" + w + ".log"),
+                    workerEnv,
+                    classpath,
                     "org.apache.spark.deploy.worker.Worker",
-                    List.of(masterUrl, "--cores", "1", "--memory", "1g", "--host", host, "--port", "0",
-                            "--webui-port", "0", "--work-dir", dir.resolve("work" + w).toString()));
+                    List.of(
+                            masterUrl,
+                            "--cores",
+                            "1",
+                            "--memory",
+                            "1g",
+                            "--host",
+                            host,
+                            "--port",
+                            "0",
+                            "--webui-port",
+                            "0",
+                            "--work-dir",
+                            dir.resolve("work" + w).toString()));
             DAEMONS.add(worker);
         }
         for (ChildJvm worker : DAEMONS.subList(1, DAEMONS.size())) {
@@ -91,23 +114,41 @@ class StandaloneIT {
         ClusterRun run = new ClusterRun(STACK, NAME);
         run.prepare();
         // the Workers serve the other tests' applications too: this test looks at its own
-        List<Map<String, Integer>> before = List.of(executorTasks(dir.resolve("work1")),
-                executorTasks(dir.resolve("work2")));
+        List<Map<String, Integer>> before =
+                List.of(executorTasks(dir.resolve("work1")), executorTasks(dir.resolve("work2")));
 
-        Duration firstBatch = run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()),
+        Duration firstBatch = run.run(
+                Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()),
                 ClusterRun.sparkClasspath(run.confDir()),
-                List.of("--master", masterUrl, "--deploy-mode", "client", "--name", "cardstream-standalone-it",
-                        "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "512m",
-                        "--conf", "spark.streaming.stopGracefullyOnShutdown=true",
-                        "--files", run.confDir().resolve("hbase-site.xml").toString(),
-                        "--conf", "spark.executor.extraClassPath=.",
-                        "--conf", "spark.ui.enabled=false"));
+                List.of(
+                        "--master",
+                        masterUrl,
+                        "--deploy-mode",
+                        "client",
+                        "--name",
+                        "cardstream-standalone-it",
+                        "--total-executor-cores",
+                        "2",
+                        "--executor-cores",
+                        "1",
+                        "--executor-memory",
+                        "512m",
+                        "--conf",
+                        "spark.streaming.stopGracefullyOnShutdown=true",
+                        "--files",
+                        run.confDir().resolve("hbase-site.xml").toString(),
+                        "--conf",
+                        "spark.executor.extraClassPath=.",
+                        "--conf",
+                        "spark.ui.enabled=false"));
         LOG.info("Submit to first batch on the standalone cluster: {} ms.", firstBatch.toMillis());
 
         for (int w = 1; w <= 2; w++) {
             Map<String, Integer> tasks = executorTasks(dir.resolve("work" + w));
             tasks.keySet().removeAll(before.get(w - 1).keySet());
-            assertThat(tasks).as("executors launched by worker %d and the tasks each finished", w).hasSize(1)
+            assertThat(tasks)
+                    .as("executors launched by worker %d and the tasks each finished", w)
+                    .hasSize(1)
                     .allSatisfy((executor, finished) -> assertThat(finished).isPositive());
         }
     }
@@ -121,7 +162,8 @@ class StandaloneIT {
     void anExecutorKilledRightAfterACommitLosesAndRepeatsNothing() throws Exception {
         String driver = runWithFault("standalone-kill-it", "AFTER_COMMIT", "halt", List.of());
         assertThat(driver).as("the driver saw the executor lost").containsPattern("Lost executor \\d+");
-        assertThat(driver).as("and a later attempt of the task")
+        assertThat(driver)
+                .as("and a later attempt of the task")
                 .containsPattern("Task \\d+ of stage \\d+, attempt [1-9], ended");
     }
 
@@ -132,11 +174,23 @@ class StandaloneIT {
      */
     @Test
     void aSpeculativeCopyOnTheOtherHostLeavesEveryRecordOnce() throws Exception {
-        String driver = runWithFault("standalone-speculation-it", "AFTER_DEAD_LETTERS", "sleep", List.of("--conf",
-                "spark.speculation=true", "--conf", "spark.speculation.interval=200ms", "--conf",
-                "spark.speculation.quantile=0.5", "--conf", "spark.speculation.multiplier=2", "--conf",
-                "spark.speculation.minTaskRuntime=2s"));
-        assertThat(driver).as("a speculative copy ran on one of the two hosts")
+        String driver = runWithFault(
+                "standalone-speculation-it",
+                "AFTER_DEAD_LETTERS",
+                "sleep",
+                List.of(
+                        "--conf",
+                        "spark.speculation=true",
+                        "--conf",
+                        "spark.speculation.interval=200ms",
+                        "--conf",
+                        "spark.speculation.quantile=0.5",
+                        "--conf",
+                        "spark.speculation.multiplier=2",
+                        "--conf",
+                        "spark.speculation.minTaskRuntime=2s"));
+        assertThat(driver)
+                .as("a speculative copy ran on one of the two hosts")
                 .containsPattern("Task \\d+ of stage \\d+, attempt [1-9] \\(a speculative copy\\), ended on"
                         + " 127\\.0\\.0\\.[23]");
     }
@@ -152,24 +206,46 @@ class StandaloneIT {
         run.prepare();
         List<String> args = new ArrayList<>(faultOptions(step, action, marker));
         args.addAll(extraArgs);
-        run.run(Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()), ClusterRun.sparkClasspath(run.confDir()),
+        run.run(
+                Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()),
+                ClusterRun.sparkClasspath(run.confDir()),
                 submitArgs(run, name, args));
-        assertThat(marker).as("the fault (%s at %s) fired in an executor", action, step).exists();
+        assertThat(marker)
+                .as("the fault (%s at %s) fired in an executor", action, step)
+                .exists();
         return Files.readString(run.dir().resolve("spark-submit.log"), StandardCharsets.ISO_8859_1);
     }
 
     private static List<String> faultOptions(String step, String action, Path marker) {
-        return List.of("--conf", "spark.executor.extraJavaOptions=-Dcardstream.test.fault.step=" + step
-                + " -Dcardstream.test.fault.partition=0 -Dcardstream.test.fault.action=" + action
-                + " -Dcardstream.test.fault.millis=20000 -Dcardstream.test.fault.marker=" + marker);
+        return List.of(
+                "--conf",
+                "spark.executor.extraJavaOptions=-Dcardstream.test.fault.step=" + step
+                        + " -Dcardstream.test.fault.partition=0 -Dcardstream.test.fault.action=" + action
+                        + " -Dcardstream.test.fault.millis=20000 -Dcardstream.test.fault.marker=" + marker);
     }
 
     private static List<String> submitArgs(ClusterRun run, String name, List<String> extra) {
-        List<String> args = new ArrayList<>(List.of("--master", masterUrl, "--deploy-mode", "client", "--name", name,
-                "--total-executor-cores", "2", "--executor-cores", "1", "--executor-memory", "512m",
-                "--conf", "spark.streaming.stopGracefullyOnShutdown=true",
-                "--files", run.confDir().resolve("hbase-site.xml").toString(),
-                "--conf", "spark.executor.extraClassPath=.", "--conf", "spark.ui.enabled=false"));
+        List<String> args = new ArrayList<>(List.of(
+                "--master",
+                masterUrl,
+                "--deploy-mode",
+                "client",
+                "--name",
+                name,
+                "--total-executor-cores",
+                "2",
+                "--executor-cores",
+                "1",
+                "--executor-memory",
+                "512m",
+                "--conf",
+                "spark.streaming.stopGracefullyOnShutdown=true",
+                "--files",
+                run.confDir().resolve("hbase-site.xml").toString(),
+                "--conf",
+                "spark.executor.extraClassPath=.",
+                "--conf",
+                "spark.ui.enabled=false"));
         args.addAll(extra);
         return args;
     }

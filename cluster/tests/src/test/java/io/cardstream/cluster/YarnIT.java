@@ -2,6 +2,7 @@ package io.cardstream.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.localstack.LocalStackExtension;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -15,8 +16,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import io.cardstream.localstack.LocalStackExtension;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
@@ -70,7 +69,9 @@ class YarnIT {
         yarn.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (yarn.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) {
-            assertThat(System.nanoTime()).as("the ResourceManager got its address").isLessThan(deadline);
+            assertThat(System.nanoTime())
+                    .as("the ResourceManager got its address")
+                    .isLessThan(deadline);
             TimeUnit.MILLISECONDS.sleep(100);
         }
     }
@@ -88,27 +89,50 @@ class YarnIT {
         run.prepare();
         writeHadoopConf(run.confDir());
 
-        Duration firstBatch = run.run(Map.of(
+        Duration firstBatch = run.run(
+                Map.of(
                         "SPARK_HOME", ClusterRun.sparkHome().toString(),
                         "HADOOP_CONF_DIR", run.confDir().toString(),
                         "YARN_CONF_DIR", run.confDir().toString()),
                 ClusterRun.sparkClasspath(run.confDir()),
-                List.of("--master", "yarn", "--deploy-mode", "client", "--name", "cardstream-yarn-it",
-                        "--num-executors", "2", "--executor-cores", "1", "--executor-memory", "512m",
-                        "--conf", "spark.dynamicAllocation.enabled=false",
-                        "--conf", "spark.streaming.stopGracefullyOnShutdown=true",
-                        "--files", run.confDir().resolve("hbase-site.xml").toString(),
-                        "--conf", "spark.executor.extraClassPath=.",
-                        "--conf", "spark.yarn.am.memory=256m",
+                List.of(
+                        "--master",
+                        "yarn",
+                        "--deploy-mode",
+                        "client",
+                        "--name",
+                        "cardstream-yarn-it",
+                        "--num-executors",
+                        "2",
+                        "--executor-cores",
+                        "1",
+                        "--executor-memory",
+                        "512m",
+                        "--conf",
+                        "spark.dynamicAllocation.enabled=false",
+                        "--conf",
+                        "spark.streaming.stopGracefullyOnShutdown=true",
+                        "--files",
+                        run.confDir().resolve("hbase-site.xml").toString(),
+                        "--conf",
+                        "spark.executor.extraClassPath=.",
+                        "--conf",
+                        "spark.yarn.am.memory=256m",
                         // containers do not inherit the client's environment: keep the AM and executors on loopback
-                        "--conf", "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
-                        "--conf", "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-                        "--conf", "spark.yarn.stagingDir=" + run.dir().resolve("staging").toUri(),
-                        "--conf", "spark.ui.enabled=false"));
+                        "--conf",
+                        "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+                        "--conf",
+                        "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+                        "--conf",
+                        "spark.yarn.stagingDir=" + run.dir().resolve("staging").toUri(),
+                        "--conf",
+                        "spark.ui.enabled=false"));
         LOG.info("Submit to first batch on YARN: {} ms.", firstBatch.toMillis());
 
         Map<String, Integer> tasks = executorTasks();
-        assertThat(tasks).as("executor containers and the tasks each finished").hasSizeGreaterThanOrEqualTo(2)
+        assertThat(tasks)
+                .as("executor containers and the tasks each finished")
+                .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy((container, finished) -> assertThat(finished).isPositive());
     }
 

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -56,8 +55,13 @@ final class ChildNode implements AutoCloseable {
     }
 
     /** Starts {@code mainClass} in a new JVM; it is not ready yet: call {@link #awaitReady(Duration)}. */
-    static ChildNode launch(String service, NodeClasspath classpath, List<String> jvmOptions,
-                            Map<String, String> systemProperties, Path logFile, Path readyFile) {
+    static ChildNode launch(
+            String service,
+            NodeClasspath classpath,
+            List<String> jvmOptions,
+            Map<String, String> systemProperties,
+            Path logFile,
+            Path readyFile) {
         try {
             Files.createDirectories(logFile.getParent());
             Files.createDirectories(readyFile.getParent());
@@ -79,7 +83,8 @@ final class ChildNode implements AutoCloseable {
             LOG.debug("Started the {} JVM as process {}.", service, process.pid());
             return new ChildNode(service, process, logFile, logStart, readyFile, started);
         } catch (IOException e) {
-            throw new LocalStackException(service, "The " + service + " JVM could not be started: " + e.getMessage(), e);
+            throw new LocalStackException(
+                    service, "The " + service + " JVM could not be started: " + e.getMessage(), e);
         }
     }
 
@@ -96,13 +101,15 @@ final class ChildNode implements AutoCloseable {
                 return readyProperties;
             }
             if (!process.isAlive()) {
-                throw failure("The " + service + " JVM exited with code " + process.exitValue()
-                        + " before it was ready.", null);
+                throw failure(
+                        "The " + service + " JVM exited with code " + process.exitValue() + " before it was ready.",
+                        null);
             }
             if (System.nanoTime() > deadline) {
                 destroyNow();
-                throw failure("The " + service + " JVM was not ready within " + timeout.toSeconds()
-                        + " s, so it was killed.", null);
+                throw failure(
+                        "The " + service + " JVM was not ready within " + timeout.toSeconds() + " s, so it was killed.",
+                        null);
             }
             try {
                 process.waitFor(100, TimeUnit.MILLISECONDS);
@@ -157,8 +164,11 @@ final class ChildNode implements AutoCloseable {
         process.destroy();
         try {
             if (!process.waitFor(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} did not stop within {} s of SIGTERM; killing process {}.", service,
-                        STOP_GRACE.toSeconds(), process.pid());
+                LOG.warn(
+                        "{} did not stop within {} s of SIGTERM; killing process {}.",
+                        service,
+                        STOP_GRACE.toSeconds(),
+                        process.pid());
                 destroyNow();
             }
         } catch (InterruptedException e) {
@@ -187,13 +197,20 @@ final class ChildNode implements AutoCloseable {
      */
     LocalStackException failure(String what, Throwable cause) {
         List<String> lines = logSinceLaunch();
-        List<String> errors = lines.stream().filter(l -> ERROR_LINE.matcher(l).matches()).limit(ERROR_LINES).toList();
+        List<String> errors = lines.stream()
+                .filter(l -> ERROR_LINE.matcher(l).matches())
+                .limit(ERROR_LINES)
+                .toList();
         StringBuilder message = new StringBuilder(what).append("\nLog: ").append(logFile);
         if (!errors.isEmpty()) {
-            message.append("\n--- first errors in the ").append(service).append(" log ---\n")
+            message.append("\n--- first errors in the ")
+                    .append(service)
+                    .append(" log ---\n")
                     .append(String.join("\n", errors));
         }
-        message.append("\n--- last lines of the ").append(service).append(" log ---\n")
+        message.append("\n--- last lines of the ")
+                .append(service)
+                .append(" log ---\n")
                 .append(String.join("\n", lines.subList(Math.max(0, lines.size() - TAIL_LINES), lines.size())));
         return new LocalStackException(service, message.toString(), cause);
     }

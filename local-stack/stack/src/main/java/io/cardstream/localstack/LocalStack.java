@@ -19,7 +19,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 import java.util.function.ToLongFunction;
-
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,12 +39,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** The service names used in logs and errors. */
     public static final String KAFKA = "Kafka";
+
     public static final String HBASE = "HBase";
 
     private static final Logger LOG = LoggerFactory.getLogger(LocalStack.class);
     private static final String LOOPBACK = "127.0.0.1";
     /** The SASL mechanism of the broker's optional second listener. */
     public static final String SCRAM_MECHANISM = "SCRAM-SHA-512";
+
     private static final int PORT_ATTEMPTS = 3;
     /** HBase's own JDK 17 flags: without them it runs, but with its Unsafe fast paths off. */
     private static final List<String> HBASE_JVM_FLAGS = List.of(
@@ -96,13 +97,15 @@ public final class LocalStack implements AutoCloseable {
         try {
             Files.createDirectories(config.logDir());
         } catch (IOException e) {
-            throw new UncheckedIOException("The local stack's data directory " + config.dataDir()
-                    + " could not be created.", e);
+            throw new UncheckedIOException(
+                    "The local stack's data directory " + config.dataDir() + " could not be created.", e);
         }
         CompletableFuture<Started> kafkaStart = config.kafka()
-                ? CompletableFuture.supplyAsync(() -> startKafka(config)) : CompletableFuture.completedFuture(null);
+                ? CompletableFuture.supplyAsync(() -> startKafka(config))
+                : CompletableFuture.completedFuture(null);
         CompletableFuture<Started> hbaseStart = config.hbase()
-                ? CompletableFuture.supplyAsync(() -> startHBase(config)) : CompletableFuture.completedFuture(null);
+                ? CompletableFuture.supplyAsync(() -> startHBase(config))
+                : CompletableFuture.completedFuture(null);
         Started k = null;
         Started h = null;
         RuntimeException failure = null;
@@ -202,9 +205,14 @@ public final class LocalStack implements AutoCloseable {
 
     /** Client settings for SCRAM-SHA-512 over SASL_PLAINTEXT with these credentials (right or wrong). */
     public static Map<String, String> scramClientProperties(String user, String password) {
-        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", SCRAM_MECHANISM,
-                "sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
-                        + user + "\" password=\"" + password + "\";");
+        return Map.of(
+                "security.protocol",
+                "SASL_PLAINTEXT",
+                "sasl.mechanism",
+                SCRAM_MECHANISM,
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user + "\" password=\""
+                        + password + "\";");
     }
 
     /** The settings a client needs, as the properties the Kafka and HBase clients themselves use. */
@@ -293,8 +301,10 @@ public final class LocalStack implements AutoCloseable {
     }
 
     private void stopChildren() {
-        CompletableFuture<Void> k = CompletableFuture.runAsync(() -> Optional.ofNullable(kafka).ifPresent(ChildNode::close));
-        CompletableFuture<Void> h = CompletableFuture.runAsync(() -> Optional.ofNullable(hbase).ifPresent(ChildNode::close));
+        CompletableFuture<Void> k =
+                CompletableFuture.runAsync(() -> Optional.ofNullable(kafka).ifPresent(ChildNode::close));
+        CompletableFuture<Void> h =
+                CompletableFuture.runAsync(() -> Optional.ofNullable(hbase).ifPresent(ChildNode::close));
         CompletableFuture.allOf(k, h).join();
     }
 
@@ -308,7 +318,8 @@ public final class LocalStack implements AutoCloseable {
     /** Plain key=value lines (no escaped colons, unlike Properties.store), still readable by Properties.load. */
     private void writeConnectionFile() {
         StringBuilder text = new StringBuilder("# Connection settings of the running cardstream local stack\n");
-        connectionProperties().forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+        connectionProperties()
+                .forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
         try {
             Files.writeString(connectionFile(), text, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -323,8 +334,7 @@ public final class LocalStack implements AutoCloseable {
     }
 
     /** A ready child and its ports: client and controller for Kafka, ZooKeeper for HBase. */
-    private record Started(ChildNode node, int... ports) {
-    }
+    private record Started(ChildNode node, int... ports) {}
 
     /**
      * Stops one service, leaving its data and the other service running: SIGTERM, or SIGKILL when {@code kill}
@@ -347,8 +357,9 @@ public final class LocalStack implements AutoCloseable {
         if (service.equals(KAFKA)) {
             int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
             kafka = startKafka(config.withPorts(port, kafkaControllerPort, config.zookeeperPort())
-                    .withKafkaScram(Math.max(0, kafkaSaslPort), config.kafkaScramUsers())
-                    .withKafkaSaslSslPort(Math.max(0, kafkaSaslSslPort))).node;
+                            .withKafkaScram(Math.max(0, kafkaSaslPort), config.kafkaScramUsers())
+                            .withKafkaSaslSslPort(Math.max(0, kafkaSaslSslPort)))
+                    .node;
         } else {
             hbase = startHBase(config.withPorts(config.kafkaPort(), config.kafkaControllerPort(), zookeeperPort)).node;
         }
@@ -366,38 +377,64 @@ public final class LocalStack implements AutoCloseable {
 
     private static Started startKafka(LocalStackConfig config) {
         NodeClasspath classpath = NodeClasspath.of("kafka", KAFKA);
-        return withPortRetries(KAFKA, config.kafkaPort() == 0 && config.kafkaControllerPort() == 0
-                && config.kafkaSaslPort() == 0 && config.kafkaSaslSslPort() == 0, () -> {
-            int port = config.kafkaPort() != 0 ? config.kafkaPort() : freePort();
-            int controllerPort = config.kafkaControllerPort() != 0 ? config.kafkaControllerPort() : freePort(port);
-            Map<String, String> props = new HashMap<>();
-            props.put("cardstream.node.dataDir", config.dataDir().resolve("kafka").toString());
-            props.put("cardstream.node.readyFile", config.dataDir().resolve("kafka/ready.properties").toString());
-            props.put("cardstream.kafka.port", Integer.toString(port));
-            props.put("cardstream.kafka.controllerPort", Integer.toString(controllerPort));
-            props.put("cardstream.kafka.defaultPartitions", Integer.toString(config.kafkaPartitions()));
-            props.put("java.io.tmpdir", tmpDir(config.dataDir().resolve("kafka")));
-            int saslPort = -1;
-            int saslSslPort = -1;
-            if (!config.kafkaScramUsers().isEmpty()) {
-                saslPort = config.kafkaSaslPort() != 0 ? config.kafkaSaslPort() : freePort(port, controllerPort);
-                saslSslPort = config.kafkaSaslSslPort() != 0 ? config.kafkaSaslSslPort()
-                        : freePort(port, controllerPort, saslPort);
-                Tls tls = Tls.ensure(config.dataDir().resolve("kafka"));
-                props.put("cardstream.kafka.saslPort", Integer.toString(saslPort));
-                props.put("cardstream.kafka.saslSslPort", Integer.toString(saslSslPort));
-                props.put("cardstream.kafka.scramUsersFile", writeScramUsers(config).toString());
-                props.put("cardstream.kafka.keystore", tls.keystore().toString());
-                props.put("cardstream.kafka.tlsPasswordFile", tls.passwordFile().toString());
-            }
-            List<String> jvm = List.of("-Xmx" + config.kafkaHeap(), "-XX:+UseG1GC", "-XX:MaxGCPauseMillis=20",
-                    "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true");
-            ChildNode node = ChildNode.launch(KAFKA, classpath, jvm, props, config.logDir().resolve("kafka.log"),
-                    config.dataDir().resolve("kafka/ready.properties"));
-            node.awaitReady(config.startTimeout());
-            return saslPort < 0 ? new Started(node, port, controllerPort)
-                    : new Started(node, port, controllerPort, saslPort, saslSslPort);
-        });
+        return withPortRetries(
+                KAFKA,
+                config.kafkaPort() == 0
+                        && config.kafkaControllerPort() == 0
+                        && config.kafkaSaslPort() == 0
+                        && config.kafkaSaslSslPort() == 0,
+                () -> {
+                    int port = config.kafkaPort() != 0 ? config.kafkaPort() : freePort();
+                    int controllerPort =
+                            config.kafkaControllerPort() != 0 ? config.kafkaControllerPort() : freePort(port);
+                    Map<String, String> props = new HashMap<>();
+                    props.put(
+                            "cardstream.node.dataDir",
+                            config.dataDir().resolve("kafka").toString());
+                    props.put(
+                            "cardstream.node.readyFile",
+                            config.dataDir().resolve("kafka/ready.properties").toString());
+                    props.put("cardstream.kafka.port", Integer.toString(port));
+                    props.put("cardstream.kafka.controllerPort", Integer.toString(controllerPort));
+                    props.put("cardstream.kafka.defaultPartitions", Integer.toString(config.kafkaPartitions()));
+                    props.put("java.io.tmpdir", tmpDir(config.dataDir().resolve("kafka")));
+                    int saslPort = -1;
+                    int saslSslPort = -1;
+                    if (!config.kafkaScramUsers().isEmpty()) {
+                        saslPort =
+                                config.kafkaSaslPort() != 0 ? config.kafkaSaslPort() : freePort(port, controllerPort);
+                        saslSslPort = config.kafkaSaslSslPort() != 0
+                                ? config.kafkaSaslSslPort()
+                                : freePort(port, controllerPort, saslPort);
+                        Tls tls = Tls.ensure(config.dataDir().resolve("kafka"));
+                        props.put("cardstream.kafka.saslPort", Integer.toString(saslPort));
+                        props.put("cardstream.kafka.saslSslPort", Integer.toString(saslSslPort));
+                        props.put(
+                                "cardstream.kafka.scramUsersFile",
+                                writeScramUsers(config).toString());
+                        props.put("cardstream.kafka.keystore", tls.keystore().toString());
+                        props.put(
+                                "cardstream.kafka.tlsPasswordFile",
+                                tls.passwordFile().toString());
+                    }
+                    List<String> jvm = List.of(
+                            "-Xmx" + config.kafkaHeap(),
+                            "-XX:+UseG1GC",
+                            "-XX:MaxGCPauseMillis=20",
+                            "-Djava.awt.headless=true",
+                            "-Djava.net.preferIPv4Stack=true");
+                    ChildNode node = ChildNode.launch(
+                            KAFKA,
+                            classpath,
+                            jvm,
+                            props,
+                            config.logDir().resolve("kafka.log"),
+                            config.dataDir().resolve("kafka/ready.properties"));
+                    node.awaitReady(config.startTimeout());
+                    return saslPort < 0
+                            ? new Started(node, port, controllerPort)
+                            : new Started(node, port, controllerPort, saslPort, saslSslPort);
+                });
     }
 
     /**
@@ -424,8 +461,9 @@ public final class LocalStack implements AutoCloseable {
             Files.deleteIfExists(file);
             Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             StringBuilder text = new StringBuilder();
-            new java.util.TreeMap<>(config.kafkaScramUsers()).forEach((user, password) ->
-                    text.append(user).append('=').append(password).append('\n'));
+            new java.util.TreeMap<>(config.kafkaScramUsers())
+                    .forEach((user, password) ->
+                            text.append(user).append('=').append(password).append('\n'));
             Files.writeString(file, text, StandardCharsets.UTF_8);
             return file;
         } catch (IOException e) {
@@ -438,15 +476,26 @@ public final class LocalStack implements AutoCloseable {
         return withPortRetries(HBASE, config.zookeeperPort() == 0, () -> {
             int zkPort = config.zookeeperPort() != 0 ? config.zookeeperPort() : freePort();
             Map<String, String> props = new HashMap<>();
-            props.put("cardstream.node.dataDir", config.dataDir().resolve("hbase").toString());
-            props.put("cardstream.node.readyFile", config.dataDir().resolve("hbase/ready.properties").toString());
+            props.put(
+                    "cardstream.node.dataDir", config.dataDir().resolve("hbase").toString());
+            props.put(
+                    "cardstream.node.readyFile",
+                    config.dataDir().resolve("hbase/ready.properties").toString());
             props.put("cardstream.hbase.zookeeperPort", Integer.toString(zkPort));
             props.put("java.io.tmpdir", tmpDir(config.dataDir().resolve("hbase")));
             config.effectiveHBaseSettings().forEach((k, v) -> props.put("cardstream.hbase.conf." + k, v));
-            List<String> jvm = new ArrayList<>(List.of("-Xmx" + config.hbaseHeap(), "-XX:+UseG1GC",
-                    "-Djava.awt.headless=true", "-Djava.net.preferIPv4Stack=true"));
+            List<String> jvm = new ArrayList<>(List.of(
+                    "-Xmx" + config.hbaseHeap(),
+                    "-XX:+UseG1GC",
+                    "-Djava.awt.headless=true",
+                    "-Djava.net.preferIPv4Stack=true"));
             jvm.addAll(HBASE_JVM_FLAGS);
-            ChildNode node = ChildNode.launch(HBASE, classpath, jvm, props, config.logDir().resolve("hbase.log"),
+            ChildNode node = ChildNode.launch(
+                    HBASE,
+                    classpath,
+                    jvm,
+                    props,
+                    config.logDir().resolve("hbase.log"),
                     config.dataDir().resolve("hbase/ready.properties"));
             node.awaitReady(config.startTimeout());
             return new Started(node, zkPort);
@@ -468,8 +517,12 @@ public final class LocalStack implements AutoCloseable {
                 if (!portsChosenHere || !portTaken || i == PORT_ATTEMPTS) {
                     throw e;
                 }
-                LOG.warn("{} lost a free port to another process before binding it (attempt {} of {});"
-                        + " trying other ports.", service, i, PORT_ATTEMPTS);
+                LOG.warn(
+                        "{} lost a free port to another process before binding it (attempt {} of {});"
+                                + " trying other ports.",
+                        service,
+                        i,
+                        PORT_ATTEMPTS);
             }
         }
     }

@@ -15,7 +15,6 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,22 +24,33 @@ import picocli.CommandLine.Option;
  * and stops both on Ctrl-C. The settings are also written to {@code <data-dir>/connection.properties} for other
  * commands to read.
  */
-@Command(name = "cardstream stack", sortOptions = false, usageHelpAutoWidth = true,
+@Command(
+        name = "cardstream stack",
+        sortOptions = false,
+        usageHelpAutoWidth = true,
         description = {
             "Starts a real Kafka broker (KRaft) and a real HBase (standalone, with its own ZooKeeper), each in its"
-                + " own JVM, bound to 127.0.0.1, prints the connection settings and runs until Ctrl-C, which stops"
-                + " both.",
+                    + " own JVM, bound to 127.0.0.1, prints the connection settings and runs until Ctrl-C, which stops"
+                    + " both.",
             "The settings are also written to <data-dir>/connection.properties; logs go to <data-dir>/logs."
         },
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"130:stopped by Ctrl-C (SIGINT); 143 by SIGTERM", "1:a service failed to start or died",
-            "2:invalid options"})
+        exitCodeList = {
+            "130:stopped by Ctrl-C (SIGINT); 143 by SIGTERM",
+            "1:a service failed to start or died",
+            "2:invalid options"
+        })
 public final class LocalStackCli implements Callable<Integer> {
 
-    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
     boolean help;
 
-    @Option(names = "--data-dir", paramLabel = "DIR",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
             defaultValue = "${sys:cardstream.home:-.}/.cardstream/stack",
             description = "Where Kafka and HBase keep their data and logs. Default: ${DEFAULT-VALUE}")
     Path dataDir;
@@ -54,41 +64,67 @@ public final class LocalStackCli implements Callable<Integer> {
     @Option(names = "--no-hbase", negatable = false, description = "Do not start HBase.")
     boolean noHBase;
 
-    @Option(names = "--kafka-port", paramLabel = "PORT", defaultValue = "0",
+    @Option(
+            names = "--kafka-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
             description = "The broker's client port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}")
     int kafkaPort;
 
-    @Option(names = "--kafka-controller-port", paramLabel = "PORT", defaultValue = "0",
+    @Option(
+            names = "--kafka-controller-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
             description = "The KRaft controller port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}")
     int kafkaControllerPort;
 
-    @Option(names = "--zookeeper-port", paramLabel = "PORT", defaultValue = "0",
+    @Option(
+            names = "--zookeeper-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
             description = "HBase's ZooKeeper client port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}")
     int zookeeperPort;
 
-    @Option(names = "--kafka-partitions", paramLabel = "N", defaultValue = "" + LocalStackConfig.DEFAULT_KAFKA_PARTITIONS,
+    @Option(
+            names = "--kafka-partitions",
+            paramLabel = "N",
+            defaultValue = "" + LocalStackConfig.DEFAULT_KAFKA_PARTITIONS,
             description = "Default partition count of new topics. Default: ${DEFAULT-VALUE}")
     int kafkaPartitions;
 
-    @Option(names = "--kafka-heap", paramLabel = "SIZE", defaultValue = LocalStackConfig.DEFAULT_KAFKA_HEAP,
+    @Option(
+            names = "--kafka-heap",
+            paramLabel = "SIZE",
+            defaultValue = LocalStackConfig.DEFAULT_KAFKA_HEAP,
             description = "Maximum heap of the broker JVM (-Xmx). Default: ${DEFAULT-VALUE}")
     String kafkaHeap;
 
-    @Option(names = "--hbase-heap", paramLabel = "SIZE", defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
+    @Option(
+            names = "--hbase-heap",
+            paramLabel = "SIZE",
+            defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
             description = "Maximum heap of the HBase JVM (-Xmx). Default: ${DEFAULT-VALUE}")
     String hbaseHeap;
 
-    @Option(names = "--scram-users", paramLabel = "FILE",
+    @Option(
+            names = "--scram-users",
+            paramLabel = "FILE",
             description = "A properties file of SCRAM-SHA-512 users (name=password, one a line): the broker then also"
                     + " listens with SASL_PLAINTEXT for them. Passwords never go on a command line or into a log.")
     Path scramUsers;
 
-    @Option(names = "--kafka-sasl-port", paramLabel = "PORT", defaultValue = "0",
+    @Option(
+            names = "--kafka-sasl-port",
+            paramLabel = "PORT",
+            defaultValue = "0",
             description = "The SASL listener's port on 127.0.0.1 (with --scram-users); 0 picks a free one."
                     + " Default: ${DEFAULT-VALUE}")
     int kafkaSaslPort;
 
-    @Option(names = "--start-timeout", paramLabel = "SECONDS", defaultValue = "120",
+    @Option(
+            names = "--start-timeout",
+            paramLabel = "SECONDS",
+            defaultValue = "120",
             description = "How long to wait for each service to be ready. Default: ${DEFAULT-VALUE}")
     long startTimeoutSeconds;
 
@@ -130,16 +166,24 @@ public final class LocalStackCli implements Callable<Integer> {
             return 1;
         }
         CountDownLatch stopping = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            stopping.countDown();
-            out.println("Stopping the local stack ...");
-            out.flush();
-            stack.close();
-        }, "stack-cli-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            stopping.countDown();
+                            out.println("Stopping the local stack ...");
+                            out.flush();
+                            stack.close();
+                        },
+                        "stack-cli-shutdown"));
 
         out.println();
-        stack.readyMillis().forEach((service, ms) -> out.printf("%-6s ready in %.1f s (pid %d, log %s)%n",
-                service, ms / 1000.0, stack.pids().get(service), stack.logFiles().get(service)));
+        stack.readyMillis()
+                .forEach((service, ms) -> out.printf(
+                        "%-6s ready in %.1f s (pid %d, log %s)%n",
+                        service,
+                        ms / 1000.0,
+                        stack.pids().get(service),
+                        stack.logFiles().get(service)));
         out.println();
         out.println("Connection settings (also in " + stack.connectionFile() + "):");
         for (Map.Entry<String, String> e : stack.connectionProperties().entrySet()) {
@@ -165,8 +209,8 @@ public final class LocalStackCli implements Callable<Integer> {
         try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             users.load(in);
         } catch (IOException e) {
-            throw new IllegalArgumentException("Invalid value for --scram-users: " + file + " could not be read ("
-                    + e.getMessage() + ").");
+            throw new IllegalArgumentException(
+                    "Invalid value for --scram-users: " + file + " could not be read (" + e.getMessage() + ").");
         }
         if (users.isEmpty()) {
             throw new IllegalArgumentException("Invalid value for --scram-users: " + file + " names no user.");

@@ -50,6 +50,7 @@ public record LocalStackConfig(
     public static final String DEFAULT_KAFKA_HEAP = "1g";
     /** DESIGN.md: the one-qualifier-per-field table wants at least 3 GB on a standalone HBase under load. */
     public static final String DEFAULT_HBASE_HEAP = "3g";
+
     public static final int DEFAULT_KAFKA_PARTITIONS = 4;
     public static final Duration DEFAULT_START_TIMEOUT = Duration.ofSeconds(120);
 
@@ -82,8 +83,11 @@ public record LocalStackConfig(
                 throw new IllegalArgumentException("A SCRAM user name must be 1 to 64 letters, digits, '.', '_' or"
                         + " '-'; got '" + user.getKey() + "'.");
             }
-            if (user.getValue() == null || user.getValue().isEmpty() || user.getValue().contains("\"")
-                    || user.getValue().contains("\n") || user.getValue().contains("]")) {
+            if (user.getValue() == null
+                    || user.getValue().isEmpty()
+                    || user.getValue().contains("\"")
+                    || user.getValue().contains("\n")
+                    || user.getValue().contains("]")) {
                 throw new IllegalArgumentException("The SCRAM password of user " + user.getKey() + " must be non-empty"
                         + " and hold no double quote, ']' or line break.");
             }
@@ -95,14 +99,14 @@ public record LocalStackConfig(
         checkPort("kafka controller port", kafkaControllerPort);
         checkPort("zookeeper port", zookeeperPort);
         if (kafkaPort != 0 && kafkaPort == kafkaControllerPort) {
-            throw new IllegalArgumentException("The kafka port and the kafka controller port must differ; both are "
-                    + kafkaPort + ".");
+            throw new IllegalArgumentException(
+                    "The kafka port and the kafka controller port must differ; both are " + kafkaPort + ".");
         }
         checkHeap("kafka heap", kafkaHeap);
         checkHeap("hbase heap", hbaseHeap);
         if (kafkaPartitions < 1 || kafkaPartitions > 1000) {
-            throw new IllegalArgumentException("The kafka partitions must be between 1 and 1000; got "
-                    + kafkaPartitions + ".");
+            throw new IllegalArgumentException(
+                    "The kafka partitions must be between 1 and 1000; got " + kafkaPartitions + ".");
         }
         if (startTimeout.isNegative() || startTimeout.isZero()) {
             throw new IllegalArgumentException("The start timeout must be positive; got " + startTimeout + ".");
@@ -112,38 +116,111 @@ public record LocalStackConfig(
 
     /** Both services, free ports, default heaps and timeout, data under {@code dataDir}. */
     public static LocalStackConfig defaults(Path dataDir) {
-        return new LocalStackConfig(dataDir, true, true, 0, 0, 0, DEFAULT_KAFKA_HEAP, DEFAULT_HBASE_HEAP,
-                DEFAULT_KAFKA_PARTITIONS, DEFAULT_START_TIMEOUT, Map.of(), 0, Map.of(), 0);
+        return new LocalStackConfig(
+                dataDir,
+                true,
+                true,
+                0,
+                0,
+                0,
+                DEFAULT_KAFKA_HEAP,
+                DEFAULT_HBASE_HEAP,
+                DEFAULT_KAFKA_PARTITIONS,
+                DEFAULT_START_TIMEOUT,
+                Map.of(),
+                0,
+                Map.of(),
+                0);
     }
 
     public LocalStackConfig withServices(boolean startKafka, boolean startHBase) {
-        return new LocalStackConfig(dataDir, startKafka, startHBase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings,
-                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
+        return new LocalStackConfig(
+                dataDir,
+                startKafka,
+                startHBase,
+                kafkaPort,
+                kafkaControllerPort,
+                zookeeperPort,
+                kafkaHeap,
+                hbaseHeap,
+                kafkaPartitions,
+                startTimeout,
+                hbaseSettings,
+                kafkaSaslPort,
+                kafkaScramUsers,
+                kafkaSaslSslPort);
     }
 
     public LocalStackConfig withPorts(int kafkaClientPort, int controllerPort, int zkPort) {
-        return new LocalStackConfig(dataDir, kafka, hbase, kafkaClientPort, controllerPort, zkPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings,
-                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
+        return new LocalStackConfig(
+                dataDir,
+                kafka,
+                hbase,
+                kafkaClientPort,
+                controllerPort,
+                zkPort,
+                kafkaHeap,
+                hbaseHeap,
+                kafkaPartitions,
+                startTimeout,
+                hbaseSettings,
+                kafkaSaslPort,
+                kafkaScramUsers,
+                kafkaSaslSslPort);
     }
 
     public LocalStackConfig withHeaps(String kafkaMaxHeap, String hbaseMaxHeap) {
-        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaMaxHeap, hbaseMaxHeap, kafkaPartitions, startTimeout, hbaseSettings,
-                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
+        return new LocalStackConfig(
+                dataDir,
+                kafka,
+                hbase,
+                kafkaPort,
+                kafkaControllerPort,
+                zookeeperPort,
+                kafkaMaxHeap,
+                hbaseMaxHeap,
+                kafkaPartitions,
+                startTimeout,
+                hbaseSettings,
+                kafkaSaslPort,
+                kafkaScramUsers,
+                kafkaSaslSslPort);
     }
 
     public LocalStackConfig withKafkaPartitions(int partitions) {
-        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, partitions, startTimeout, hbaseSettings,
-                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
+        return new LocalStackConfig(
+                dataDir,
+                kafka,
+                hbase,
+                kafkaPort,
+                kafkaControllerPort,
+                zookeeperPort,
+                kafkaHeap,
+                hbaseHeap,
+                partitions,
+                startTimeout,
+                hbaseSettings,
+                kafkaSaslPort,
+                kafkaScramUsers,
+                kafkaSaslSslPort);
     }
 
     public LocalStackConfig withStartTimeout(Duration timeout) {
-        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, timeout, hbaseSettings,
-                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
+        return new LocalStackConfig(
+                dataDir,
+                kafka,
+                hbase,
+                kafkaPort,
+                kafkaControllerPort,
+                zookeeperPort,
+                kafkaHeap,
+                hbaseHeap,
+                kafkaPartitions,
+                timeout,
+                hbaseSettings,
+                kafkaSaslPort,
+                kafkaScramUsers,
+                kafkaSaslSslPort);
     }
 
     /** The hbase-site settings the HBase JVM gets beyond its own defaults: {@link #HBASE_TUNING}, then the caller's. */
@@ -154,9 +231,21 @@ public record LocalStackConfig(
     }
 
     public LocalStackConfig withHBaseSettings(Map<String, String> settings) {
-        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, settings,
-                kafkaSaslPort, kafkaScramUsers, kafkaSaslSslPort);
+        return new LocalStackConfig(
+                dataDir,
+                kafka,
+                hbase,
+                kafkaPort,
+                kafkaControllerPort,
+                zookeeperPort,
+                kafkaHeap,
+                hbaseHeap,
+                kafkaPartitions,
+                startTimeout,
+                settings,
+                kafkaSaslPort,
+                kafkaScramUsers,
+                kafkaSaslSslPort);
     }
 
     /**
@@ -165,14 +254,39 @@ public record LocalStackConfig(
      * own checks and for tests.
      */
     public LocalStackConfig withKafkaScram(int saslPort, Map<String, String> users) {
-        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, saslPort, users, kafkaSaslSslPort);
+        return new LocalStackConfig(
+                dataDir,
+                kafka,
+                hbase,
+                kafkaPort,
+                kafkaControllerPort,
+                zookeeperPort,
+                kafkaHeap,
+                hbaseHeap,
+                kafkaPartitions,
+                startTimeout,
+                hbaseSettings,
+                saslPort,
+                users,
+                kafkaSaslSslPort);
     }
 
     /** The port of the SASL_SSL listener that comes with SCRAM users (0: a free port). */
     public LocalStackConfig withKafkaSaslSslPort(int saslSslPort) {
-        return new LocalStackConfig(dataDir, kafka, hbase, kafkaPort, kafkaControllerPort, zookeeperPort,
-                kafkaHeap, hbaseHeap, kafkaPartitions, startTimeout, hbaseSettings, kafkaSaslPort, kafkaScramUsers,
+        return new LocalStackConfig(
+                dataDir,
+                kafka,
+                hbase,
+                kafkaPort,
+                kafkaControllerPort,
+                zookeeperPort,
+                kafkaHeap,
+                hbaseHeap,
+                kafkaPartitions,
+                startTimeout,
+                hbaseSettings,
+                kafkaSaslPort,
+                kafkaScramUsers,
                 saslSslPort);
     }
 
@@ -193,15 +307,15 @@ public record LocalStackConfig(
 
     private static void checkPort(String name, int port) {
         if (port != 0 && (port < 1024 || port > 65535)) {
-            throw new IllegalArgumentException("The " + name + " must be 0 (a free port) or between 1024 and 65535;"
-                    + " got " + port + ".");
+            throw new IllegalArgumentException(
+                    "The " + name + " must be 0 (a free port) or between 1024 and 65535;" + " got " + port + ".");
         }
     }
 
     private static void checkHeap(String name, String heap) {
         if (heap == null || !HEAP.matcher(heap).matches()) {
-            throw new IllegalArgumentException("The " + name + " must look like java's -Xmx value, e.g. 512m or 2g;"
-                    + " got '" + heap + "'.");
+            throw new IllegalArgumentException(
+                    "The " + name + " must look like java's -Xmx value, e.g. 512m or 2g;" + " got '" + heap + "'.");
         }
     }
 }

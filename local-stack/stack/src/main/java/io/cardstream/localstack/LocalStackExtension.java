@@ -5,7 +5,6 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.function.UnaryOperator;
-
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -30,12 +29,13 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
     /** Test heaps: enough for the tests' data, small enough for a 2-core CI machine running several JVMs. */
     public static final String TEST_KAFKA_HEAP = "512m";
+
     public static final String TEST_HBASE_HEAP = "1g";
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss-SSS");
 
-    private static final ExtensionContext.Namespace SHARED = ExtensionContext.Namespace.create(
-            LocalStackExtension.class);
+    private static final ExtensionContext.Namespace SHARED =
+            ExtensionContext.Namespace.create(LocalStackExtension.class);
 
     private final UnaryOperator<LocalStackConfig> customizer;
     private final boolean shared;
@@ -83,16 +83,20 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
     public void beforeAll(ExtensionContext context) {
         if (shared) {
             // the root context's store closes its resources when the JVM's tests are done
-            stack = context.getRoot().getStore(SHARED).getOrComputeIfAbsent(SharedStack.class,
-                    k -> new SharedStack(start("shared")), SharedStack.class).stack();
+            stack = context.getRoot()
+                    .getStore(SHARED)
+                    .getOrComputeIfAbsent(SharedStack.class, k -> new SharedStack(start("shared")), SharedStack.class)
+                    .stack();
         } else {
             stack = start(context.getRequiredTestClass().getSimpleName());
         }
     }
 
     private LocalStack start(String name) {
-        LocalStackConfig config = LocalStackConfig.defaults(
-                Path.of("target", "local-stack", name + "-" + LocalDateTime.now().format(STAMP)))
+        LocalStackConfig config = LocalStackConfig.defaults(Path.of(
+                        "target",
+                        "local-stack",
+                        name + "-" + LocalDateTime.now().format(STAMP)))
                 .withHeaps(TEST_KAFKA_HEAP, TEST_HBASE_HEAP);
         return LocalStack.start(customizer.apply(config));
     }
@@ -130,7 +134,10 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
 
     /** {@code hbase.zookeeper.quorum} and {@code hbase.zookeeper.property.clientPort}, for an HBase client. */
     public Map<String, String> hbaseSettings() {
-        return Map.of("hbase.zookeeper.quorum", stack().zookeeperQuorum(),
-                "hbase.zookeeper.property.clientPort", Integer.toString(stack().zookeeperPort()));
+        return Map.of(
+                "hbase.zookeeper.quorum",
+                stack().zookeeperQuorum(),
+                "hbase.zookeeper.property.clientPort",
+                Integer.toString(stack().zookeeperPort()));
     }
 }

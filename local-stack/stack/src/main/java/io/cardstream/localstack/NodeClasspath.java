@@ -40,13 +40,20 @@ record NodeClasspath(String node, String classpath, String mainClass) {
         Path classes = Path.of(nodes.getProperty(node + ".classes"));
         Path classpathFile = Path.of(nodes.getProperty(node + ".classpathFile"));
         if (!Files.isDirectory(classes) || !Files.isRegularFile(classpathFile)) {
-            throw new LocalStackException(service, "The " + service + " node is not built: " + classes + " or "
-                    + classpathFile + " is missing. Build the project first (mvn -B package -DskipTests), or set "
-                    + "-Dcardstream.localstack." + node + ".classpath.", null);
+            throw new LocalStackException(
+                    service,
+                    "The " + service + " node is not built: " + classes + " or "
+                            + classpathFile
+                            + " is missing. Build the project first (mvn -B package -DskipTests), or set "
+                            + "-Dcardstream.localstack." + node + ".classpath.",
+                    null);
         }
         try {
-            String dependencies = Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
-            return new NodeClasspath(node, classes.normalize() + (dependencies.isEmpty() ? "" : File.pathSeparator + dependencies),
+            String dependencies =
+                    Files.readString(classpathFile, StandardCharsets.UTF_8).trim();
+            return new NodeClasspath(
+                    node,
+                    classes.normalize() + (dependencies.isEmpty() ? "" : File.pathSeparator + dependencies),
                     mainClass);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

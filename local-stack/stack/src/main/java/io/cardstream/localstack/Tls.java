@@ -34,7 +34,8 @@ final class Tls {
     /** The material under {@code kafkaDir}, made now unless it exists. */
     static Tls ensure(Path kafkaDir) {
         Tls tls = of(kafkaDir);
-        if (Files.isRegularFile(tls.keystore()) && Files.isRegularFile(tls.truststore())
+        if (Files.isRegularFile(tls.keystore())
+                && Files.isRegularFile(tls.truststore())
                 && Files.isRegularFile(tls.passwordFile())) {
             return tls;
         }
@@ -74,18 +75,59 @@ final class Tls {
         }
         byte[] random = new byte[18];
         new SecureRandom().nextBytes(random);
-        Files.createFile(passwordFile(),
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(passwordFile(), Base64.getUrlEncoder().withoutPadding().encodeToString(random),
-                StandardCharsets.UTF_8);
+        Files.createFile(
+                passwordFile(), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+                passwordFile(), Base64.getUrlEncoder().withoutPadding().encodeToString(random), StandardCharsets.UTF_8);
         String pw = passwordFile().toString();
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
-                "-dname", "CN=localhost", "-ext", "SAN=IP:127.0.0.1,DNS:localhost", "-keystore", keystore().toString(),
-                "-storetype", "PKCS12", "-storepass:file", pw, "-keypass:file", pw);
-        keytool("-exportcert", "-alias", "broker", "-keystore", keystore().toString(), "-storetype", "PKCS12",
-                "-storepass:file", pw, "-rfc", "-file", dir.resolve("broker.crt").toString());
-        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", dir.resolve("broker.crt").toString(),
-                "-keystore", truststore().toString(), "-storetype", "PKCS12", "-storepass:file", pw);
+        keytool(
+                "-genkeypair",
+                "-alias",
+                "broker",
+                "-keyalg",
+                "RSA",
+                "-keysize",
+                "2048",
+                "-validity",
+                "3650",
+                "-dname",
+                "CN=localhost",
+                "-ext",
+                "SAN=IP:127.0.0.1,DNS:localhost",
+                "-keystore",
+                keystore().toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass:file",
+                pw,
+                "-keypass:file",
+                pw);
+        keytool(
+                "-exportcert",
+                "-alias",
+                "broker",
+                "-keystore",
+                keystore().toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass:file",
+                pw,
+                "-rfc",
+                "-file",
+                dir.resolve("broker.crt").toString());
+        keytool(
+                "-importcert",
+                "-noprompt",
+                "-alias",
+                "broker",
+                "-file",
+                dir.resolve("broker.crt").toString(),
+                "-keystore",
+                truststore().toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass:file",
+                pw);
     }
 
     private static void keytool(String... args) throws IOException {

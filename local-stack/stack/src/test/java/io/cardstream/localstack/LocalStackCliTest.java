@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
-
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
@@ -25,12 +24,24 @@ class LocalStackCliTest {
     void helpListsEveryOptionWithItsDefault() {
         assertThat(run("--help")).isZero();
         String help = out.toString();
-        for (String option : List.of("--data-dir", "--fresh", "--no-kafka", "--no-hbase", "--kafka-port",
-                "--kafka-controller-port", "--zookeeper-port", "--kafka-partitions", "--kafka-heap", "--hbase-heap",
+        for (String option : List.of(
+                "--data-dir",
+                "--fresh",
+                "--no-kafka",
+                "--no-hbase",
+                "--kafka-port",
+                "--kafka-controller-port",
+                "--zookeeper-port",
+                "--kafka-partitions",
+                "--kafka-heap",
+                "--hbase-heap",
                 "--start-timeout")) {
             assertThat(help).contains(option);
         }
-        assertThat(help).contains("Default: 1g").contains("Default: 3g").contains("Default: 120")
+        assertThat(help)
+                .contains("Default: 1g")
+                .contains("Default: 3g")
+                .contains("Default: 120")
                 .contains(".cardstream/stack");
     }
 

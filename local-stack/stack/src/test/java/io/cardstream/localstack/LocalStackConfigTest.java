@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-
 import org.junit.jupiter.api.Test;
 
 class LocalStackConfigTest {
@@ -25,11 +24,14 @@ class LocalStackConfigTest {
 
     @Test
     void hbaseGetsTheStacksTuningAndTheCallersSettingsWin() {
-        assertThat(defaults.effectiveHBaseSettings()).isEqualTo(LocalStackConfig.HBASE_TUNING)
+        assertThat(defaults.effectiveHBaseSettings())
+                .isEqualTo(LocalStackConfig.HBASE_TUNING)
                 .containsEntry("hbase.hstore.compaction.min", "6")
                 .containsEntry("hbase.hstore.compaction.throughput.lower.bound", Long.toString(10L << 20));
         assertThat(defaults.withHBaseSettings(Map.of("hbase.hstore.compaction.min", "3", "x.y", "z"))
-                .effectiveHBaseSettings()).containsEntry("hbase.hstore.compaction.min", "3").containsEntry("x.y", "z")
+                        .effectiveHBaseSettings())
+                .containsEntry("hbase.hstore.compaction.min", "3")
+                .containsEntry("x.y", "z")
                 .containsEntry("hbase.hstore.compaction.throughput.higher.bound", Long.toString(50L << 20))
                 .hasSize(LocalStackConfig.HBASE_TUNING.size() + 1);
     }
@@ -44,27 +46,28 @@ class LocalStackConfigTest {
     @Test
     void rejectsAPrivilegedOrOutOfRangePortNamingIt() {
         assertThatThrownBy(() -> defaults.withPorts(80, 0, 0))
-                .hasMessageContaining("kafka port").hasMessageContaining("80");
+                .hasMessageContaining("kafka port")
+                .hasMessageContaining("80");
         assertThatThrownBy(() -> defaults.withPorts(0, 0, 70000))
-                .hasMessageContaining("zookeeper port").hasMessageContaining("70000");
+                .hasMessageContaining("zookeeper port")
+                .hasMessageContaining("70000");
     }
 
     @Test
     void rejectsTheSamePortForBrokerAndController() {
-        assertThatThrownBy(() -> defaults.withPorts(20000, 20000, 0))
-                .hasMessageContaining("must differ");
+        assertThatThrownBy(() -> defaults.withPorts(20000, 20000, 0)).hasMessageContaining("must differ");
     }
 
     @Test
     void rejectsAHeapThatIsNotAnXmxValue() {
         assertThatThrownBy(() -> defaults.withHeaps("lots", "1g"))
-                .hasMessageContaining("kafka heap").hasMessageContaining("lots");
+                .hasMessageContaining("kafka heap")
+                .hasMessageContaining("lots");
         assertThat(defaults.withHeaps("512m", "2g").hbaseHeap()).isEqualTo("2g");
     }
 
     @Test
     void rejectsANonPositiveTimeout() {
-        assertThatThrownBy(() -> defaults.withStartTimeout(Duration.ZERO))
-                .hasMessageContaining("start timeout");
+        assertThatThrownBy(() -> defaults.withStartTimeout(Duration.ZERO)).hasMessageContaining("start timeout");
     }
 }

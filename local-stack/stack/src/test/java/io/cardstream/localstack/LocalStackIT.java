@@ -13,7 +13,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.TableName;
@@ -49,12 +48,12 @@ class LocalStackIT {
     private static final int COUNT = 10_000;
 
     /** A caller's hbase-site setting, which must win over the local stack's own. */
-    private static final Map<String, String> HBASE_SETTINGS = Map.of(
-            "hbase.hstore.compaction.throughput.higher.bound", Long.toString(60L << 20));
+    private static final Map<String, String> HBASE_SETTINGS =
+            Map.of("hbase.hstore.compaction.throughput.higher.bound", Long.toString(60L << 20));
 
     @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase()
-            .configure(c -> c.withHBaseSettings(HBASE_SETTINGS));
+    static final LocalStackExtension STACK =
+            LocalStackExtension.kafkaAndHBase().configure(c -> c.withHBaseSettings(HBASE_SETTINGS));
 
     @Test
     void brokerTakesAndGivesBackTenThousandRecords() throws Exception {
@@ -62,16 +61,24 @@ class LocalStackIT {
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
         try (var client = org.apache.kafka.clients.admin.Admin.create(admin)) {
-            client.createTopics(List.of(new NewTopic(topic, 4, (short) 1))).all().get(30, TimeUnit.SECONDS);
+            client.createTopics(List.of(new NewTopic(topic, 4, (short) 1)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
             // createTopics returns before the partition leaders serve; write only once all of them answer
-            var latest = new java.util.HashMap<org.apache.kafka.common.TopicPartition,
-                    org.apache.kafka.clients.admin.OffsetSpec>();
+            var latest = new java.util.HashMap<
+                    org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec>();
             for (int p = 0; p < 4; p++) {
-                latest.put(new org.apache.kafka.common.TopicPartition(topic, p),
+                latest.put(
+                        new org.apache.kafka.common.TopicPartition(topic, p),
                         org.apache.kafka.clients.admin.OffsetSpec.latest());
             }
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                    .until(() -> client.listOffsets(latest).all().get(5, TimeUnit.SECONDS).size() == 4);
+            await().atMost(Duration.ofSeconds(30))
+                    .ignoreExceptions()
+                    .until(() -> client.listOffsets(latest)
+                                    .all()
+                                    .get(5, TimeUnit.SECONDS)
+                                    .size()
+                            == 4);
         }
 
         Properties producerProps = new Properties();
@@ -111,9 +118,10 @@ class LocalStackIT {
         TableName name = TableName.valueOf("stack_it_" + System.nanoTime());
         byte[] family = Bytes.toBytes("d");
         try (Connection connection = ConnectionFactory.createConnection(conf);
-             Admin admin = connection.getAdmin()) {
+                Admin admin = connection.getAdmin()) {
             admin.createTable(TableDescriptorBuilder.newBuilder(name)
-                    .setColumnFamily(ColumnFamilyDescriptorBuilder.of(family)).build());
+                    .setColumnFamily(ColumnFamilyDescriptorBuilder.of(family))
+                    .build());
             try (BufferedMutator mutator = connection.getBufferedMutator(name)) {
                 for (int i = 0; i < COUNT; i++) {
                     mutator.mutate(new Put(Bytes.toBytes(rowKey(i)))
@@ -140,7 +148,8 @@ class LocalStackIT {
                 gets.add(new Get(Bytes.toBytes("row-missing")));
                 Result[] results = table.get(gets);
                 assertThat(results).hasSize(11);
-                assertThat(Bytes.toString(results[3].getValue(family, Bytes.toBytes("v")))).isEqualTo("value-3000");
+                assertThat(Bytes.toString(results[3].getValue(family, Bytes.toBytes("v"))))
+                        .isEqualTo("value-3000");
                 assertThat(results[10].isEmpty()).isTrue();
             }
         }
@@ -150,8 +159,10 @@ class LocalStackIT {
     void compactionsRunAtTheLocalPaceAndTheCallersSettingsWin() {
         // Compactions of 6 files or more (HBase's default: 3).
         // 10 MB/s is the local stack's own lower bound (HBase's is 50); the higher bound is the caller's 60, not 50.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(java.nio.file.Files.readString(STACK.stack().logFiles().get(LocalStack.HBASE)))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(java.nio.file.Files.readString(
+                                STACK.stack().logFiles().get(LocalStack.HBASE)))
                         .contains("Compaction throughput configurations, higher bound: 60.00 MB/second,"
                                 + " lower bound 10.00 MB/second")
                         .contains("files [minFilesToCompact:6, maxFilesToCompact:10)")
@@ -164,7 +175,8 @@ class LocalStackIT {
         try (var in = java.nio.file.Files.newBufferedReader(STACK.stack().connectionFile(), StandardCharsets.UTF_8)) {
             file.load(in);
         }
-        assertThat(Map.copyOf(file)).containsEntry("bootstrap.servers", STACK.bootstrapServers())
+        assertThat(Map.copyOf(file))
+                .containsEntry("bootstrap.servers", STACK.bootstrapServers())
                 .containsEntry("hbase.zookeeper.quorum", "127.0.0.1")
                 .containsEntry("hbase.zookeeper.property.clientPort", Integer.toString(STACK.zookeeperPort()));
     }

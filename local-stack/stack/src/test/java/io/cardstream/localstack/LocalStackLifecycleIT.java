@@ -9,7 +9,6 @@ import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
@@ -27,7 +26,8 @@ class LocalStackLifecycleIT {
     @AfterEach
     void noChildJvmIsLeft() {
         assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
-                .as("processes started by this test JVM that are still running").isEmpty();
+                .as("processes started by this test JVM that are still running")
+                .isEmpty();
     }
 
     @Test
@@ -40,13 +40,18 @@ class LocalStackLifecycleIT {
                 ports.add(Integer.parseInt(stack.bootstrapServers().substring("127.0.0.1:".length())));
                 ports.add(stack.zookeeperPort());
                 pids.addAll(stack.pids().values());
-                LOG.info("Round {}: ready after {} ms; resident memory {} bytes.", round, stack.readyMillis(),
+                LOG.info(
+                        "Round {}: ready after {} ms; resident memory {} bytes.",
+                        round,
+                        stack.readyMillis(),
                         stack.residentBytes());
             }
         }
         assertThat(pids).hasSize(6).doesNotHaveDuplicates();
         for (long pid : pids) {
-            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive)).as("child JVM %d", pid).isEmpty();
+            assertThat(ProcessHandle.of(pid).filter(ProcessHandle::isAlive))
+                    .as("child JVM %d", pid)
+                    .isEmpty();
         }
         for (int port : ports) {
             try (ServerSocket socket = new ServerSocket()) {
@@ -60,10 +65,11 @@ class LocalStackLifecycleIT {
     @Test
     void aTakenBrokerPortFailsTheStartNamingKafkaAndShowingItsLog() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            LocalStackConfig kafkaOnTakenPort = config.withServices(true, false)
-                    .withPorts(taken.getLocalPort(), 0, 0);
+            LocalStackConfig kafkaOnTakenPort = config.withServices(true, false).withPorts(taken.getLocalPort(), 0, 0);
             assertThatThrownBy(() -> LocalStack.start(kafkaOnTakenPort))
-                    .isInstanceOfSatisfying(LocalStackException.class, e -> assertThat(e.service()).isEqualTo("Kafka"))
+                    .isInstanceOfSatisfying(
+                            LocalStackException.class,
+                            e -> assertThat(e.service()).isEqualTo("Kafka"))
                     .hasMessageContaining("The Kafka JVM exited")
                     .hasMessageContaining("last lines of the Kafka log")
                     .hasMessageContaining("Address already in use");
@@ -73,10 +79,11 @@ class LocalStackLifecycleIT {
     @Test
     void aTakenZooKeeperPortFailsTheStartNamingHBaseAndShowingItsLog() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            LocalStackConfig hbaseOnTakenPort = config.withServices(false, true)
-                    .withPorts(0, 0, taken.getLocalPort());
+            LocalStackConfig hbaseOnTakenPort = config.withServices(false, true).withPorts(0, 0, taken.getLocalPort());
             assertThatThrownBy(() -> LocalStack.start(hbaseOnTakenPort))
-                    .isInstanceOfSatisfying(LocalStackException.class, e -> assertThat(e.service()).isEqualTo("HBase"))
+                    .isInstanceOfSatisfying(
+                            LocalStackException.class,
+                            e -> assertThat(e.service()).isEqualTo("HBase"))
                     .hasMessageContaining("The HBase JVM exited")
                     .hasMessageContaining("last lines of the HBase log")
                     .hasMessageContaining("Address already in use");
@@ -85,10 +92,11 @@ class LocalStackLifecycleIT {
 
     @Test
     void aServiceThatIsNotReadyInTimeIsKilledAndNamed() {
-        LocalStackConfig impatient = config.withServices(false, true)
-                .withStartTimeout(java.time.Duration.ofMillis(500));
+        LocalStackConfig impatient =
+                config.withServices(false, true).withStartTimeout(java.time.Duration.ofMillis(500));
         assertThatThrownBy(() -> LocalStack.start(impatient))
-                .isInstanceOfSatisfying(LocalStackException.class, e -> assertThat(e.service()).isEqualTo("HBase"))
+                .isInstanceOfSatisfying(
+                        LocalStackException.class, e -> assertThat(e.service()).isEqualTo("HBase"))
                 .hasMessageContaining("was not ready within");
     }
 }

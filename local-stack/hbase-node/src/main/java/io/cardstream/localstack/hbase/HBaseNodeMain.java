@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.HConstants;
@@ -38,8 +37,7 @@ public final class HBaseNodeMain {
     private static final long READY_TIMEOUT_MS = 180_000;
     private static final int ZK_TICK_MS = 500;
 
-    private HBaseNodeMain() {
-    }
+    private HBaseNodeMain() {}
 
     public static void main(String[] args) {
         try {
@@ -60,8 +58,10 @@ public final class HBaseNodeMain {
         // ZooKeeper keeps its data across restarts on purpose: emptied, its transaction ids would start again
         // below what running clients have seen, and it would refuse their reconnects forever. With a 500 ms tick,
         // sessions last at most 10 s, so the sessions of servers that died expire soon after a restart.
-        ZooKeeperServer zk = new ZooKeeperServer(dataDir.resolve("zookeeper").toFile(),
-                dataDir.resolve("zookeeper").toFile(), ZK_TICK_MS);
+        ZooKeeperServer zk = new ZooKeeperServer(
+                dataDir.resolve("zookeeper").toFile(),
+                dataDir.resolve("zookeeper").toFile(),
+                ZK_TICK_MS);
         NIOServerCnxnFactory zkFactory = new NIOServerCnxnFactory();
         zkFactory.configure(new InetSocketAddress(LOOPBACK, zkPort), 300);
         zkFactory.startup(zk);
@@ -73,8 +73,10 @@ public final class HBaseNodeMain {
         cluster.startup();
 
         awaitMaster(conf);
-        writeReadyFile(readyFile, HConstants.ZOOKEEPER_QUORUM + "=" + LOOPBACK + "\n"
-                + HConstants.ZOOKEEPER_CLIENT_PORT + "=" + zkPort + "\n");
+        writeReadyFile(
+                readyFile,
+                HConstants.ZOOKEEPER_QUORUM + "=" + LOOPBACK + "\n" + HConstants.ZOOKEEPER_CLIENT_PORT + "=" + zkPort
+                        + "\n");
         LOG.info("The local HBase is ready; ZooKeeper quorum {}:{}.", LOOPBACK, zkPort);
         awaitStopped(cluster);
     }
@@ -130,7 +132,7 @@ public final class HBaseNodeMain {
         client.setInt(HConstants.HBASE_CLIENT_RETRIES_NUMBER, 3);
         long deadline = System.currentTimeMillis() + READY_TIMEOUT_MS;
         try (Connection connection = ConnectionFactory.createConnection(client);
-             Admin admin = connection.getAdmin()) {
+                Admin admin = connection.getAdmin()) {
             while (true) {
                 try {
                     NamespaceDescriptor[] namespaces = admin.listNamespaceDescriptors();
@@ -169,17 +171,19 @@ public final class HBaseNodeMain {
 
     /** The parent holds this JVM's stdin open; end of input means it is gone, so no HBase outlives it. */
     private static void stopWhenParentGoes() {
-        Thread watchdog = new Thread(() -> {
-            try (InputStream in = System.in) {
-                while (in.read() >= 0) {
-                    // the parent never writes; any byte is ignored
-                }
-            } catch (IOException e) {
-                // a broken pipe means the same as end of input
-            }
-            LOG.info("The parent process has gone; stopping HBase.");
-            System.exit(0);
-        }, "parent-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try (InputStream in = System.in) {
+                        while (in.read() >= 0) {
+                            // the parent never writes; any byte is ignored
+                        }
+                    } catch (IOException e) {
+                        // a broken pipe means the same as end of input
+                    }
+                    LOG.info("The parent process has gone; stopping HBase.");
+                    System.exit(0);
+                },
+                "parent-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }

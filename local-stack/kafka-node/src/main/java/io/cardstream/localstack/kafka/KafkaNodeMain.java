@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import kafka.tools.StorageTool;
@@ -33,8 +32,7 @@ public final class KafkaNodeMain {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaNodeMain.class);
 
-    private KafkaNodeMain() {
-    }
+    private KafkaNodeMain() {}
 
     public static void main(String[] args) {
         try {
@@ -66,8 +64,9 @@ public final class KafkaNodeMain {
         if (saslPort != null) {
             addScramListeners(props, port, controllerPort, saslPort, saslSslPort);
             if (saslSslPort != null) {
-                String password = Files.readString(Path.of(required("cardstream.kafka.tlsPasswordFile")),
-                        StandardCharsets.UTF_8).trim();
+                String password = Files.readString(
+                                Path.of(required("cardstream.kafka.tlsPasswordFile")), StandardCharsets.UTF_8)
+                        .trim();
                 props.setProperty("ssl.keystore.type", "PKCS12");
                 props.setProperty("ssl.keystore.location", required("cardstream.kafka.keystore"));
                 props.setProperty("ssl.keystore.password", password);
@@ -84,11 +83,14 @@ public final class KafkaNodeMain {
         format(configFile, clusterId(dataDir), scramUsers);
 
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("The local Kafka broker is shutting down.");
-            server.shutdown();
-            server.awaitShutdown();
-        }, "kafka-node-shutdown"));
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            LOG.info("The local Kafka broker is shutting down.");
+                            server.shutdown();
+                            server.awaitShutdown();
+                        },
+                        "kafka-node-shutdown"));
         stopWhenParentGoes();
         server.startup();
 
@@ -97,8 +99,11 @@ public final class KafkaNodeMain {
         writeReadyFile(readyFile, "bootstrap.servers=" + bootstrap + "\n");
         LOG.info("The local Kafka broker is ready at {} (controller on port {}).", bootstrap, controllerPort);
         if (saslPort != null) {
-            LOG.info("It also listens with SCRAM-SHA-512 for the users {}: SASL_PLAINTEXT at 127.0.0.1:{}, SASL_SSL at"
-                    + " 127.0.0.1:{}.", new java.util.TreeSet<>(scramUsers.stringPropertyNames()), saslPort,
+            LOG.info(
+                    "It also listens with SCRAM-SHA-512 for the users {}: SASL_PLAINTEXT at 127.0.0.1:{}, SASL_SSL at"
+                            + " 127.0.0.1:{}.",
+                    new java.util.TreeSet<>(scramUsers.stringPropertyNames()),
+                    saslPort,
                     saslSslPort);
         }
         server.awaitShutdown();
@@ -139,11 +144,13 @@ public final class KafkaNodeMain {
                 + (saslSslPort == null ? "" : ",SASL_SSL://127.0.0.1:" + saslSslPort);
         p.setProperty("listeners", clients + ",CONTROLLER://127.0.0.1:" + controllerPort);
         p.setProperty("advertised.listeners", clients);
-        p.setProperty("listener.security.protocol.map",
+        p.setProperty(
+                "listener.security.protocol.map",
                 "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT,SASL_SSL:SASL_SSL");
         p.setProperty("sasl.enabled.mechanisms", "SCRAM-SHA-512");
         for (String listener : List.of("sasl_plaintext", "sasl_ssl")) {
-            p.setProperty("listener.name." + listener + ".scram-sha-512.sasl.jaas.config",
+            p.setProperty(
+                    "listener.name." + listener + ".scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         }
     }
@@ -164,14 +171,14 @@ public final class KafkaNodeMain {
      * (they live in the metadata log, so a restart keeps them).
      */
     private static void format(Path configFile, String clusterId, Properties scramUsers) throws IOException {
-        List<String> args = new ArrayList<>(List.of("format", "-t", clusterId, "-c", configFile.toString(),
-                "--ignore-formatted"));
+        List<String> args =
+                new ArrayList<>(List.of("format", "-t", clusterId, "-c", configFile.toString(), "--ignore-formatted"));
         for (String user : new java.util.TreeSet<>(scramUsers.stringPropertyNames())) {
             args.add("--add-scram");
             args.add("SCRAM-SHA-512=[name=" + user + ",password=" + scramUsers.getProperty(user) + "]");
         }
-        int rc = StorageTool.execute(args.toArray(String[]::new),
-                new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        int rc = StorageTool.execute(
+                args.toArray(String[]::new), new PrintStream(System.out, true, StandardCharsets.UTF_8));
         if (rc != 0) {
             throw new IOException("Formatting the Kafka log directory failed with exit code " + rc + ".");
         }
@@ -182,7 +189,8 @@ public final class KafkaNodeMain {
         admin.setProperty(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         admin.setProperty(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "60000");
         try (Admin client = Admin.create(admin)) {
-            int nodes = client.describeCluster().nodes().get(60, TimeUnit.SECONDS).size();
+            int nodes =
+                    client.describeCluster().nodes().get(60, TimeUnit.SECONDS).size();
             if (nodes == 0) {
                 throw new IllegalStateException("The broker answered a metadata request with no nodes.");
             }
@@ -197,17 +205,19 @@ public final class KafkaNodeMain {
 
     /** The parent holds this JVM's stdin open; end of input means it is gone, so no broker outlives it. */
     private static void stopWhenParentGoes() {
-        Thread watchdog = new Thread(() -> {
-            try (InputStream in = System.in) {
-                while (in.read() >= 0) {
-                    // the parent never writes; any byte is ignored
-                }
-            } catch (IOException e) {
-                // a broken pipe means the same as end of input
-            }
-            LOG.info("The parent process has gone; stopping the broker.");
-            System.exit(0);
-        }, "parent-watchdog");
+        Thread watchdog = new Thread(
+                () -> {
+                    try (InputStream in = System.in) {
+                        while (in.read() >= 0) {
+                            // the parent never writes; any byte is ignored
+                        }
+                    } catch (IOException e) {
+                        // a broken pipe means the same as end of input
+                    }
+                    LOG.info("The parent process has gone; stopping the broker.");
+                    System.exit(0);
+                },
+                "parent-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
     }

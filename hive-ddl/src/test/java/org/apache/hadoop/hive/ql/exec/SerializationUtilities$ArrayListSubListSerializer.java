@@ -2,7 +2,6 @@ package org.apache.hadoop.hive.ql.exec;
 
 import java.util.ArrayList;
 import java.util.List;
-
 import org.apache.hive.com.esotericsoftware.kryo.Kryo;
 import org.apache.hive.com.esotericsoftware.kryo.Serializer;
 import org.apache.hive.com.esotericsoftware.kryo.io.Input;
