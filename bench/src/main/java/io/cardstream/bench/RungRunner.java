@@ -3,6 +3,7 @@ package io.cardstream.bench;
 import io.cardstream.job.BatchSummary;
 import io.cardstream.job.EnrichedRows;
 import io.cardstream.job.JobConfig;
+import io.cardstream.job.JobSettings;
 import io.cardstream.job.PartitionResult;
 import io.cardstream.job.StreamingJob;
 import io.cardstream.localstack.LocalStack;
@@ -397,30 +398,22 @@ final class RungRunner {
             naive.start();
             return naive::stop;
         }
-        JobConfig config = new JobConfig(
-                ctx.bootstrapServers(),
-                topic,
-                topic,
-                "bench-dlq",
-                intervalMs,
-                maxRatePerPartition,
-                true,
-                0,
-                minRate,
-                "earliest",
-                master,
-                Schema.PERSON.tableName().getNameAsString(),
-                Schema.COMPANY.tableName().getNameAsString(),
-                TX.tableName().getNameAsString(),
-                Schema.BATCH_METRICS.tableName().getNameAsString(),
-                1_000_000,
-                60,
-                8L << 20,
-                30,
-                120,
-                false,
-                Map.of(),
-                ctx.hbaseSettings());
+        JobConfig config = JobConfig.defaults(ctx.bootstrapServers())
+                .with(JobSettings.TOPIC, topic)
+                .with(JobSettings.GROUP_ID, topic)
+                .with(JobSettings.DLQ_TOPIC, "bench-dlq")
+                .with(JobSettings.BATCH_INTERVAL_MS, intervalMs)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, maxRatePerPartition)
+                .with(JobSettings.INITIAL_RATE, 0L)
+                .with(JobSettings.MIN_RATE, minRate)
+                .with(JobSettings.MASTER, master)
+                .with(JobSettings.PERSON_TABLE, Schema.PERSON.tableName().getNameAsString())
+                .with(JobSettings.COMPANY_TABLE, Schema.COMPANY.tableName().getNameAsString())
+                .with(JobSettings.TX_TABLE, TX.tableName().getNameAsString())
+                .with(
+                        JobSettings.METRICS_TABLE,
+                        Schema.BATCH_METRICS.tableName().getNameAsString())
+                .withHbaseProperties(ctx.hbaseSettings());
         StreamingJob job = new StreamingJob(config);
         job.addListener(listener);
         job.addSummaryObserver(summaries);

@@ -1,138 +1,184 @@
 package io.cardstream.job;
 
+import static io.cardstream.job.JobSettings.*;
+
+import io.cardstream.core.settings.Setting;
+import io.cardstream.core.settings.Values;
+import java.io.Serial;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 
 /**
  * Everything the job needs, typed and validated once, at start: a bad value fails here with a message naming the
- * setting (its command-line and properties-file key) and its allowed range. Serializable because executors get a
- * copy inside the partition function; it holds no secrets other than the Kafka and HBase passthrough properties,
+ * setting (its command-line and properties-file key) and its allowed range. The settings themselves are defined in
+ * {@link JobSettings}; this holds their values and the Kafka and HBase passthrough properties. Serializable because
+ * executors get a copy inside the partition function; it holds no secrets other than the passthrough properties,
  * which {@link #describe()} masks.
  *
- * @param bootstrapServers    Kafka bootstrap servers
- * @param topic               the topic of transactions
- * @param groupId             the consumer group whose committed offsets are the job's progress
- * @param deadLetterTopic     where invalid records go, original bytes untouched
- * @param batchIntervalMs     the micro-batch interval, in milliseconds
- * @param maxRatePerPartition records a second per partition at most (spark.streaming.kafka.maxRatePerPartition)
- * @param backpressure        whether Spark's backpressure adapts the rate to the processing time
- * @param initialRate         backpressure's rate for the first batches, before it has estimates
- * @param minRate             backpressure's floor, records a second for the whole stream; 0 leaves Spark's (100)
- * @param startingOffsets     where to start when the group has no commit: earliest or latest
- * @param master              the Spark master when spark-submit did not set one
- * @param personTable         HBase table of persons (namespace:name)
- * @param companyTable        HBase table of companies
- * @param txTable             HBase table of enriched transactions
- * @param metricsTable        HBase table of batch metrics
- * @param cacheSize           dimension rows an executor keeps (persons and companies together)
- * @param cacheTtlSeconds     how long a cached dimension row lives, so updates in HBase show up
- * @param writeBufferBytes    the BufferedMutator's write buffer
- * @param stopStallSeconds    how long a graceful stop waits for the next batch to finish before it stops now
- * @param kafkaTimeoutSeconds how long Kafka may be unreachable (no batch, no answer, or a range read that does not
- *                            move) before the job fails, naming the brokers
- * @param resumeAfterDataLoss whether a start whose committed offsets are below the log start (the records between
- *                            were deleted unread) resumes from the log start, logging the loss, instead of failing
- * @param kafkaProperties     extra Kafka client properties (consumer and DLQ producer), e.g. SASL/SSL
- * @param hbaseProperties     extra HBase client properties, e.g. hbase.zookeeper.quorum
+ * <p>Built by {@link JobCommand} from the command line and a properties file, or in code from {@link
+ * #defaults(String)} and the withers: {@code JobConfig.defaults(servers).with(JobSettings.BATCH_INTERVAL_MS, 500L)}.
  */
-public record JobConfig(
-        String bootstrapServers,
-        String topic,
-        String groupId,
-        String deadLetterTopic,
-        long batchIntervalMs,
-        long maxRatePerPartition,
-        boolean backpressure,
-        long initialRate,
-        long minRate,
-        String startingOffsets,
-        String master,
-        String personTable,
-        String companyTable,
-        String txTable,
-        String metricsTable,
-        long cacheSize,
-        long cacheTtlSeconds,
-        long writeBufferBytes,
-        long stopStallSeconds,
-        long kafkaTimeoutSeconds,
-        boolean resumeAfterDataLoss,
-        Map<String, String> kafkaProperties,
-        Map<String, String> hbaseProperties)
+public record JobConfig(Values values, Map<String, String> kafkaProperties, Map<String, String> hbaseProperties)
         implements Serializable {
 
-    private static final long serialVersionUID = 1L;
+    @Serial
+    private static final long serialVersionUID = 2L;
+
     private static final Set<String> SECRET_WORDS =
             Set.of("password", "secret", "jaas", "token", "credential", "keytab", "key.password", "sasl.jaas");
 
+    /**
+     * @param values the settings of {@link JobSettings}, validated each
+     * @param kafkaProperties extra Kafka client properties (consumer and dead-letter producer), e.g. SASL/SSL
+     * @param hbaseProperties extra HBase client properties, e.g. hbase.zookeeper.quorum
+     */
     public JobConfig {
-        require(
-                bootstrapServers != null && !bootstrapServers.isBlank(),
-                "bootstrap-servers",
-                "must not be empty",
-                bootstrapServers);
-        require(topic != null && !topic.isBlank(), "topic", "must not be empty", topic);
-        require(groupId != null && !groupId.isBlank(), "group-id", "must not be empty", groupId);
-        require(
-                deadLetterTopic != null && !deadLetterTopic.isBlank() && !deadLetterTopic.equals(topic),
-                "dlq-topic",
-                "must not be empty nor the input topic",
-                deadLetterTopic);
-        require(
-                batchIntervalMs >= 100 && batchIntervalMs <= 600_000,
-                "batch-interval-ms",
-                "must be between 100 and 600000",
-                batchIntervalMs);
-        require(maxRatePerPartition >= 0, "max-rate-per-partition", "must be 0 (no cap) or more", maxRatePerPartition);
-        require(initialRate >= 0, "initial-rate", "must be 0 (unset) or more", initialRate);
-        require(minRate >= 0, "min-rate", "must be 0 (unset) or more", minRate);
-        startingOffsets = startingOffsets == null ? "" : startingOffsets.toLowerCase(Locale.ROOT);
-        require(
-                startingOffsets.equals("earliest") || startingOffsets.equals("latest"),
-                "starting-offsets",
-                "must be earliest or latest",
-                startingOffsets);
-        require(master != null && !master.isBlank(), "master", "must not be empty", master);
-        for (String[] table : new String[][] {
-            {"person-table", personTable},
-            {"company-table", companyTable},
-            {"tx-table", txTable},
-            {"metrics-table", metricsTable}
-        }) {
-            require(
-                    table[1] != null && table[1].matches("[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?"),
-                    table[0],
-                    "must be a table name, namespace:name",
-                    table[1]);
+        Objects.requireNonNull(values);
+        if (values.get(DLQ_TOPIC).equals(values.get(TOPIC))) {
+            throw new IllegalArgumentException("Invalid setting dlq-topic: it must not be empty nor the input topic;"
+                    + " got '" + values.get(DLQ_TOPIC) + "'.");
         }
-        require(cacheSize >= 0 && cacheSize <= 100_000_000, "cache-size", "must be between 0 and 100000000", cacheSize);
-        require(
-                cacheTtlSeconds >= 1 && cacheTtlSeconds <= 86_400,
-                "cache-ttl-seconds",
-                "must be between 1 and 86400",
-                cacheTtlSeconds);
-        require(
-                writeBufferBytes >= 64 * 1024 && writeBufferBytes <= 256L * 1024 * 1024,
-                "write-buffer-bytes",
-                "must be between 65536 and 268435456",
-                writeBufferBytes);
-        require(
-                stopStallSeconds >= 1 && stopStallSeconds <= 3_600,
-                "stop-stall-seconds",
-                "must be between 1 and 3600",
-                stopStallSeconds);
-        require(
-                kafkaTimeoutSeconds >= 10 && kafkaTimeoutSeconds <= 86_400,
-                "kafka-timeout-seconds",
-                "must be between 10 and 86400",
-                kafkaTimeoutSeconds);
         checkKafkaProperties(kafkaProperties);
         kafkaProperties = Map.copyOf(kafkaProperties);
         hbaseProperties = Map.copyOf(hbaseProperties);
+    }
+
+    /** Every setting at its default, Kafka at {@code bootstrapServers}, no passthrough properties. */
+    public static JobConfig defaults(String bootstrapServers) {
+        return new JobConfig(JobSettings.ALL.defaults().with(BOOTSTRAP_SERVERS, bootstrapServers), Map.of(), Map.of());
+    }
+
+    /**
+     * The configuration {@code raw} describes: values by setting name (the keys that name no setting, such as a
+     * properties file's passthrough keys, are left for the caller), the rest by default.
+     */
+    public static JobConfig from(
+            Map<String, String> raw, Map<String, String> kafkaProperties, Map<String, String> hbaseProperties) {
+        return new JobConfig(
+                JobSettings.ALL.resolve(JobSettings.ALL.settingsOf(raw)), kafkaProperties, hbaseProperties);
+    }
+
+    /** This configuration with {@code setting} at {@code value}, checked against its rule. */
+    public <T> JobConfig with(Setting<T> setting, T value) {
+        return new JobConfig(values.with(setting, value), kafkaProperties, hbaseProperties);
+    }
+
+    /** This configuration with these Kafka client properties instead of its own. */
+    public JobConfig withKafkaProperties(Map<String, String> properties) {
+        return new JobConfig(values, properties, hbaseProperties);
+    }
+
+    /** This configuration with these HBase client properties instead of its own. */
+    public JobConfig withHbaseProperties(Map<String, String> properties) {
+        return new JobConfig(values, kafkaProperties, properties);
+    }
+
+    /** This configuration with another {@code kafka-timeout-seconds}. */
+    public JobConfig withKafkaTimeoutSeconds(long seconds) {
+        return with(KAFKA_TIMEOUT_SECONDS, seconds);
+    }
+
+    /** This configuration with another Spark master (used when spark-submit sets none). */
+    public JobConfig withMaster(String sparkMaster) {
+        return with(MASTER, sparkMaster);
+    }
+
+    /** This configuration with another {@code resume-after-data-loss}. */
+    public JobConfig withResumeAfterDataLoss(boolean resume) {
+        return with(RESUME_AFTER_DATA_LOSS, resume);
+    }
+
+    public <T> T get(Setting<T> setting) {
+        return values.get(setting);
+    }
+
+    public String bootstrapServers() {
+        return values.get(BOOTSTRAP_SERVERS);
+    }
+
+    public String topic() {
+        return values.get(TOPIC);
+    }
+
+    public String groupId() {
+        return values.get(GROUP_ID);
+    }
+
+    public String deadLetterTopic() {
+        return values.get(DLQ_TOPIC);
+    }
+
+    public long batchIntervalMs() {
+        return values.get(BATCH_INTERVAL_MS);
+    }
+
+    public long maxRatePerPartition() {
+        return values.get(MAX_RATE_PER_PARTITION);
+    }
+
+    public boolean backpressure() {
+        return values.get(BACKPRESSURE);
+    }
+
+    public long initialRate() {
+        return values.get(INITIAL_RATE);
+    }
+
+    public long minRate() {
+        return values.get(MIN_RATE);
+    }
+
+    public String startingOffsets() {
+        return values.get(STARTING_OFFSETS).toLowerCase(Locale.ROOT);
+    }
+
+    public String master() {
+        return values.get(MASTER);
+    }
+
+    public String personTable() {
+        return values.get(PERSON_TABLE);
+    }
+
+    public String companyTable() {
+        return values.get(COMPANY_TABLE);
+    }
+
+    public String txTable() {
+        return values.get(TX_TABLE);
+    }
+
+    public String metricsTable() {
+        return values.get(METRICS_TABLE);
+    }
+
+    public long cacheSize() {
+        return values.get(CACHE_SIZE);
+    }
+
+    public long cacheTtlSeconds() {
+        return values.get(CACHE_TTL_SECONDS);
+    }
+
+    public long writeBufferBytes() {
+        return values.get(WRITE_BUFFER_BYTES);
+    }
+
+    public long stopStallSeconds() {
+        return values.get(STOP_STALL_SECONDS);
+    }
+
+    public long kafkaTimeoutSeconds() {
+        return values.get(KAFKA_TIMEOUT_SECONDS);
+    }
+
+    public boolean resumeAfterDataLoss() {
+        return values.get(RESUME_AFTER_DATA_LOSS);
     }
 
     /**
@@ -179,128 +225,24 @@ public record JobConfig(
         }
     }
 
-    /** This configuration with another {@code kafka-timeout-seconds}. */
-    public JobConfig withKafkaTimeoutSeconds(long seconds) {
-        return new JobConfig(
-                bootstrapServers,
-                topic,
-                groupId,
-                deadLetterTopic,
-                batchIntervalMs,
-                maxRatePerPartition,
-                backpressure,
-                initialRate,
-                minRate,
-                startingOffsets,
-                master,
-                personTable,
-                companyTable,
-                txTable,
-                metricsTable,
-                cacheSize,
-                cacheTtlSeconds,
-                writeBufferBytes,
-                stopStallSeconds,
-                seconds,
-                resumeAfterDataLoss,
-                kafkaProperties,
-                hbaseProperties);
-    }
-
-    /** This configuration with another Spark master (used when spark-submit sets none). */
-    public JobConfig withMaster(String sparkMaster) {
-        return new JobConfig(
-                bootstrapServers,
-                topic,
-                groupId,
-                deadLetterTopic,
-                batchIntervalMs,
-                maxRatePerPartition,
-                backpressure,
-                initialRate,
-                minRate,
-                startingOffsets,
-                sparkMaster,
-                personTable,
-                companyTable,
-                txTable,
-                metricsTable,
-                cacheSize,
-                cacheTtlSeconds,
-                writeBufferBytes,
-                stopStallSeconds,
-                kafkaTimeoutSeconds,
-                resumeAfterDataLoss,
-                kafkaProperties,
-                hbaseProperties);
-    }
-
-    /** This configuration with another {@code resume-after-data-loss}. */
-    public JobConfig withResumeAfterDataLoss(boolean resume) {
-        return new JobConfig(
-                bootstrapServers,
-                topic,
-                groupId,
-                deadLetterTopic,
-                batchIntervalMs,
-                maxRatePerPartition,
-                backpressure,
-                initialRate,
-                minRate,
-                startingOffsets,
-                master,
-                personTable,
-                companyTable,
-                txTable,
-                metricsTable,
-                cacheSize,
-                cacheTtlSeconds,
-                writeBufferBytes,
-                stopStallSeconds,
-                kafkaTimeoutSeconds,
-                resume,
-                kafkaProperties,
-                hbaseProperties);
-    }
-
     /** Whether the user chose to read records of open and aborted transactions (and so store aborted ones). */
     public boolean readsUncommitted() {
         return "read_uncommitted".equals(kafkaProperties.get("isolation.level"));
     }
 
-    private static void require(boolean ok, String key, String rule, Object value) {
-        if (!ok) {
-            throw new IllegalArgumentException("Invalid setting " + key + ": it " + rule + "; got '" + value + "'.");
-        }
-    }
-
     /** The effective configuration for the start-up log line: every setting, passthrough secrets masked. */
     public Map<String, String> describe() {
-        Map<String, String> d = new LinkedHashMap<>();
-        d.put("bootstrap-servers", bootstrapServers);
-        d.put("topic", topic);
-        d.put("group-id", groupId);
-        d.put("dlq-topic", deadLetterTopic);
-        d.put("batch-interval-ms", Long.toString(batchIntervalMs));
-        d.put("max-rate-per-partition", Long.toString(maxRatePerPartition));
-        d.put("backpressure", Boolean.toString(backpressure));
-        d.put("initial-rate", Long.toString(initialRate));
-        d.put("min-rate", Long.toString(minRate));
-        d.put("starting-offsets", startingOffsets);
-        d.put("master", master);
-        d.put("person-table", personTable);
-        d.put("company-table", companyTable);
-        d.put("tx-table", txTable);
-        d.put("metrics-table", metricsTable);
-        d.put("cache-size", Long.toString(cacheSize));
-        d.put("cache-ttl-seconds", Long.toString(cacheTtlSeconds));
-        d.put("write-buffer-bytes", Long.toString(writeBufferBytes));
-        d.put("stop-stall-seconds", Long.toString(stopStallSeconds));
-        d.put("kafka-timeout-seconds", Long.toString(kafkaTimeoutSeconds));
-        d.put("resume-after-data-loss", Boolean.toString(resumeAfterDataLoss));
+        Map<String, String> d = new LinkedHashMap<>(JobSettings.ALL.describe(values));
+        d.put(STARTING_OFFSETS.name(), startingOffsets());
         new TreeMap<>(kafkaProperties).forEach((k, v) -> d.put("kafka-prop " + k, mask(k, v)));
         new TreeMap<>(hbaseProperties).forEach((k, v) -> d.put("hbase-conf " + k, mask(k, v)));
         return d;
+    }
+
+    /** Masked: a configuration is logged and shown, never its secrets. */
+    @Override
+    public String toString() {
+        return "JobConfig" + describe();
     }
 
     static String mask(String key, String value) {

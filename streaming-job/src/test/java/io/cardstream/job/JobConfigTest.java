@@ -21,30 +21,14 @@ class JobConfigTest {
     }
 
     private static JobConfig config(long intervalMs, String startingOffsets, Map<String, String> kafka, long minRate) {
-        return new JobConfig(
-                "127.0.0.1:9092",
-                "t",
-                "g",
-                "t-dlq",
-                intervalMs,
-                1000,
-                true,
-                100,
-                minRate,
-                startingOffsets,
-                "local[2]",
-                "cardstream:person",
-                "cardstream:company",
-                "cardstream:tx_enriched",
-                "cardstream:batch_metrics",
-                1000,
-                60,
-                8 << 20,
-                30,
-                120,
-                false,
-                kafka,
-                Map.of());
+        return JobConfig.defaults("127.0.0.1:9092")
+                .with(JobSettings.TOPIC, "t")
+                .with(JobSettings.GROUP_ID, "g")
+                .with(JobSettings.DLQ_TOPIC, "t-dlq")
+                .with(JobSettings.BATCH_INTERVAL_MS, intervalMs)
+                .with(JobSettings.STARTING_OFFSETS, startingOffsets)
+                .with(JobSettings.MIN_RATE, minRate)
+                .withKafkaProperties(kafka);
     }
 
     @Test
@@ -119,10 +103,8 @@ class JobConfigTest {
                 file,
                 "batch-interval-ms=500\ntopic=from-file\ncache-ttl-seconds=5\n"
                         + "kafka-prop.security.protocol=SSL\nhbase-conf.zookeeper.znode.parent=/hbase-unsecure\n");
-        JobCommand command = new JobCommand();
-        new CommandLine(command)
-                .parseArgs("--config", file.toString(), "--topic", "from-flag", "--bootstrap-servers", "b:9092");
-        JobConfig config = command.config();
+        JobConfig config =
+                JobCommand.parse("--config", file.toString(), "--topic", "from-flag", "--bootstrap-servers", "b:9092");
         assertThat(config.topic()).isEqualTo("from-flag");
         assertThat(config.batchIntervalMs()).isEqualTo(500);
         assertThat(config.cacheTtlSeconds()).isEqualTo(5);
@@ -136,7 +118,7 @@ class JobConfigTest {
         Path file = dir.resolve("job.properties");
         Files.writeString(file, "batch-intervall-ms=500\n");
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new JobCommand());
+        CommandLine cli = JobCommand.commandLine();
         cli.setErr(new PrintWriter(err, true));
         assertThat(cli.execute("--config", file.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("batch-intervall-ms");
@@ -145,10 +127,48 @@ class JobConfigTest {
     @Test
     void anInvalidFlagFailsAtStartNamingTheKey() {
         StringWriter err = new StringWriter();
-        CommandLine cli = new CommandLine(new JobCommand());
+        CommandLine cli = JobCommand.commandLine();
         cli.setErr(new PrintWriter(err, true));
         assertThat(cli.execute("--cache-ttl-seconds", "0", "--bootstrap-servers", "b:9092"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("cache-ttl-seconds");
+    }
+
+    @Test
+    void aFlagInTheFileReadsYesAndNoAndRefusesAnythingElseNamingTheKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("job.properties");
+        Files.writeString(file, "backpressure=no\nresume-after-data-loss=yes\n");
+        JobConfig config = JobCommand.parse("--config", file.toString(), "--bootstrap-servers", "b:9092");
+        assertThat(config.backpressure()).isFalse();
+        assertThat(config.resumeAfterDataLoss()).isTrue();
+        Files.writeString(file, "backpressure=maybe\n");
+        assertThatThrownBy(() -> JobCommand.parse("--config", file.toString(), "--bootstrap-servers", "b:9092"))
+                .hasMessageContaining("backpressure")
+                .hasMessageContaining("true or false")
+                .hasMessageContaining("maybe");
+        assertThat(JobCommand.parse("--no-backpressure", "--bootstrap-servers", "b:9092")
+                        .backpressure())
+                .isFalse();
+    }
+
+    @Test
+    void everySettingIsAnOptionAFileKeyAndALineOfTheDescription() throws Exception {
+        String help = JobCommand.commandLine().setUsageHelpWidth(400).getUsageMessage();
+        JobConfig defaults = JobCommand.parse("--bootstrap-servers", "b:9092");
+        for (var setting : JobSettings.ALL.settings()) {
+            assertThat(help).as("--help").contains((setting.isFlag() ? "--[no-]" : "--") + setting.name());
+            assertThat(defaults.describe()).as("the start-up description").containsKey(setting.name());
+        }
+        assertThat(help).contains("Default: 1000").contains("must be between 100 and 600000");
+        assertThat(defaults).isEqualTo(JobConfig.defaults("b:9092"));
+    }
+
+    @Test
+    void aWritingIsCheckedAgainstTheSettingsRuleAndTheConfigurationPrintsNoSecret() {
+        assertThatThrownBy(() -> JobConfig.defaults("b:9092").with(JobSettings.WRITE_BUFFER_BYTES, 1L))
+                .hasMessageContaining("write-buffer-bytes")
+                .hasMessageContaining("between 65536 and 268435456");
+        JobConfig secret = JobConfig.defaults("b:9092").withKafkaProperties(Map.of("ssl.key.password", "hunter2"));
+        assertThat(secret.toString()).doesNotContain("hunter2").contains("ssl.key.password");
     }
 }

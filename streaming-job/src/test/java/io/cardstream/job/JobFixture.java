@@ -141,30 +141,18 @@ public final class JobFixture {
             int cacheTtlSeconds,
             long stopStallSeconds,
             Map<String, String> kafkaProperties) {
-        return new JobConfig(
-                stack.bootstrapServers(),
-                topic,
-                group,
-                dlq,
-                intervalMs,
-                maxRatePerPartition,
-                true,
-                initialRate,
-                0,
-                "earliest",
-                "local[2]",
-                "cardstream:person",
-                "cardstream:company",
-                "cardstream:tx_enriched",
-                "cardstream:batch_metrics",
-                100_000,
-                cacheTtlSeconds,
-                8 * 1024 * 1024,
-                stopStallSeconds,
-                120,
-                false,
-                kafkaProperties,
-                stack.hbaseSettings());
+        return JobConfig.defaults(stack.bootstrapServers())
+                .with(JobSettings.TOPIC, topic)
+                .with(JobSettings.GROUP_ID, group)
+                .with(JobSettings.DLQ_TOPIC, dlq)
+                .with(JobSettings.BATCH_INTERVAL_MS, intervalMs)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, maxRatePerPartition)
+                .with(JobSettings.INITIAL_RATE, initialRate)
+                .with(JobSettings.CACHE_SIZE, 100_000L)
+                .with(JobSettings.CACHE_TTL_SECONDS, (long) cacheTtlSeconds)
+                .with(JobSettings.STOP_STALL_SECONDS, stopStallSeconds)
+                .withKafkaProperties(kafkaProperties)
+                .withHbaseProperties(stack.hbaseSettings());
     }
 
     public void topics(String topic, int partitions, String dlq) throws Exception {

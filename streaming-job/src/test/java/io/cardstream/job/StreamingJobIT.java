@@ -159,57 +159,19 @@ class StreamingJobIT {
     @Test
     void refusesToStartWhenATopicOrTableIsMissingNamingTheSetting() throws Exception {
         FIXTURE.topics("present-tx", 1, "present-dlq");
-        JobConfig missingDlq = new JobConfig(
-                STACK.bootstrapServers(),
-                "present-tx",
-                "g",
-                "absent-dlq",
-                1000,
-                1000,
-                true,
-                1000,
-                0,
-                "earliest",
-                "local[2]",
-                "cardstream:person",
-                "cardstream:company",
-                "cardstream:tx_enriched",
-                "cardstream:batch_metrics",
-                1000,
-                60,
-                8 << 20,
-                30,
-                120,
-                false,
-                Map.of(),
-                STACK.hbaseSettings());
+        JobConfig present = JobConfig.defaults(STACK.bootstrapServers())
+                .with(JobSettings.TOPIC, "present-tx")
+                .with(JobSettings.GROUP_ID, "g")
+                .with(JobSettings.DLQ_TOPIC, "present-dlq")
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 1000L)
+                .with(JobSettings.INITIAL_RATE, 1000L)
+                .with(JobSettings.CACHE_SIZE, 1000L)
+                .withHbaseProperties(STACK.hbaseSettings());
+        JobConfig missingDlq = present.with(JobSettings.DLQ_TOPIC, "absent-dlq");
         assertThatThrownBy(() -> new StreamingJob(missingDlq).start())
                 .hasMessageContaining("dlq-topic")
                 .hasMessageContaining("absent-dlq");
-        JobConfig missingTable = new JobConfig(
-                STACK.bootstrapServers(),
-                "present-tx",
-                "g",
-                "present-dlq",
-                1000,
-                1000,
-                true,
-                1000,
-                0,
-                "earliest",
-                "local[2]",
-                "cardstream:person",
-                "cardstream:company",
-                "cardstream:no_such_table",
-                "cardstream:batch_metrics",
-                1000,
-                60,
-                8 << 20,
-                30,
-                120,
-                false,
-                Map.of(),
-                STACK.hbaseSettings());
+        JobConfig missingTable = present.with(JobSettings.TX_TABLE, "cardstream:no_such_table");
         assertThatThrownBy(() -> new StreamingJob(missingTable).start())
                 .hasMessageContaining("tx-table")
                 .hasMessageContaining("schema create");
@@ -222,30 +184,7 @@ class StreamingJobIT {
                     Map.of(Topics.MAX_MESSAGE_BYTES, "100000"),
                     Duration.ofSeconds(30));
         }
-        JobConfig tooSmallDlq = new JobConfig(
-                STACK.bootstrapServers(),
-                "present-tx",
-                "g",
-                "tiny-dlq",
-                1000,
-                1000,
-                true,
-                1000,
-                0,
-                "earliest",
-                "local[2]",
-                "cardstream:person",
-                "cardstream:company",
-                "cardstream:tx_enriched",
-                "cardstream:batch_metrics",
-                1000,
-                60,
-                8 << 20,
-                30,
-                120,
-                false,
-                Map.of(),
-                STACK.hbaseSettings());
+        JobConfig tooSmallDlq = present.with(JobSettings.DLQ_TOPIC, "tiny-dlq");
         assertThatThrownBy(() -> new StreamingJob(tooSmallDlq).start())
                 .hasMessageContaining("dlq-topic")
                 .hasMessageContaining("max.message.bytes")
