@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.job.enrich.Dimensions;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
 import java.io.IOException;

@@ -5,6 +5,7 @@ import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.EnrichedTransaction;
 import io.cardstream.core.Transaction;
 import io.cardstream.core.TransactionCodec;
+import io.cardstream.job.enrich.Enricher;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Duration;

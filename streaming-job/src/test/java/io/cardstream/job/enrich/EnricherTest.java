@@ -1,4 +1,4 @@
-package io.cardstream.job;
+package io.cardstream.job.enrich;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

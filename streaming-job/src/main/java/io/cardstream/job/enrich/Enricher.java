@@ -1,4 +1,4 @@
-package io.cardstream.job;
+package io.cardstream.job.enrich;
 
 import io.cardstream.core.EnrichStatus;
 import io.cardstream.core.EnrichedTransaction;

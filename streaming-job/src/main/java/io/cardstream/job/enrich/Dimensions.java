@@ -1,4 +1,4 @@
-package io.cardstream.job;
+package io.cardstream.job.enrich;
 
 /** The names enrichment looks up; null means the row does not exist. */
 public interface Dimensions {
