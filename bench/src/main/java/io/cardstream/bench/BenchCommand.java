@@ -1,5 +1,6 @@
 package io.cardstream.bench;
 
+import io.cardstream.core.cli.HelpOption;
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackConfig;
 import io.cardstream.schema.DimensionLoader;
@@ -32,6 +33,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -69,11 +71,8 @@ public final class BenchCommand implements Callable<Integer> {
     /** The machine entry's key for the Spark master both designs' jobs ran with ({@code --task-slots}). */
     static final String JOB_MASTER = "job_master";
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Option(
             names = "--quick",

@@ -2,6 +2,7 @@ package io.cardstream.bench;
 
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.TransactionCodec;
+import io.cardstream.core.cli.HelpOption;
 import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.TransactionGenerator;
@@ -10,6 +11,7 @@ import java.util.Arrays;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -24,11 +26,8 @@ import picocli.CommandLine.Option;
         description = "Measures the codec's decode rate and the generator's make-and-encode rate on one core.")
 public final class CodecBenchmark implements Callable<Integer> {
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--records", defaultValue = "1000000", description = "Records per round. Default: ${DEFAULT-VALUE}")
     int records;

@@ -1,5 +1,6 @@
 package io.cardstream.dashboard;
 
+import io.cardstream.core.cli.HelpOption;
 import io.cardstream.schema.HBaseOptions;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -31,11 +32,8 @@ import picocli.CommandLine.Option;
         })
 public final class DashboardCommand implements Callable<Integer> {
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Option(
             names = "--port",

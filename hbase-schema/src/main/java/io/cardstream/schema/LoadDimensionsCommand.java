@@ -1,5 +1,6 @@
 package io.cardstream.schema;
 
+import io.cardstream.core.cli.HelpOption;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
@@ -24,11 +25,8 @@ import picocli.CommandLine.Option;
         exitCodeList = {"0:loaded", "1:HBase unreachable or the schema missing", "2:invalid options"})
 public final class LoadDimensionsCommand implements Callable<Integer> {
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Option(
             names = "--persons",

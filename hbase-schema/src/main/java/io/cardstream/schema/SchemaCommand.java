@@ -1,5 +1,6 @@
 package io.cardstream.schema;
 
+import io.cardstream.core.cli.HelpOption;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
@@ -37,11 +38,8 @@ import picocli.CommandLine.Parameters;
         })
 public final class SchemaCommand implements Callable<Integer> {
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "create, verify, describe, drop or shell-script")
     String action;

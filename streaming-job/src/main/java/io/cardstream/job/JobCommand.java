@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.core.cli.HelpOption;
 import io.cardstream.core.settings.SettingSet;
 import io.cardstream.schema.HBaseOptions;
 import java.io.IOException;
@@ -44,11 +45,8 @@ public final class JobCommand implements Callable<Integer> {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobCommand.class);
 
-    @Option(
-            names = {"-h", "--help"},
-            usageHelp = true,
-            description = "Show this help and exit.")
-    boolean help;
+    @Mixin
+    HelpOption help;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of these options.")
     Path configFile;

@@ -1,0 +1,13 @@
+package io.cardstream.core.cli;
+
+import picocli.CommandLine.Option;
+
+/** {@code -h/--help}, the same on every command: {@code @Mixin HelpOption help;}. */
+public final class HelpOption {
+
+    @Option(
+            names = {"-h", "--help"},
+            usageHelp = true,
+            description = "Show this help and exit.")
+    boolean help;
+}
