@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.job.enrich.Latency;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -32,13 +33,9 @@ public record BatchSummary(
         List<PartitionResult.SampleRow> sample,
         PartitionResult.TaskTimes taskTimes) {
 
-    /** Latencies are recorded up to an hour, with 2 significant digits (1 % error). */
-    static final long HIGHEST_TRACKABLE_MS = 3_600_000L;
-
-    static final int SIGNIFICANT_DIGITS = 2;
-
+    /** Latencies are recorded up to an hour, with 2 significant digits (1 % error): {@link Latency}. */
     static Histogram newHistogram() {
-        return new Histogram(HIGHEST_TRACKABLE_MS, SIGNIFICANT_DIGITS);
+        return Latency.newHistogram();
     }
 
     public static BatchSummary merge(long batchTime, List<PartitionResult> parts, int topN, int sampleSize) {

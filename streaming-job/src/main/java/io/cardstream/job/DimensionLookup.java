@@ -45,7 +45,8 @@ final class DimensionLookup implements Dimensions {
     }
 
     /** How many of the names found were cut to {@link #MAX_NAME_CHARS} (counted once per chunk that used them). */
-    long boundedNames() {
+    @Override
+    public long boundedNames() {
         return persons.values().stream().filter(DimensionLookup::wasCut).count()
                 + companies.values().stream().filter(DimensionLookup::wasCut).count();
     }

@@ -1,27 +1,17 @@
 package io.cardstream.job;
 
-import io.cardstream.core.DecodeResult;
-import io.cardstream.core.EnrichStatus;
-import io.cardstream.core.EnrichedTransaction;
-import io.cardstream.core.Transaction;
-import io.cardstream.core.TransactionCodec;
-import io.cardstream.job.enrich.Enricher;
+import io.cardstream.job.enrich.ChunkStep;
+import io.cardstream.job.enrich.DimensionSource;
+import io.cardstream.job.enrich.PartitionTally;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.HdrHistogram.Histogram;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.BufferedMutatorParams;
-import org.apache.hadoop.hbase.client.Delete;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -70,20 +60,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
     public Iterator<PartitionResult> call(Iterator<OffsetRange> ranges) throws Exception {
         OffsetRange range = ranges.next();
         if (range.count() == 0) {
-            return List.of(new PartitionResult(
-                            0,
-                            0,
-                            0,
-                            0,
-                            0,
-                            0,
-                            0,
-                            BatchSummary.encode(BatchSummary.newHistogram()),
-                            BigDecimal.ZERO,
-                            Map.of(),
-                            List.of(),
-                            PartitionResult.TaskTimes.NONE))
-                    .iterator();
+            return List.of(PartitionResult.empty()).iterator();
         }
         ExecutorResources resources = ExecutorResources.acquire(config);
         try {
@@ -250,131 +227,36 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
     private PartitionResult process(
             RangeReader records, ExecutorResources resources, Producer<byte[], byte[]> deadLetters, Stopwatches watches)
             throws IOException {
-        TransactionCodec codec = TransactionCodec.create();
-        Histogram latency = BatchSummary.newHistogram();
-        Map<String, CompanyAccumulator> companies = new HashMap<>();
-        ArrayDeque<EnrichedTransaction> last = new ArrayDeque<>(SAMPLE);
-        Set<String> txIds = new HashSet<>();
-        long count = 0;
-        long enriched = 0;
-        long deadLettered = 0;
-        long missing = 0;
-        long repeated = 0;
-        long boundedNames = 0;
-        BigDecimal amountSum = BigDecimal.ZERO;
-
         BufferedMutatorParams params = new BufferedMutatorParams(TableName.valueOf(config.txTable()))
                 .writeBufferSize(config.writeBufferBytes());
+        PartitionTally tally;
         try (BufferedMutator mutator = resources.hbase().getBufferedMutator(params)) {
-            List<Transaction> chunk = new ArrayList<>(CHUNK);
-            boolean more = true;
-            while (more) {
-                chunk.clear();
-                // decoded as read: the chunk holds transactions, never raw records, so large invalid records
-                // (dead-lettered bounded) cost one poll's memory at most
-                while (chunk.size() < CHUNK) {
-                    more = records.hasNext();
-                    if (!more) {
-                        break;
-                    }
-                    ConsumerRecord<byte[], byte[]> record = records.next();
-                    count++;
-                    DecodeResult result = codec.decode(record.value());
-                    if (result instanceof DecodeResult.Valid valid) {
-                        chunk.add(valid.transaction());
-                        if (!txIds.add(valid.transaction().txId())) {
-                            repeated++;
-                        }
-                    } else {
-                        DecodeResult.Invalid invalid = (DecodeResult.Invalid) result;
-                        deadLetters.send(DeadLetters.of(config.deadLetterTopic(), record, invalid));
-                        deadLettered++;
-                        LOG.debug(
-                                "Dead-lettered {}-{}@{}: {}",
-                                record.topic(),
-                                record.partition(),
-                                record.offset(),
-                                invalid.reason());
-                    }
-                }
-                if (chunk.isEmpty()) {
-                    continue;
-                }
-                Set<String> personIds = new HashSet<>();
-                Set<String> companyIds = new HashSet<>();
-                for (Transaction tx : chunk) {
-                    personIds.add(tx.personId());
-                    companyIds.add(tx.companyId());
-                }
+            HBaseRowSink rows = new HBaseRowSink(mutator, records.partition(), batchTime);
+            DimensionSource lookups = (personIds, companyIds) -> {
                 long lookingUp = System.nanoTime();
-                DimensionLookup dimensions = DimensionLookup.load(resources.dimensions(), personIds, companyIds);
-                watches.lookup += System.nanoTime() - lookingUp;
-                boundedNames += dimensions.boundedNames();
-                long processedTime = System.currentTimeMillis();
-                List<EnrichedTransaction> written = new ArrayList<>(chunk.size());
-                for (Transaction tx : chunk) {
-                    EnrichedTransaction e = Enricher.enrich(tx, dimensions, processedTime, batchTime);
-                    mutator.mutate(EnrichedRows.put(e));
-                    Delete clearing = EnrichedRows.clearing(e);
-                    if (clearing != null) {
-                        mutator.mutate(clearing);
-                    }
-                    written.add(e);
+                try {
+                    return DimensionLookup.load(resources.dimensions(), personIds, companyIds);
+                } finally {
+                    watches.lookup += System.nanoTime() - lookingUp;
                 }
-                Faults.at(Faults.Step.BEFORE_FLUSH, records.partition(), batchTime);
-                long flushing = System.nanoTime();
-                mutator.flush();
-                watches.hbaseWrite += System.nanoTime() - flushing;
-                Faults.at(Faults.Step.AFTER_FLUSH, records.partition(), batchTime);
-                long writtenAt = System.currentTimeMillis();
-                for (EnrichedTransaction e : written) {
-                    Transaction tx = e.transaction();
-                    latency.recordValue(
-                            Math.min(BatchSummary.HIGHEST_TRACKABLE_MS, Math.max(0, writtenAt - tx.eventTime())));
-                    enriched++;
-                    if (e.status() != EnrichStatus.OK) {
-                        missing++;
-                    }
-                    amountSum = amountSum.add(tx.amount());
-                    companies
-                            .computeIfAbsent(tx.companyId(), id -> new CompanyAccumulator(e.companyName()))
-                            .add(tx.amount());
-                    if (last.size() == SAMPLE) {
-                        last.removeFirst();
-                    }
-                    last.addLast(e);
-                }
+            };
+            ChunkStep<ConsumerRecord<byte[], byte[]>> step = new ChunkStep<>(
+                    ConsumerRecord::value,
+                    new KafkaDeadLetterSink(deadLetters, config.deadLetterTopic()),
+                    lookups,
+                    rows,
+                    System::currentTimeMillis,
+                    batchTime,
+                    CHUNK,
+                    SAMPLE);
+            while (records.hasNext()) {
+                step.accept(records.next());
             }
-            mutator.flush();
+            tally = step.finish();
+            watches.hbaseWrite += rows.flushNanos();
         }
-        Map<String, PartitionResult.CompanyTotal> totals = new HashMap<>(companies.size() * 2);
-        companies.forEach((id, acc) ->
-                totals.put(id, new PartitionResult.CompanyTotal(id, acc.name, acc.amount, acc.transactions)));
-        List<PartitionResult.SampleRow> sample = last.stream()
-                .map(e -> new PartitionResult.SampleRow(
-                        e.transaction().txId(),
-                        e.personName(),
-                        e.companyName(),
-                        e.transaction().amount().toPlainString(),
-                        e.transaction().currency(),
-                        e.transaction().eventTime(),
-                        e.processedTime(),
-                        e.status().name()))
-                .toList();
         watches.read += records.pollNanos();
-        return new PartitionResult(
-                count,
-                enriched,
-                deadLettered,
-                missing,
-                repeated,
-                boundedNames,
-                0,
-                BatchSummary.encode(latency),
-                amountSum,
-                totals,
-                sample,
-                PartitionResult.TaskTimes.NONE);
+        return PartitionResult.of(tally);
     }
 
     /** The nanoseconds a task spends in each kind of wait, added up as it goes. */
@@ -387,22 +269,6 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
         PartitionResult.TaskTimes times(long totalNanos) {
             return new PartitionResult.TaskTimes(
                     totalNanos / 1_000, read / 1_000, hbaseWrite / 1_000, lookup / 1_000, kafka / 1_000);
-        }
-    }
-
-    /** A company's running total within one partition: one object per company, not one per transaction. */
-    private static final class CompanyAccumulator {
-        private final String name;
-        private BigDecimal amount = BigDecimal.ZERO;
-        private long transactions;
-
-        CompanyAccumulator(String name) {
-            this.name = name;
-        }
-
-        void add(BigDecimal value) {
-            amount = amount.add(value);
-            transactions++;
         }
     }
 }

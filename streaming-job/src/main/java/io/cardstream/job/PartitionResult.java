@@ -1,5 +1,7 @@
 package io.cardstream.job;
 
+import io.cardstream.job.enrich.Latency;
+import io.cardstream.job.enrich.PartitionTally;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
@@ -50,6 +52,54 @@ public record PartitionResult(
         implements Serializable {
 
     private static final long serialVersionUID = 1L;
+
+    /** The result of an empty range. */
+    static PartitionResult empty() {
+        return new PartitionResult(
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                0,
+                BatchSummary.encode(Latency.newHistogram()),
+                BigDecimal.ZERO,
+                Map.of(),
+                List.of(),
+                TaskTimes.NONE);
+    }
+
+    /** What the pure step counted, as the driver receives it (the task's times are added once it has committed). */
+    static PartitionResult of(PartitionTally tally) {
+        Map<String, CompanyTotal> totals = new HashMap<>(tally.companies().size() * 2);
+        tally.companies()
+                .forEach((id, c) -> totals.put(id, new CompanyTotal(id, c.name(), c.amount(), c.transactions())));
+        List<SampleRow> sample = tally.sample().stream()
+                .map(e -> new SampleRow(
+                        e.transaction().txId(),
+                        e.personName(),
+                        e.companyName(),
+                        e.transaction().amount().toPlainString(),
+                        e.transaction().currency(),
+                        e.transaction().eventTime(),
+                        e.processedTime(),
+                        e.status().name()))
+                .toList();
+        return new PartitionResult(
+                tally.records(),
+                tally.enriched(),
+                tally.deadLettered(),
+                tally.missing(),
+                tally.repeated(),
+                tally.boundedNames(),
+                0,
+                BatchSummary.encode(tally.latency()),
+                tally.amountSum(),
+                totals,
+                sample,
+                TaskTimes.NONE);
+    }
 
     /** This result with the task's times, known only once its transaction has committed. */
     PartitionResult withTimes(TaskTimes taskTimes) {

@@ -6,4 +6,9 @@ public interface Dimensions {
     String personName(String personId);
 
     String companyName(String companyId);
+
+    /** How many of the names were cut to their limit on the way in (too long, or with control characters). */
+    default long boundedNames() {
+        return 0;
+    }
 }
