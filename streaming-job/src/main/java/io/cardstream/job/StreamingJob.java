@@ -1,45 +1,31 @@
 package io.cardstream.job;
 
-import io.cardstream.core.Topics;
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.config.ConfigResource;
-import org.apache.kafka.common.errors.AuthenticationException;
-import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.Partition;
 import org.apache.spark.SparkConf;
 import org.apache.spark.api.java.JavaRDD;
-import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.streaming.Durations;
 import org.apache.spark.streaming.api.java.JavaInputDStream;
@@ -71,23 +57,12 @@ import scala.reflect.ClassTag$;
 public final class StreamingJob implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamingJob.class);
-    static final int TOP_COMPANIES = 10;
-    /** How long a stop that does not wait for the running batch still lets its tasks finish. */
-    static final Duration TASKS_FINISH = Duration.ofSeconds(10);
-    /** How often a stop that waits on a stuck Kafka consumer wakes it up. */
-    private static final Duration WAKE_UP_EVERY = Duration.ofMillis(200);
-    /** Spark's job property that makes cancelling a job interrupt its tasks' threads. */
-    private static final String INTERRUPT_ON_CANCEL = "spark.job.interruptOnCancel";
 
     private final JobConfig config;
-    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private final JobState state = new JobState();
     private JavaStreamingContext context;
     private Connection driverHBase;
     private boolean stopped;
-    /** Set by a stop that does not wait for the running batch: that batch's failure is the stop, not a fault. */
-    private volatile boolean stoppingNow;
-    /** {@link System#nanoTime()} when the last batch finished (or the job started): a stop's sign of progress. */
-    private volatile long lastBatchFinished;
 
     private DirectKafkaInputDStream<byte[], byte[]> kafkaStream;
     private final List<StreamingListener> extraListeners = new ArrayList<>();
@@ -175,7 +150,7 @@ public final class StreamingJob implements AutoCloseable {
         }
         driverHBase = ConnectionFactory.createConnection(ExecutorResources.hbaseConfiguration(config));
         try {
-            checkTopicsAndTables();
+            new Preflight(config, consumerProperties(), driverHBase).check();
         } catch (RuntimeException | IOException e) {
             driverHBase.close();
             throw e;
@@ -191,54 +166,13 @@ public final class StreamingJob implements AutoCloseable {
                 LocationStrategies.PreferConsistent(),
                 ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(config.topic()), consumerProperties()));
         kafkaStream = (DirectKafkaInputDStream<byte[], byte[]>) stream.inputDStream();
-        lastBatchFinished = System.nanoTime();
+        // the tasks read their ranges themselves (RangeReader), not through the Kafka RDD: Spark's reader fails on
+        // ranges that end on a transaction marker. Each partition commits its own offsets with its dead letters.
+        BatchProtocol batches = new BatchProtocol(
+                batchTime -> new PartitionProcessor(config, batchTime), new Ledger(listener), state, config.topic());
         stream.foreachRDD((rdd, time) -> {
-            if (stoppingNow) {
-                // a stop that gave up waiting: a batch after the cut-short one must not commit past it
-                LOG.info(
-                        "Batch {} is not processed: the job is stopping now; its records are read again on the next"
-                                + " start.",
-                        time.milliseconds());
-                return;
-            }
-            if (failure.get() != null) {
-                throw new IllegalStateException("An earlier batch failed; batch " + time.milliseconds()
-                        + " is neither processed nor committed.");
-            }
             OffsetRange[] ranges = ((HasOffsetRanges) rdd.rdd()).offsetRanges();
-            if (ranges.length == 0) {
-                return;
-            }
-            try {
-                // a stop that gives up on a stuck batch cancels it; its tasks' Kafka and HBase calls then end at once
-                rdd.context().setLocalProperty(INTERRUPT_ON_CANCEL, "true");
-                // the tasks read their ranges themselves (RangeReader), not through the Kafka RDD: Spark's reader
-                // fails on ranges that end on a transaction marker. Each partition commits its own offsets with its
-                // dead letters (PartitionProcessor).
-                List<PartitionResult> results = placedAsKafkaRdd(rdd.rdd(), ranges)
-                        .mapPartitions(new PartitionProcessor(config, time.milliseconds()))
-                        .collect();
-                BatchSummary summary =
-                        BatchSummary.merge(time.milliseconds(), results, TOP_COMPANIES, PartitionProcessor.SAMPLE);
-                listener.offer(summary);
-                summaryObservers.forEach(observer -> observer.accept(summary));
-                lastBatchFinished = System.nanoTime();
-            } catch (Exception e) {
-                if (stoppingNow) {
-                    // nothing after it runs; its partitions that had not committed are read again on the next start
-                    LOG.info(
-                            "Batch {} was cut short by the stop ({}); its partitions that had not committed are read"
-                                    + " again on the next start.",
-                            time.milliseconds(),
-                            e.toString());
-                    return;
-                }
-                // a failed task arrives as SparkException, which Java sees as checked: catch all, or later batches
-                // would run and commit past the failed one
-                failure.compareAndSet(null, e);
-                reportFailedBatch(time.milliseconds(), ranges, listener, e);
-                throw e;
-            }
+            batches.run(placedAsKafkaRdd(rdd.rdd(), ranges), ranges, time.milliseconds());
         });
         context.start();
         daemon("cardstream-kafka-watch", this::watchKafka);
@@ -268,7 +202,7 @@ public final class StreamingJob implements AutoCloseable {
             while (!stopping()) {
                 TimeUnit.SECONDS.sleep(1);
                 long now = System.nanoTime();
-                if (now - lastBatchFinished < stallNanos) {
+                if (now - state.lastBatchFinished() < stallNanos) {
                     lastAnswer = now;
                     continue;
                 }
@@ -297,65 +231,10 @@ public final class StreamingJob implements AutoCloseable {
                         + " meanwhile; the job stops. Nothing after the last committed offsets was committed: a restart"
                         + " resumes there. Last error: " + cause,
                 cause);
-        if (failure.compareAndSet(null, e)) {
+        if (state.fail(e)) {
             LOG.error(e.getMessage());
             stop(false);
         }
-    }
-
-    /**
-     * Says which partitions of a failed batch committed (Spark returns no result of a failed job, not even of its
-     * tasks that succeeded): the group's stable committed offsets tell, and their metadata carries each committed
-     * range's counts, which go into the batch's metrics row. The others are read again on the next start.
-     */
-    private void reportFailedBatch(long batchTime, OffsetRange[] ranges, BatchListener listener, Exception cause) {
-        List<Integer> committedParts = new ArrayList<>();
-        List<Integer> failedParts = new ArrayList<>();
-        List<PartitionResult> done = new ArrayList<>();
-        Map<String, Object> props = new HashMap<>(consumerProperties());
-        props.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin kafka = Admin.create(props)) {
-            Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(
-                            config.groupId(), new ListConsumerGroupOffsetsOptions().requireStable(true))
-                    .partitionsToOffsetAndMetadata()
-                    .get(30, TimeUnit.SECONDS);
-            for (OffsetRange range : ranges) {
-                if (range.count() == 0) {
-                    continue;
-                }
-                OffsetAndMetadata at = committed.get(range.topicPartition());
-                if (at != null && at.offset() >= range.untilOffset()) {
-                    committedParts.add(range.partition());
-                    done.add(PartitionResult.committedBefore(at.metadata()));
-                } else {
-                    failedParts.add(range.partition());
-                }
-            }
-        } catch (ExecutionException | TimeoutException | KafkaException e) {
-            LOG.error(
-                    "Batch {} failed, and which of its partitions committed could not be read ({}); the job stops:"
-                            + " {}",
-                    batchTime,
-                    e.toString(),
-                    cause.toString());
-            return;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return;
-        }
-        if (!done.isEmpty()) {
-            BatchSummary summary = BatchSummary.merge(batchTime, done, TOP_COMPANIES, PartitionProcessor.SAMPLE);
-            listener.writeFailed(summary);
-        }
-        LOG.error(
-                "Batch {} failed: partitions {} of {} committed ({} records; their counts are in its metrics row),"
-                        + " partitions {} did not and are read again on the next start; the job stops: {}",
-                batchTime,
-                committedParts,
-                config.topic(),
-                done.stream().mapToLong(PartitionResult::records).sum(),
-                failedParts,
-                cause.toString());
     }
 
     /**
@@ -374,183 +253,6 @@ public final class StreamingJob implements AutoCloseable {
                 kafkaRdd.context().makeRDD(JavaConverters.asScalaBuffer(placed).toSeq(), tag), tag);
     }
 
-    private void checkTopicsAndTables() throws IOException {
-        Map<String, Object> props = new HashMap<>(consumerProperties());
-        props.keySet().retainAll(AdminClientConfig.configNames());
-        try (Admin kafka = Admin.create(props)) {
-            Set<String> topics = kafka.listTopics().names().get(60, TimeUnit.SECONDS);
-            for (String[] t : new String[][] {{"topic", config.topic()}, {"dlq-topic", config.deadLetterTopic()}}) {
-                if (!topics.contains(t[1])) {
-                    throw new IllegalStateException("Invalid setting " + t[0] + ": the topic " + t[1]
-                            + " does not exist at " + config.bootstrapServers() + "; create it first.");
-                }
-            }
-            checkDeadLetterRoom(kafka);
-            int partitions = kafka.describeTopics(List.of(config.topic()))
-                    .allTopicNames()
-                    .get(60, TimeUnit.SECONDS)
-                    .get(config.topic())
-                    .partitions()
-                    .size();
-            checkRetention(kafka, partitions);
-            abortTransactionsLeftOpen(partitions);
-        } catch (ExecutionException e) {
-            throw kafkaRefused(e.getCause());
-        } catch (KafkaException e) {
-            throw kafkaRefused(e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException(
-                    "Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers()
-                            + " did not answer within 60 s (" + e
-                            + "). If its listener wants SASL or SSL, set kafka-prop"
-                            + " security.protocol.",
-                    e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while checking the topics.", e);
-        }
-        try (org.apache.hadoop.hbase.client.Admin hbase = driverHBase.getAdmin()) {
-            for (String[] t : new String[][] {
-                {"person-table", config.personTable()},
-                {"company-table", config.companyTable()},
-                {"tx-table", config.txTable()},
-                {"metrics-table", config.metricsTable()}
-            }) {
-                if (!hbase.tableExists(TableName.valueOf(t[1]))) {
-                    throw new IllegalStateException("Invalid setting " + t[0] + ": the HBase table " + t[1]
-                            + " does not exist; run bin/cardstream schema create first.");
-                }
-            }
-        }
-    }
-
-    /**
-     * Aborts the dead-letter transactions a killed run of the job may have left open, by fencing each input
-     * partition's transactional id. Until then their pending offset commits would keep the stream's consumer
-     * waiting for stable offsets, and with it the first batch, whose tasks would be the ones to fence them.
-     */
-    private void abortTransactionsLeftOpen(int partitions) {
-        long start = System.nanoTime();
-        // on this thread: its context class loader is the one that sees the job's jar (spark-submit sets it)
-        for (int p = 0; p < partitions; p++) {
-            TopicPartition source = new TopicPartition(config.topic(), p);
-            try (KafkaProducer<byte[], byte[]> producer =
-                    new KafkaProducer<>(ExecutorResources.deadLetterProducerProperties(config, source))) {
-                producer.initTransactions();
-            }
-        }
-        LOG.info(
-                "Fenced the dead-letter producers of the {} partitions of {}, aborting any transaction a previous"
-                        + " run left open, in {} ms.",
-                partitions,
-                config.topic(),
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-    }
-
-    /** The start-up error for a Kafka that refused the job: credentials, rights, or no answer. */
-    private IllegalStateException kafkaRefused(Throwable cause) {
-        if (cause instanceof AuthenticationException) {
-            return new IllegalStateException(
-                    "Invalid setting kafka-prop sasl.jaas.config: Kafka at "
-                            + config.bootstrapServers() + " refused the job's credentials (" + cause.getMessage()
-                            + "). Check the user and password, sasl.mechanism and security.protocol.",
-                    cause);
-        }
-        if (cause instanceof AuthorizationException) {
-            return new IllegalStateException(
-                    "Kafka at " + config.bootstrapServers() + " does not allow the job's"
-                            + " principal what it needs (" + cause.getMessage() + "): it must describe and read topic "
-                            + config.topic() + ", read group " + config.groupId() + ", write topic "
-                            + config.deadLetterTopic()
-                            + " and use the transactional ids cardstream-" + config.groupId() + "-*.",
-                    cause);
-        }
-        return new IllegalStateException(
-                "Invalid setting bootstrap-servers: Kafka at " + config.bootstrapServers() + " did not answer the job ("
-                        + cause + ").",
-                cause);
-    }
-
-    /**
-     * Refuses to start when the dead-letter topic cannot take the largest dead letter
-     * ({@link Topics#DEAD_LETTER_MAX_RECORD_BYTES}: dead letters are bounded whatever the input): a record that could
-     * not be dead-lettered would fail its batch on every restart. Without the right to describe topic settings,
-     * warns and goes on.
-     */
-    private void checkDeadLetterRoom(Admin kafka) throws InterruptedException, TimeoutException {
-        ConfigResource dlq = new ConfigResource(ConfigResource.Type.TOPIC, config.deadLetterTopic());
-        Map<ConfigResource, Config> configs;
-        try {
-            configs = kafka.describeConfigs(List.of(dlq)).all().get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            LOG.warn(
-                    "Could not read the max.message.bytes of topic {} ({}); make sure it takes records of {} bytes.",
-                    config.deadLetterTopic(),
-                    e.getCause().toString(),
-                    Topics.DEAD_LETTER_MAX_RECORD_BYTES);
-            return;
-        }
-        long dlqMax =
-                Long.parseLong(configs.get(dlq).get(Topics.MAX_MESSAGE_BYTES).value());
-        if (dlqMax < Topics.DEAD_LETTER_MAX_RECORD_BYTES) {
-            throw new IllegalStateException("Invalid setting dlq-topic: the dead-letter topic "
-                    + config.deadLetterTopic() + " takes records of at most " + dlqMax + " bytes (max.message.bytes),"
-                    + " but a dead letter can have " + Topics.DEAD_LETTER_MAX_RECORD_BYTES + " (a value of up to "
-                    + Topics.DEAD_LETTER_MAX_VALUE_BYTES + " bytes, its key and headers); a record that could not be"
-                    + " dead-lettered would stop the job. Raise max.message.bytes of " + config.deadLetterTopic()
-                    + " (kafka-configs.sh --alter --entity-type topics --entity-name " + config.deadLetterTopic()
-                    + " --add-config max.message.bytes=" + Topics.DEAD_LETTER_MAX_MESSAGE_BYTES + ").");
-        }
-    }
-
-    /**
-     * Fails the start when the group's committed offset of a partition is below the start of its log: the records
-     * between were deleted (retention, or records deleted by an admin) before the job read them, and Kafka's
-     * consumer would skip them without a word. With {@code resume-after-data-loss} the group's offsets are moved to
-     * the log start instead, and the loss is logged.
-     */
-    private void checkRetention(Admin kafka, int partitions)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(config.groupId())
-                .partitionsToOffsetAndMetadata()
-                .get(60, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
-        for (int p = 0; p < partitions; p++) {
-            earliest.put(new TopicPartition(config.topic(), p), OffsetSpec.earliest());
-        }
-        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts =
-                kafka.listOffsets(earliest).all().get(60, TimeUnit.SECONDS);
-        Map<TopicPartition, OffsetAndMetadata> moved =
-                new TreeMap<>(Comparator.comparingInt(TopicPartition::partition));
-        List<String> lost = new ArrayList<>();
-        starts.forEach((tp, start) -> {
-            OffsetAndMetadata at = committed.get(tp);
-            if (at != null && at.offset() < start.offset()) {
-                lost.add("partition " + tp.partition() + ": offsets " + at.offset() + " to " + (start.offset() - 1)
-                        + " (" + (start.offset() - at.offset()) + " records)");
-                moved.put(tp, new OffsetAndMetadata(start.offset()));
-            }
-        });
-        if (lost.isEmpty()) {
-            return;
-        }
-        lost.sort(null);
-        String ranges = String.join("; ", lost);
-        if (!config.resumeAfterDataLoss()) {
-            throw new IllegalStateException("The committed offsets of group " + config.groupId() + " are below the"
-                    + " start of the log of topic " + config.topic() + ": records were deleted before the job read"
-                    + " them (the job was down longer than the topic's retention?). Lost: " + ranges + ". Start with"
-                    + " resume-after-data-loss=true (--resume-after-data-loss) to resume from the log start.");
-        }
-        kafka.alterConsumerGroupOffsets(config.groupId(), moved).all().get(60, TimeUnit.SECONDS);
-        LOG.warn(
-                "Resuming group {} from the start of the log of {} (resume-after-data-loss): these records were"
-                        + " deleted before the job read them and are lost: {}.",
-                config.groupId(),
-                config.topic(),
-                ranges);
-    }
-
     /** The address of Spark's web UI (its Streaming tab shows every batch), when the UI is enabled. */
     public synchronized Optional<String> uiUrl() {
         if (context == null) {
@@ -567,14 +269,14 @@ public final class StreamingJob implements AutoCloseable {
 
     /** The first batch failure, if any. */
     public Throwable failure() {
-        return failure.get();
+        return state.failure();
     }
 
     /**
      * Stops the job. Gracefully: the running and queued batches finish and the last one's offsets are committed; but
      * when no batch has finished for {@code stop-stall-seconds} (one waits on a Kafka or HBase that is down), the
      * stop gives up on them and stops now. Now: no further batch starts, the running batch's tasks get
-     * {@link #TASKS_FINISH} to end (each commits its whole partition or nothing), and the next start resumes from
+     * {@link JobStopper#TASKS_FINISH} to end (each commits its whole partition or nothing), and the next start resumes from
      * the last commit.
      */
     public synchronized void stop(boolean gracefully) {
@@ -584,13 +286,15 @@ public final class StreamingJob implements AutoCloseable {
         stopped = true;
         LOG.info("Stopping the job {}.", gracefully ? "gracefully (running batches finish and commit)" : "now");
         boolean local = context.sparkContext().isLocal();
+        JobStopper stopper = new JobStopper(
+                context,
+                state,
+                config.stopStallSeconds(),
+                () -> kafkaStream.consumer().wakeup());
         if (gracefully) {
-            stopGracefully();
+            stopper.stopGracefully();
         } else {
-            stoppingNow = true;
-            Thread stopper = daemon("cardstream-stop-now", () -> stopNow(context));
-            // Kafka down: the graph's lock is held by a batch's generation, blocked in the driver's consumer
-            awaitWakingKafka(stopper, TASKS_FINISH.multipliedBy(3));
+            stopper.stopNow();
         }
         if (local) {
             // the executor ran in this JVM and has stopped with the context
@@ -609,78 +313,7 @@ public final class StreamingJob implements AutoCloseable {
         return stopped;
     }
 
-    /**
-     * Stops the context gracefully while batches keep finishing. Spark's graceful stop waits up to an hour for the
-     * batches it has queued, and the generation of the next batch holds the graph's lock while the driver's consumer
-     * waits, without a timeout, for a broker; so when no batch has finished for {@code stop-stall-seconds}, the
-     * running batch is cancelled (its tasks interrupted), later batches are skipped, and the consumer is woken up
-     * until the context has stopped.
-     */
-    private void stopGracefully() {
-        Thread stopper = daemon("cardstream-graceful-stop", () -> context.stop(true, true));
-        long started = System.nanoTime();
-        long stall = TimeUnit.SECONDS.toNanos(config.stopStallSeconds());
-        try {
-            while (stopper.isAlive()) {
-                stopper.join(WAKE_UP_EVERY.toMillis());
-                long now = System.nanoTime();
-                if (stopper.isAlive() && Math.min(now - started, now - lastBatchFinished) > stall) {
-                    break;
-                }
-            }
-        } catch (InterruptedException e) {
-            // the shutdown hook's own time is up
-            Thread.currentThread().interrupt();
-        }
-        if (!stopper.isAlive()) {
-            return;
-        }
-        LOG.warn(
-                "No batch has finished for {} s (stop-stall-seconds) of the graceful stop: a batch waits on Kafka or"
-                        + " HBase. Stopping now instead: the running batch is cancelled and no later one runs; partitions"
-                        + " that had not committed are read again on the next start.",
-                config.stopStallSeconds());
-        stoppingNow = true;
-        context.sparkContext().cancelAllJobs();
-        awaitWakingKafka(stopper, TASKS_FINISH.multipliedBy(3));
-    }
-
-    /**
-     * Waits for a stop running in {@code stopper}, at most {@code bound}; from its second second on, wakes up the
-     * driver's Kafka consumer so that a batch generation blocked on a dead broker lets go of the graph's lock (that
-     * generation then fails, and Spark logs it as an error).
-     */
-    private void awaitWakingKafka(Thread stopper, Duration bound) {
-        long started = System.nanoTime();
-        boolean interrupted = Thread.interrupted();
-        while (stopper.isAlive()) {
-            long waited = System.nanoTime() - started;
-            if (waited > bound.toNanos()) {
-                LOG.warn(
-                        "The Spark context has not stopped within {} s of stopping now; leaving it to the JVM's"
-                                + " exit.",
-                        bound.toSeconds());
-                break;
-            }
-            if (waited > TimeUnit.SECONDS.toNanos(1)) {
-                try {
-                    kafkaStream.consumer().wakeup();
-                } catch (RuntimeException e) {
-                    LOG.debug("Waking up the driver's Kafka consumer failed: {}", e.toString());
-                }
-            }
-            try {
-                stopper.join(WAKE_UP_EVERY.toMillis());
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static Thread daemon(String name, Runnable body) {
+    static Thread daemon(String name, Runnable body) {
         Thread t = new Thread(body, name);
         t.setDaemon(true);
         t.start();
@@ -694,26 +327,54 @@ public final class StreamingJob implements AutoCloseable {
 
     /**
      * Stops a streaming context and its Spark context without waiting for queued batches, but lets the running
-     * batch's tasks finish first (at most {@link #TASKS_FINISH}): Spark would otherwise pull its environment from
-     * under them, and they would fail noisily.
+     * batch's tasks finish first (at most {@link JobStopper#TASKS_FINISH}).
      */
     public static void stopNow(JavaStreamingContext context) {
-        JavaSparkContext spark = context.sparkContext();
-        context.stop(false, false);
-        long deadline = System.nanoTime() + TASKS_FINISH.toNanos();
-        try {
-            while (spark.statusTracker().getActiveJobIds().length > 0) {
-                if (System.nanoTime() > deadline) {
-                    LOG.info(
-                            "Tasks of the cut-short batch still run after {} s; they stop with Spark.",
-                            TASKS_FINISH.toSeconds());
-                    break;
-                }
-                Thread.sleep(50);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        JobStopper.stopNow(context);
+    }
+
+    /**
+     * The job's ledger: a completed batch's summary goes to the metrics listener and the observers; a failed batch's
+     * committed partitions are read from the group's stable committed offsets.
+     */
+    private final class Ledger implements BatchProtocol.Ledger {
+        private final BatchListener listener;
+
+        Ledger(BatchListener listener) {
+            this.listener = listener;
         }
-        spark.stop();
+
+        @Override
+        public void record(BatchSummary summary) {
+            listener.offer(summary);
+            summaryObservers.forEach(observer -> observer.accept(summary));
+        }
+
+        @Override
+        public void recordFailed(BatchSummary summary) {
+            listener.writeFailed(summary);
+        }
+
+        @Override
+        public Map<Integer, String> committedPast(OffsetRange[] ranges) throws Exception {
+            Map<String, Object> props = new HashMap<>(consumerProperties());
+            props.keySet().retainAll(AdminClientConfig.configNames());
+            try (Admin kafka = Admin.create(props)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = kafka.listConsumerGroupOffsets(
+                                config.groupId(), new ListConsumerGroupOffsetsOptions().requireStable(true))
+                        .partitionsToOffsetAndMetadata()
+                        .get(30, TimeUnit.SECONDS);
+                Map<Integer, String> past = new HashMap<>();
+                for (OffsetRange range : ranges) {
+                    OffsetAndMetadata at = committed.get(range.topicPartition());
+                    if (at != null && at.offset() >= range.untilOffset()) {
+                        past.put(range.partition(), at.metadata());
+                    }
+                }
+                return past;
+            } catch (KafkaException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 }
