@@ -1,7 +1,6 @@
 package io.cardstream.dashboard;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.cardstream.schema.MetricsJson;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
@@ -32,7 +31,6 @@ public final class MetricsReader {
 
     private static final TableSpec M = Schema.BATCH_METRICS;
     private static final TableSpec TX = Schema.TX_ENRICHED;
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** Batches searched for a non-empty sample (an idle batch has none). */
     private static final int SAMPLE_SEARCH = 10;
 
@@ -62,17 +60,12 @@ public final class MetricsReader {
     public List<MerchantTotal> topMerchants(long sinceMs, int limit) throws IOException {
         Map<String, MerchantTotal> totals = new LinkedHashMap<>();
         for (Result r : scanMetrics(Integer.MAX_VALUE, RowKeys.batchMetrics(sinceMs))) {
-            for (JsonNode c : json(BatchRow.text(r, "top_companies", "[]"))) {
-                String id = c.path("companyId").asText("");
-                BigDecimal amount = decimal(c.path("amount").asText("0"));
-                long count = c.path("transactions").asLong(0);
+            for (MetricsJson.Company c : companies(BatchRow.text(r, "top_companies", "[]"))) {
+                String id = c.companyId() == null ? "" : c.companyId();
+                BigDecimal amount = decimal(c.amount() == null ? "0" : c.amount());
                 totals.merge(
                         id,
-                        new MerchantTotal(
-                                id,
-                                c.path("name").isNull() ? null : c.path("name").asText(null),
-                                amount,
-                                count),
+                        new MerchantTotal(id, c.name(), amount, c.transactions()),
                         (a, b) -> a.plus(b.amount(), b.transactions()));
             }
         }
@@ -86,10 +79,10 @@ public final class MetricsReader {
     public List<RecentTransaction> recent(int n) throws IOException {
         List<String> txIds = new ArrayList<>();
         for (Result r : scanMetrics(SAMPLE_SEARCH, null)) {
-            JsonNode sample = json(BatchRow.text(r, "sample", "[]"));
+            List<MetricsJson.SampleTx> sample = sample(BatchRow.text(r, "sample", "[]"));
             if (!sample.isEmpty()) {
                 for (int i = sample.size() - 1; i >= 0 && txIds.size() < n; i--) {
-                    txIds.add(sample.get(i).path("txId").asText());
+                    txIds.add(sample.get(i).txId());
                 }
                 break;
             }
@@ -167,12 +160,21 @@ public final class MetricsReader {
         return results;
     }
 
-    private static JsonNode json(String text) {
+    /** A batch's top companies; a value that is not a JSON array (a row of another writer) reads as none. */
+    private static List<MetricsJson.Company> companies(String text) {
         try {
-            JsonNode node = JSON.readTree(text);
-            return node != null && node.isArray() ? node : JSON.createArrayNode();
-        } catch (IOException e) {
-            return JSON.createArrayNode();
+            return MetricsJson.readCompanies(text);
+        } catch (IllegalArgumentException e) {
+            return List.of();
+        }
+    }
+
+    /** A batch's sample; a value that is not a JSON array reads as none. */
+    private static List<MetricsJson.SampleTx> sample(String text) {
+        try {
+            return MetricsJson.readSample(text);
+        } catch (IllegalArgumentException e) {
+            return List.of();
         }
     }
 

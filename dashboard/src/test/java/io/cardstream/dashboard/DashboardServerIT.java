@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.MetricsJson;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
@@ -61,18 +62,23 @@ class DashboardServerIT {
             List<Put> batches = new ArrayList<>();
             for (int i = 0; i < 5; i++) {
                 long t = NOW - (4 - i) * 1000L;
-                String top = "[{\"companyId\":\"C0000001\",\"name\":\"ACME\",\"amount\":\"10.50\",\"transactions\":2},"
-                        + "{\"companyId\":\"C0000002\",\"name\":\"<b>Shop</b>\",\"amount\":\"" + (i + 1) + ".00\","
-                        + "\"transactions\":1}]";
-                String sample =
-                        i == 4 ? "[{\"txId\":\"tx-1\"},{\"txId\":\"tx-2\"},{\"txId\":\"tx-not-stored\"}]" : "[]";
+                String top = MetricsJson.companies(List.of(
+                        new MetricsJson.Company("C0000001", "ACME", "10.50", 2),
+                        new MetricsJson.Company("C0000002", "<b>Shop</b>", (i + 1) + ".00", 1)));
+                String sample = MetricsJson.sample(
+                        i == 4
+                                ? List.of(
+                                        MetricsJson.SampleTx.of("tx-1"),
+                                        MetricsJson.SampleTx.of("tx-2"),
+                                        MetricsJson.SampleTx.of("tx-not-stored"))
+                                : List.of());
                 batches.add(metricsRow(t, 1000 + i, top, sample));
             }
             batches.add(metricsRow(
                     NOW - 120_000,
                     7,
-                    "[{\"companyId\":\"C0000009\",\"name\":\"Old\",\"amount\":" + "\"99999.00\",\"transactions\":1}]",
-                    "[]"));
+                    MetricsJson.companies(List.of(new MetricsJson.Company("C0000009", "Old", "99999.00", 1))),
+                    MetricsJson.sample(List.of())));
             metrics.put(batches);
         }
         server = DashboardServer.start(

@@ -1,13 +1,9 @@
 package io.cardstream.job;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
+import io.cardstream.schema.MetricsJson;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
-import java.io.IOException;
-import java.io.StringWriter;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.hbase.client.Put;
 
@@ -15,7 +11,6 @@ import org.apache.hadoop.hbase.client.Put;
 final class MetricsRows {
 
     private static final TableSpec T = Schema.BATCH_METRICS;
-    private static final JsonFactory JSON = new JsonFactory();
 
     private MetricsRows() {}
 
@@ -39,51 +34,24 @@ final class MetricsRows {
     }
 
     static String topCompaniesJson(BatchSummary s) {
-        return json(g -> {
-            g.writeStartArray();
-            for (PartitionResult.CompanyTotal c : s.topCompanies()) {
-                g.writeStartObject();
-                g.writeStringField("companyId", c.companyId());
-                g.writeStringField("name", c.name());
-                g.writeStringField("amount", c.amount().toPlainString());
-                g.writeNumberField("transactions", c.transactions());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        });
+        return MetricsJson.companies(s.topCompanies().stream()
+                .map(c -> new MetricsJson.Company(
+                        c.companyId(), c.name(), c.amount().toPlainString(), c.transactions()))
+                .toList());
     }
 
     static String sampleJson(BatchSummary s) {
-        return json(g -> {
-            g.writeStartArray();
-            for (PartitionResult.SampleRow r : s.sample()) {
-                g.writeStartObject();
-                g.writeStringField("txId", r.txId());
-                g.writeStringField("personName", r.personName());
-                g.writeStringField("companyName", r.companyName());
-                g.writeStringField("amount", r.amount());
-                g.writeStringField("currency", r.currency());
-                g.writeNumberField("eventTime", r.eventTime());
-                g.writeNumberField("processedTime", r.processedTime());
-                g.writeStringField("status", r.status());
-                g.writeEndObject();
-            }
-            g.writeEndArray();
-        });
-    }
-
-    private interface JsonWriter {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String json(JsonWriter writer) {
-        StringWriter out = new StringWriter();
-        try (JsonGenerator g = JSON.createGenerator(out)) {
-            writer.write(g);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toString();
+        return MetricsJson.sample(s.sample().stream()
+                .map(r -> new MetricsJson.SampleTx(
+                        r.txId(),
+                        r.personName(),
+                        r.companyName(),
+                        r.amount(),
+                        r.currency(),
+                        r.eventTime(),
+                        r.processedTime(),
+                        r.status()))
+                .toList());
     }
 
     private static void add(Put put, String column, Object value) {

@@ -2,13 +2,13 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardstream.core.DimensionIds;
 import io.cardstream.core.InvalidReason;
 import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.StormProducer;
+import io.cardstream.schema.MetricsJson;
 import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
@@ -248,14 +248,19 @@ class HostileInputIT {
                         Schema.BATCH_METRICS.familyBytes(),
                         Schema.BATCH_METRICS.column("top_companies").qualifierBytes());
                 if (sample != null) {
-                    JsonNode parsed = json.readTree(sample);
-                    assertThat(parsed.isArray())
+                    assertThat(json.readTree(sample).isArray())
                             .as("batch sample %s", Bytes.toString(sample))
                             .isTrue();
+                    assertThat(MetricsJson.readSample(Bytes.toString(sample)))
+                            .as("batch sample %s", Bytes.toString(sample))
+                            .allSatisfy(tx -> assertThat(tx.txId()).isNotNull());
                     samples++;
                 }
                 if (top != null) {
-                    assertThat(json.readTree(top).isContainerNode()).isTrue();
+                    assertThat(json.readTree(top).isArray()).isTrue();
+                    assertThat(MetricsJson.readCompanies(Bytes.toString(top)))
+                            .allSatisfy(
+                                    company -> assertThat(company.companyId()).isNotNull());
                 }
             }
         }
