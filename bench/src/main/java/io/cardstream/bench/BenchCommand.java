@@ -1,6 +1,7 @@
 package io.cardstream.bench;
 
 import io.cardstream.core.cli.HelpOption;
+import io.cardstream.localstack.HeapOptions;
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackConfig;
 import io.cardstream.schema.DimensionLoader;
@@ -103,20 +104,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-raw-limits", description = "Do not measure the raw limits (for profiling runs).")
     boolean skipRaw;
 
-    @Option(
-            names = "--kafka-heap",
-            paramLabel = "SIZE",
-            defaultValue = LocalStackConfig.DEFAULT_KAFKA_HEAP,
-            description = "Maximum heap of the broker JVM (-Xmx). Default: ${DEFAULT-VALUE}")
-    String kafkaHeap;
-
-    @Option(
-            names = "--hbase-heap",
-            paramLabel = "SIZE",
-            defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
-            description = "Maximum heap of the HBase JVM (-Xmx); its memstores get 40%% of it. Default:"
-                    + " ${DEFAULT-VALUE}")
-    String hbaseHeap;
+    @Mixin
+    HeapOptions heaps;
 
     @Option(
             names = "--task-slots",
@@ -163,7 +152,7 @@ public final class BenchCommand implements Callable<Integer> {
         machine.put(SPEED_BEFORE, calibrate("before the run", say));
         say.line("Starting Kafka and HBase under " + dataDir + " ...");
         LocalStackConfig stackConfig = LocalStackConfig.defaults(dataDir)
-                .withHeaps(kafkaHeap, hbaseHeap)
+                .withHeaps(heaps.kafkaHeap(), heaps.hbaseHeap())
                 .withHBaseSettings(hbaseServerConf);
         machine.put(HBASE_SETTINGS, stackConfig.effectiveHBaseSettings());
         Optional<long[]> cpuBefore = HostCpu.counters();
@@ -366,8 +355,8 @@ public final class BenchCommand implements Callable<Integer> {
         } catch (IOException e) {
             m.put("host", "unknown");
         }
-        m.put("kafka_heap", kafkaHeap);
-        m.put("hbase_heap", hbaseHeap);
+        m.put("kafka_heap", heaps.kafkaHeap());
+        m.put("hbase_heap", heaps.hbaseHeap());
         m.put("hbase_conf", hbaseServerConf);
         m.put(JOB_MASTER, jobMaster());
         m.put("quick", settings.quick());

@@ -1,6 +1,7 @@
 package io.cardstream.demo;
 
 import io.cardstream.core.cli.HelpOption;
+import io.cardstream.localstack.HeapOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -126,11 +127,8 @@ public final class DemoCommand implements Callable<Integer> {
                     + " (e.g. max-rate-per-partition=20000, cache-ttl-seconds=5).")
     Path jobConfig;
 
-    @Option(names = "--kafka-heap", defaultValue = "1g", description = "The broker's -Xmx. Default: ${DEFAULT-VALUE}")
-    String kafkaHeap;
-
-    @Option(names = "--hbase-heap", defaultValue = "3g", description = "HBase's -Xmx. Default: ${DEFAULT-VALUE}")
-    String hbaseHeap;
+    @Mixin
+    HeapOptions heaps;
 
     @Option(names = "--seed", defaultValue = "42", description = "The generator's seed. Default: ${DEFAULT-VALUE}")
     long seed;
@@ -179,8 +177,8 @@ public final class DemoCommand implements Callable<Integer> {
                     port,
                     dataDir.toAbsolutePath().normalize(),
                     jobConfig,
-                    kafkaHeap,
-                    hbaseHeap,
+                    heaps.kafkaHeap(),
+                    heaps.hbaseHeap(),
                     seed);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -47,63 +46,8 @@ public final class LocalStackCli implements Callable<Integer> {
     @Mixin
     HelpOption help;
 
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            defaultValue = "${sys:cardstream.home:-.}/.cardstream/stack",
-            description = "Where Kafka and HBase keep their data and logs. Default: ${DEFAULT-VALUE}")
-    Path dataDir;
-
     @Option(names = "--fresh", description = "Delete the data directory first, starting from empty services.")
     boolean fresh;
-
-    @Option(names = "--no-kafka", negatable = false, description = "Do not start the Kafka broker.")
-    boolean noKafka;
-
-    @Option(names = "--no-hbase", negatable = false, description = "Do not start HBase.")
-    boolean noHBase;
-
-    @Option(
-            names = "--kafka-port",
-            paramLabel = "PORT",
-            defaultValue = "0",
-            description = "The broker's client port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}")
-    int kafkaPort;
-
-    @Option(
-            names = "--kafka-controller-port",
-            paramLabel = "PORT",
-            defaultValue = "0",
-            description = "The KRaft controller port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}")
-    int kafkaControllerPort;
-
-    @Option(
-            names = "--zookeeper-port",
-            paramLabel = "PORT",
-            defaultValue = "0",
-            description = "HBase's ZooKeeper client port on 127.0.0.1; 0 picks a free one. Default: ${DEFAULT-VALUE}")
-    int zookeeperPort;
-
-    @Option(
-            names = "--kafka-partitions",
-            paramLabel = "N",
-            defaultValue = "" + LocalStackConfig.DEFAULT_KAFKA_PARTITIONS,
-            description = "Default partition count of new topics. Default: ${DEFAULT-VALUE}")
-    int kafkaPartitions;
-
-    @Option(
-            names = "--kafka-heap",
-            paramLabel = "SIZE",
-            defaultValue = LocalStackConfig.DEFAULT_KAFKA_HEAP,
-            description = "Maximum heap of the broker JVM (-Xmx). Default: ${DEFAULT-VALUE}")
-    String kafkaHeap;
-
-    @Option(
-            names = "--hbase-heap",
-            paramLabel = "SIZE",
-            defaultValue = LocalStackConfig.DEFAULT_HBASE_HEAP,
-            description = "Maximum heap of the HBase JVM (-Xmx). Default: ${DEFAULT-VALUE}")
-    String hbaseHeap;
 
     @Option(
             names = "--scram-users",
@@ -112,26 +56,18 @@ public final class LocalStackCli implements Callable<Integer> {
                     + " listens with SASL_PLAINTEXT for them. Passwords never go on a command line or into a log.")
     Path scramUsers;
 
-    @Option(
-            names = "--kafka-sasl-port",
-            paramLabel = "PORT",
-            defaultValue = "0",
-            description = "The SASL listener's port on 127.0.0.1 (with --scram-users); 0 picks a free one."
-                    + " Default: ${DEFAULT-VALUE}")
-    int kafkaSaslPort;
-
-    @Option(
-            names = "--start-timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "120",
-            description = "How long to wait for each service to be ready. Default: ${DEFAULT-VALUE}")
-    long startTimeoutSeconds;
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new LocalStackCli()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with its options: those above, and one per {@link StackSettings} setting. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new LocalStackCli());
+        StackSettings.ALL.addOptionsTo(cli.getCommandSpec());
+        return cli;
     }
 
     @Override
@@ -140,14 +76,10 @@ public final class LocalStackCli implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         LocalStackConfig config;
         try {
-            config = LocalStackConfig.defaults(dataDir)
-                    .withServices(!noKafka, !noHBase)
-                    .withPorts(kafkaPort, kafkaControllerPort, zookeeperPort)
-                    .withHeaps(kafkaHeap, hbaseHeap)
-                    .withKafkaPartitions(kafkaPartitions)
-                    .withStartTimeout(Duration.ofSeconds(startTimeoutSeconds));
+            config = StackSettings.config(StackSettings.ALL.resolve(
+                    StackSettings.ALL.given(spec.commandLine().getParseResult())));
             if (scramUsers != null) {
-                config = config.withKafkaScram(kafkaSaslPort, readScramUsers(scramUsers));
+                config = config.withKafkaScram(config.kafkaSaslPort(), readScramUsers(scramUsers));
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

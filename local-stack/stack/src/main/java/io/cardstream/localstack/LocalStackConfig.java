@@ -68,7 +68,6 @@ public record LocalStackConfig(
             "hbase.hstore.compaction.throughput.higher.bound", Long.toString(50L << 20),
             "hbase.hstore.compaction.min", "6")));
 
-    private static final Pattern HEAP = Pattern.compile("[1-9][0-9]*[kKmMgG]?");
     private static final Pattern SCRAM_USER = Pattern.compile("[A-Za-z0-9._-]{1,64}");
 
     public LocalStackConfig {
@@ -76,8 +75,8 @@ public record LocalStackConfig(
         Objects.requireNonNull(startTimeout, "startTimeout");
         hbaseSettings = Map.copyOf(Objects.requireNonNull(hbaseSettings, "hbaseSettings"));
         kafkaScramUsers = Map.copyOf(Objects.requireNonNull(kafkaScramUsers, "kafkaScramUsers"));
-        checkPort("kafka SASL port", kafkaSaslPort);
-        checkPort("kafka SASL_SSL port", kafkaSaslSslPort);
+        StackSettings.KAFKA_SASL_PORT.check(kafkaSaslPort);
+        StackSettings.KAFKA_SASL_SSL_PORT.check(kafkaSaslSslPort);
         for (Map.Entry<String, String> user : kafkaScramUsers.entrySet()) {
             if (!SCRAM_USER.matcher(user.getKey()).matches()) {
                 throw new IllegalArgumentException("A SCRAM user name must be 1 to 64 letters, digits, '.', '_' or"
@@ -95,21 +94,19 @@ public record LocalStackConfig(
         if (!kafka && !hbase) {
             throw new IllegalArgumentException("The local stack must start Kafka, HBase or both; both are disabled.");
         }
-        checkPort("kafka port", kafkaPort);
-        checkPort("kafka controller port", kafkaControllerPort);
-        checkPort("zookeeper port", zookeeperPort);
+        StackSettings.KAFKA_PORT.check(kafkaPort);
+        StackSettings.KAFKA_CONTROLLER_PORT.check(kafkaControllerPort);
+        StackSettings.ZOOKEEPER_PORT.check(zookeeperPort);
         if (kafkaPort != 0 && kafkaPort == kafkaControllerPort) {
-            throw new IllegalArgumentException(
-                    "The kafka port and the kafka controller port must differ; both are " + kafkaPort + ".");
+            throw new IllegalArgumentException("Invalid setting kafka-controller-port: it must differ from"
+                    + " kafka-port; both are " + kafkaPort + ".");
         }
-        checkHeap("kafka heap", kafkaHeap);
-        checkHeap("hbase heap", hbaseHeap);
-        if (kafkaPartitions < 1 || kafkaPartitions > 1000) {
-            throw new IllegalArgumentException(
-                    "The kafka partitions must be between 1 and 1000; got " + kafkaPartitions + ".");
-        }
+        StackSettings.KAFKA_HEAP.check(kafkaHeap);
+        StackSettings.HBASE_HEAP.check(hbaseHeap);
+        StackSettings.KAFKA_PARTITIONS.check(kafkaPartitions);
         if (startTimeout.isNegative() || startTimeout.isZero()) {
-            throw new IllegalArgumentException("The start timeout must be positive; got " + startTimeout + ".");
+            throw new IllegalArgumentException(
+                    "Invalid setting start-timeout: it must be positive; got " + startTimeout + ".");
         }
         dataDir = dataDir.toAbsolutePath().normalize();
     }
@@ -134,93 +131,37 @@ public record LocalStackConfig(
     }
 
     public LocalStackConfig withServices(boolean startKafka, boolean startHBase) {
-        return new LocalStackConfig(
-                dataDir,
-                startKafka,
-                startHBase,
-                kafkaPort,
-                kafkaControllerPort,
-                zookeeperPort,
-                kafkaHeap,
-                hbaseHeap,
-                kafkaPartitions,
-                startTimeout,
-                hbaseSettings,
-                kafkaSaslPort,
-                kafkaScramUsers,
-                kafkaSaslSslPort);
+        Builder b = edit();
+        b.kafka = startKafka;
+        b.hbase = startHBase;
+        return b.build();
     }
 
     public LocalStackConfig withPorts(int kafkaClientPort, int controllerPort, int zkPort) {
-        return new LocalStackConfig(
-                dataDir,
-                kafka,
-                hbase,
-                kafkaClientPort,
-                controllerPort,
-                zkPort,
-                kafkaHeap,
-                hbaseHeap,
-                kafkaPartitions,
-                startTimeout,
-                hbaseSettings,
-                kafkaSaslPort,
-                kafkaScramUsers,
-                kafkaSaslSslPort);
+        Builder b = edit();
+        b.kafkaPort = kafkaClientPort;
+        b.kafkaControllerPort = controllerPort;
+        b.zookeeperPort = zkPort;
+        return b.build();
     }
 
     public LocalStackConfig withHeaps(String kafkaMaxHeap, String hbaseMaxHeap) {
-        return new LocalStackConfig(
-                dataDir,
-                kafka,
-                hbase,
-                kafkaPort,
-                kafkaControllerPort,
-                zookeeperPort,
-                kafkaMaxHeap,
-                hbaseMaxHeap,
-                kafkaPartitions,
-                startTimeout,
-                hbaseSettings,
-                kafkaSaslPort,
-                kafkaScramUsers,
-                kafkaSaslSslPort);
+        Builder b = edit();
+        b.kafkaHeap = kafkaMaxHeap;
+        b.hbaseHeap = hbaseMaxHeap;
+        return b.build();
     }
 
     public LocalStackConfig withKafkaPartitions(int partitions) {
-        return new LocalStackConfig(
-                dataDir,
-                kafka,
-                hbase,
-                kafkaPort,
-                kafkaControllerPort,
-                zookeeperPort,
-                kafkaHeap,
-                hbaseHeap,
-                partitions,
-                startTimeout,
-                hbaseSettings,
-                kafkaSaslPort,
-                kafkaScramUsers,
-                kafkaSaslSslPort);
+        Builder b = edit();
+        b.kafkaPartitions = partitions;
+        return b.build();
     }
 
     public LocalStackConfig withStartTimeout(Duration timeout) {
-        return new LocalStackConfig(
-                dataDir,
-                kafka,
-                hbase,
-                kafkaPort,
-                kafkaControllerPort,
-                zookeeperPort,
-                kafkaHeap,
-                hbaseHeap,
-                kafkaPartitions,
-                timeout,
-                hbaseSettings,
-                kafkaSaslPort,
-                kafkaScramUsers,
-                kafkaSaslSslPort);
+        Builder b = edit();
+        b.startTimeout = timeout;
+        return b.build();
     }
 
     /** The hbase-site settings the HBase JVM gets beyond its own defaults: {@link #HBASE_TUNING}, then the caller's. */
@@ -231,21 +172,9 @@ public record LocalStackConfig(
     }
 
     public LocalStackConfig withHBaseSettings(Map<String, String> settings) {
-        return new LocalStackConfig(
-                dataDir,
-                kafka,
-                hbase,
-                kafkaPort,
-                kafkaControllerPort,
-                zookeeperPort,
-                kafkaHeap,
-                hbaseHeap,
-                kafkaPartitions,
-                startTimeout,
-                settings,
-                kafkaSaslPort,
-                kafkaScramUsers,
-                kafkaSaslSslPort);
+        Builder b = edit();
+        b.hbaseSettings = settings;
+        return b.build();
     }
 
     /**
@@ -254,40 +183,82 @@ public record LocalStackConfig(
      * own checks and for tests.
      */
     public LocalStackConfig withKafkaScram(int saslPort, Map<String, String> users) {
-        return new LocalStackConfig(
-                dataDir,
-                kafka,
-                hbase,
-                kafkaPort,
-                kafkaControllerPort,
-                zookeeperPort,
-                kafkaHeap,
-                hbaseHeap,
-                kafkaPartitions,
-                startTimeout,
-                hbaseSettings,
-                saslPort,
-                users,
-                kafkaSaslSslPort);
+        Builder b = edit();
+        b.kafkaSaslPort = saslPort;
+        b.kafkaScramUsers = users;
+        return b.build();
+    }
+
+    /** The ports of the SASL_PLAINTEXT and SASL_SSL listeners that come with SCRAM users (0: a free port). */
+    public LocalStackConfig withKafkaSaslPorts(int saslPort, int saslSslPort) {
+        Builder b = edit();
+        b.kafkaSaslPort = saslPort;
+        b.kafkaSaslSslPort = saslSslPort;
+        return b.build();
     }
 
     /** The port of the SASL_SSL listener that comes with SCRAM users (0: a free port). */
     public LocalStackConfig withKafkaSaslSslPort(int saslSslPort) {
-        return new LocalStackConfig(
-                dataDir,
-                kafka,
-                hbase,
-                kafkaPort,
-                kafkaControllerPort,
-                zookeeperPort,
-                kafkaHeap,
-                hbaseHeap,
-                kafkaPartitions,
-                startTimeout,
-                hbaseSettings,
-                kafkaSaslPort,
-                kafkaScramUsers,
-                saslSslPort);
+        Builder b = edit();
+        b.kafkaSaslSslPort = saslSslPort;
+        return b.build();
+    }
+
+    private Builder edit() {
+        return new Builder(this);
+    }
+
+    /** A copy being changed: the withers set what they change, and {@link #build()} validates the whole. */
+    private static final class Builder {
+        private final Path dataDir;
+        private boolean kafka;
+        private boolean hbase;
+        private int kafkaPort;
+        private int kafkaControllerPort;
+        private int zookeeperPort;
+        private String kafkaHeap;
+        private String hbaseHeap;
+        private int kafkaPartitions;
+        private Duration startTimeout;
+        private Map<String, String> hbaseSettings;
+        private int kafkaSaslPort;
+        private Map<String, String> kafkaScramUsers;
+        private int kafkaSaslSslPort;
+
+        Builder(LocalStackConfig c) {
+            dataDir = c.dataDir;
+            kafka = c.kafka;
+            hbase = c.hbase;
+            kafkaPort = c.kafkaPort;
+            kafkaControllerPort = c.kafkaControllerPort;
+            zookeeperPort = c.zookeeperPort;
+            kafkaHeap = c.kafkaHeap;
+            hbaseHeap = c.hbaseHeap;
+            kafkaPartitions = c.kafkaPartitions;
+            startTimeout = c.startTimeout;
+            hbaseSettings = c.hbaseSettings;
+            kafkaSaslPort = c.kafkaSaslPort;
+            kafkaScramUsers = c.kafkaScramUsers;
+            kafkaSaslSslPort = c.kafkaSaslSslPort;
+        }
+
+        LocalStackConfig build() {
+            return new LocalStackConfig(
+                    dataDir,
+                    kafka,
+                    hbase,
+                    kafkaPort,
+                    kafkaControllerPort,
+                    zookeeperPort,
+                    kafkaHeap,
+                    hbaseHeap,
+                    kafkaPartitions,
+                    startTimeout,
+                    hbaseSettings,
+                    kafkaSaslPort,
+                    kafkaScramUsers,
+                    kafkaSaslSslPort);
+        }
     }
 
     /** The SCRAM users' names, never their passwords. */
@@ -303,19 +274,5 @@ public record LocalStackConfig(
 
     public Path logDir() {
         return dataDir.resolve("logs");
-    }
-
-    private static void checkPort(String name, int port) {
-        if (port != 0 && (port < 1024 || port > 65535)) {
-            throw new IllegalArgumentException(
-                    "The " + name + " must be 0 (a free port) or between 1024 and 65535;" + " got " + port + ".");
-        }
-    }
-
-    private static void checkHeap(String name, String heap) {
-        if (heap == null || !HEAP.matcher(heap).matches()) {
-            throw new IllegalArgumentException(
-                    "The " + name + " must look like java's -Xmx value, e.g. 512m or 2g;" + " got '" + heap + "'.");
-        }
     }
 }

@@ -14,7 +14,7 @@ class LocalStackCliTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cli = new CommandLine(new LocalStackCli());
+        CommandLine cli = LocalStackCli.commandLine().setUsageHelpWidth(200);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -27,8 +27,8 @@ class LocalStackCliTest {
         for (String option : List.of(
                 "--data-dir",
                 "--fresh",
-                "--no-kafka",
-                "--no-hbase",
+                "--[no-]kafka",
+                "--[no-]hbase",
                 "--kafka-port",
                 "--kafka-controller-port",
                 "--zookeeper-port",
@@ -48,7 +48,7 @@ class LocalStackCliTest {
     @Test
     void anInvalidValueFailsWithUsageErrorNamingTheSetting() {
         assertThat(run("--kafka-heap", "huge")).isEqualTo(2);
-        assertThat(err.toString()).contains("kafka heap").contains("huge");
+        assertThat(err.toString()).contains("Invalid setting kafka-heap").contains("huge");
     }
 
     @Test

@@ -46,10 +46,10 @@ class LocalStackConfigTest {
     @Test
     void rejectsAPrivilegedOrOutOfRangePortNamingIt() {
         assertThatThrownBy(() -> defaults.withPorts(80, 0, 0))
-                .hasMessageContaining("kafka port")
+                .hasMessageContaining("kafka-port")
                 .hasMessageContaining("80");
         assertThatThrownBy(() -> defaults.withPorts(0, 0, 70000))
-                .hasMessageContaining("zookeeper port")
+                .hasMessageContaining("zookeeper-port")
                 .hasMessageContaining("70000");
     }
 
@@ -61,13 +61,13 @@ class LocalStackConfigTest {
     @Test
     void rejectsAHeapThatIsNotAnXmxValue() {
         assertThatThrownBy(() -> defaults.withHeaps("lots", "1g"))
-                .hasMessageContaining("kafka heap")
+                .hasMessageContaining("kafka-heap")
                 .hasMessageContaining("lots");
         assertThat(defaults.withHeaps("512m", "2g").hbaseHeap()).isEqualTo("2g");
     }
 
     @Test
     void rejectsANonPositiveTimeout() {
-        assertThatThrownBy(() -> defaults.withStartTimeout(Duration.ZERO)).hasMessageContaining("start timeout");
+        assertThatThrownBy(() -> defaults.withStartTimeout(Duration.ZERO)).hasMessageContaining("start-timeout");
     }
 }
