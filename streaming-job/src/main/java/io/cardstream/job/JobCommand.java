@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -89,9 +90,30 @@ public final class JobCommand implements Callable<Integer> {
         return ((JobCommand) cli.getCommand()).config();
     }
 
+    /** Keys a properties file may hold for this command's own options (HBase's address), besides the settings. */
+    private static final Set<String> FILE_KEYS_OF_OPTIONS = Set.of("zookeeper-quorum", "zookeeper-port");
+
+    /** Values from the file for the command's own options the command line did not set. */
+    private void applyToOptions(Map<String, String> file) {
+        for (String key : FILE_KEYS_OF_OPTIONS) {
+            CommandLine.Model.OptionSpec option = spec.findOption("--" + key);
+            if (file.containsKey(key) && !spec.commandLine().getParseResult().hasMatchedOption(option)) {
+                String value = file.get(key).trim();
+                try {
+                    option.setValue(option.type() == Integer.class ? Integer.valueOf(value) : value);
+                } catch (NumberFormatException e) {
+                    throw new IllegalArgumentException(
+                            "Invalid setting " + key + ": it must be a whole number; got '" + value + "'.");
+                }
+            }
+        }
+    }
+
     /** The validated configuration: flags over the properties file over the defaults. */
     JobConfig config() throws IOException {
-        Map<String, String> file = configFile == null ? Map.of() : JobSettings.ALL.readFile(configFile);
+        Map<String, String> file =
+                configFile == null ? Map.of() : JobSettings.ALL.readFile(configFile, FILE_KEYS_OF_OPTIONS);
+        applyToOptions(file);
         Map<String, String> raw = SettingSet.overlay(
                 file, JobSettings.ALL.given(spec.commandLine().getParseResult()));
         Map<String, String> hbaseSettings = new LinkedHashMap<>(SettingSet.under(JobSettings.HBASE_CONF, file));

@@ -101,7 +101,7 @@ class JobConfigTest {
         Path file = dir.resolve("job.properties");
         Files.writeString(
                 file,
-                "batch-interval-ms=500\ntopic=from-file\ncache-ttl-seconds=5\n"
+                "batch-interval-ms=500\ntopic=from-file\ncache-ttl-seconds=5\nzookeeper-quorum=zk1\nzookeeper-port=2182\n"
                         + "kafka-prop.security.protocol=SSL\nhbase-conf.zookeeper.znode.parent=/hbase-unsecure\n");
         JobConfig config =
                 JobCommand.parse("--config", file.toString(), "--topic", "from-flag", "--bootstrap-servers", "b:9092");
@@ -110,7 +110,10 @@ class JobConfigTest {
         assertThat(config.cacheTtlSeconds()).isEqualTo(5);
         assertThat(config.groupId()).isEqualTo("cardstream-job");
         assertThat(config.kafkaProperties()).containsEntry("security.protocol", "SSL");
-        assertThat(config.hbaseProperties()).containsEntry("zookeeper.znode.parent", "/hbase-unsecure");
+        assertThat(config.hbaseProperties())
+                .containsEntry("zookeeper.znode.parent", "/hbase-unsecure")
+                .containsEntry("hbase.zookeeper.quorum", "zk1")
+                .containsEntry("hbase.zookeeper.property.clientPort", "2182");
     }
 
     @Test

@@ -81,6 +81,11 @@ public final class SettingSet {
      * neither fails, naming the file.
      */
     public Map<String, String> readFile(Path file) throws IOException {
+        return readFile(file, Set.of());
+    }
+
+    /** As {@link #readFile(Path)}, also taking the keys {@code otherOptions} (a command's options of its own). */
+    public Map<String, String> readFile(Path file, Set<String> otherOptions) throws IOException {
         Properties p = new Properties();
         try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             p.load(in);
@@ -88,7 +93,7 @@ public final class SettingSet {
         Map<String, String> read = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames()) {
             boolean passthrough = passthroughPrefixes.stream().anyMatch(key::startsWith);
-            if (!passthrough && !settings.containsKey(key)) {
+            if (!passthrough && !settings.containsKey(key) && !otherOptions.contains(key)) {
                 throw new IllegalArgumentException(
                         "Invalid setting " + key + " in " + file + ": no such option (see --help).");
             }

@@ -1,12 +1,10 @@
 package io.cardstream.localstack.hbase;
 
+import io.cardstream.localstack.node.NodeSupport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
@@ -49,9 +47,9 @@ public final class HBaseNodeMain {
     }
 
     private static void run() throws Exception {
-        Path dataDir = Path.of(required("cardstream.node.dataDir")).toAbsolutePath();
-        Path readyFile = Path.of(required("cardstream.node.readyFile"));
-        int zkPort = Integer.parseInt(required("cardstream.hbase.zookeeperPort"));
+        Path dataDir = Path.of(NodeSupport.required("cardstream.node.dataDir")).toAbsolutePath();
+        Path readyFile = Path.of(NodeSupport.required("cardstream.node.readyFile"));
+        int zkPort = Integer.parseInt(NodeSupport.required("cardstream.hbase.zookeeperPort"));
         Files.createDirectories(dataDir);
 
         Configuration conf = configuration(dataDir, zkPort);
@@ -69,11 +67,11 @@ public final class HBaseNodeMain {
 
         LocalHBaseCluster cluster = new LocalHBaseCluster(conf, 1, 1, HMaster.class, HRegionServer.class);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(cluster, zkFactory, zk), "hbase-node-shutdown"));
-        stopWhenParentGoes();
+        NodeSupport.stopWhenParentGoes(LOG::info, "HBase");
         cluster.startup();
 
         awaitMaster(conf);
-        writeReadyFile(
+        NodeSupport.writeReadyFile(
                 readyFile,
                 HConstants.ZOOKEEPER_QUORUM + "=" + LOOPBACK + "\n" + HConstants.ZOOKEEPER_CLIENT_PORT + "=" + zkPort
                         + "\n");
@@ -161,38 +159,5 @@ public final class HBaseNodeMain {
         zkFactory.shutdown();
         zk.shutdown();
         LOG.info("The local HBase stopped in {} ms.", (System.nanoTime() - start) / 1_000_000);
-    }
-
-    private static void writeReadyFile(Path readyFile, String content) throws IOException {
-        Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The parent holds this JVM's stdin open; end of input means it is gone, so no HBase outlives it. */
-    private static void stopWhenParentGoes() {
-        Thread watchdog = new Thread(
-                () -> {
-                    try (InputStream in = System.in) {
-                        while (in.read() >= 0) {
-                            // the parent never writes; any byte is ignored
-                        }
-                    } catch (IOException e) {
-                        // a broken pipe means the same as end of input
-                    }
-                    LOG.info("The parent process has gone; stopping HBase.");
-                    System.exit(0);
-                },
-                "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-    }
-
-    private static String required(String key) {
-        String value = System.getProperty(key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("The system property " + key + " must be set by the local stack.");
-        }
-        return value;
     }
 }

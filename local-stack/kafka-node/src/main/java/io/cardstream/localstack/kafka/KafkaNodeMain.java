@@ -1,12 +1,11 @@
 package io.cardstream.localstack.kafka;
 
+import io.cardstream.localstack.node.NodeSupport;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,10 +43,10 @@ public final class KafkaNodeMain {
     }
 
     private static void run() throws Exception {
-        Path dataDir = Path.of(required("cardstream.node.dataDir"));
-        Path readyFile = Path.of(required("cardstream.node.readyFile"));
-        int port = Integer.parseInt(required("cardstream.kafka.port"));
-        int controllerPort = Integer.parseInt(required("cardstream.kafka.controllerPort"));
+        Path dataDir = Path.of(NodeSupport.required("cardstream.node.dataDir"));
+        Path readyFile = Path.of(NodeSupport.required("cardstream.node.readyFile"));
+        int port = Integer.parseInt(NodeSupport.required("cardstream.kafka.port"));
+        int controllerPort = Integer.parseInt(NodeSupport.required("cardstream.kafka.controllerPort"));
         int partitions = Integer.getInteger("cardstream.kafka.defaultPartitions", 4);
 
         Integer saslPort = Integer.getInteger("cardstream.kafka.saslPort");
@@ -65,10 +64,11 @@ public final class KafkaNodeMain {
             addScramListeners(props, port, controllerPort, saslPort, saslSslPort);
             if (saslSslPort != null) {
                 String password = Files.readString(
-                                Path.of(required("cardstream.kafka.tlsPasswordFile")), StandardCharsets.UTF_8)
+                                Path.of(NodeSupport.required("cardstream.kafka.tlsPasswordFile")),
+                                StandardCharsets.UTF_8)
                         .trim();
                 props.setProperty("ssl.keystore.type", "PKCS12");
-                props.setProperty("ssl.keystore.location", required("cardstream.kafka.keystore"));
+                props.setProperty("ssl.keystore.location", NodeSupport.required("cardstream.kafka.keystore"));
                 props.setProperty("ssl.keystore.password", password);
                 props.setProperty("ssl.key.password", password);
             }
@@ -91,12 +91,12 @@ public final class KafkaNodeMain {
                             server.awaitShutdown();
                         },
                         "kafka-node-shutdown"));
-        stopWhenParentGoes();
+        NodeSupport.stopWhenParentGoes(LOG::info, "the broker");
         server.startup();
 
         String bootstrap = "127.0.0.1:" + port;
         awaitMetadata(bootstrap);
-        writeReadyFile(readyFile, "bootstrap.servers=" + bootstrap + "\n");
+        NodeSupport.writeReadyFile(readyFile, "bootstrap.servers=" + bootstrap + "\n");
         LOG.info("The local Kafka broker is ready at {} (controller on port {}).", bootstrap, controllerPort);
         if (saslPort != null) {
             LOG.info(
@@ -195,38 +195,5 @@ public final class KafkaNodeMain {
                 throw new IllegalStateException("The broker answered a metadata request with no nodes.");
             }
         }
-    }
-
-    private static void writeReadyFile(Path readyFile, String content) throws IOException {
-        Path tmp = readyFile.resolveSibling(readyFile.getFileName() + ".tmp");
-        Files.writeString(tmp, content, StandardCharsets.UTF_8);
-        Files.move(tmp, readyFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** The parent holds this JVM's stdin open; end of input means it is gone, so no broker outlives it. */
-    private static void stopWhenParentGoes() {
-        Thread watchdog = new Thread(
-                () -> {
-                    try (InputStream in = System.in) {
-                        while (in.read() >= 0) {
-                            // the parent never writes; any byte is ignored
-                        }
-                    } catch (IOException e) {
-                        // a broken pipe means the same as end of input
-                    }
-                    LOG.info("The parent process has gone; stopping the broker.");
-                    System.exit(0);
-                },
-                "parent-watchdog");
-        watchdog.setDaemon(true);
-        watchdog.start();
-    }
-
-    private static String required(String key) {
-        String value = System.getProperty(key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("The system property " + key + " must be set by the local stack.");
-        }
-        return value;
     }
 }
