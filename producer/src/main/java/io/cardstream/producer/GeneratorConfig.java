@@ -2,8 +2,8 @@ package io.cardstream.producer;
 
 /**
  * What the generator draws from: the seed, the id spaces of the loaded dimensions, how skewed their popularity
- * is, and how many records are deliberately invalid or point outside the dimensions. Validated on construction;
- * the message names the setting and its allowed range.
+ * is, and how many records are deliberately invalid or point outside the dimensions. Validated on construction by
+ * the rules of {@link ProducerSettings}; the message names the setting and its allowed range.
  *
  * @param seed         the same seed gives the same transactions and txIds
  * @param persons      person ids 0 to persons-1 exist in HBase
@@ -19,17 +19,11 @@ public record GeneratorConfig(
     public static final int DEFAULT_COMPANIES = 100_000;
 
     public GeneratorConfig {
-        if (persons < 1 || persons > 100_000_000) {
-            throw new IllegalArgumentException("persons must be between 1 and 100000000; got " + persons + ".");
-        }
-        if (companies < 1 || companies > 100_000_000) {
-            throw new IllegalArgumentException("companies must be between 1 and 100000000; got " + companies + ".");
-        }
-        if (!(skew >= 0 && skew <= 10)) {
-            throw new IllegalArgumentException("skew must be between 0 (uniform) and 10; got " + skew + ".");
-        }
-        checkRatio("bad-ratio", badRatio);
-        checkRatio("unknown-ratio", unknownRatio);
+        ProducerSettings.PERSONS.check(persons);
+        ProducerSettings.COMPANIES.check(companies);
+        ProducerSettings.SKEW.check(skew);
+        ProducerSettings.BAD_RATIO.check(badRatio);
+        ProducerSettings.UNKNOWN_RATIO.check(unknownRatio);
     }
 
     /** Defaults of the design: 1,000,000 persons, 100,000 companies, uniform, all valid, all known. */
@@ -47,11 +41,5 @@ public record GeneratorConfig(
 
     public GeneratorConfig withRatios(double bad, double unknown) {
         return new GeneratorConfig(seed, persons, companies, skew, bad, unknown);
-    }
-
-    private static void checkRatio(String name, double ratio) {
-        if (!(ratio >= 0 && ratio <= 1)) {
-            throw new IllegalArgumentException(name + " must be between 0 and 1; got " + ratio + ".");
-        }
     }
 }

@@ -1,8 +1,8 @@
 package io.cardstream.producer;
 
-import io.cardstream.core.LocalConnection;
-import io.cardstream.core.Topics;
 import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.settings.SettingSet;
+import io.cardstream.core.settings.Values;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
@@ -62,116 +62,33 @@ public final class ProduceCommand implements Callable<Integer> {
     @Mixin
     HelpOption help;
 
-    @Option(
-            names = "--bootstrap-servers",
-            paramLabel = "HOST:PORT,...",
-            description = "Kafka bootstrap servers. Default: those of the running local stack"
-                    + " (.cardstream/stack/connection.properties), else 127.0.0.1:9092.")
-    String bootstrapServers;
+    /** Set from the settings ({@link ProducerSettings}) at the start of {@link #call()}. */
+    private String bootstrapServers;
+
+    private String topic;
+    private double rate;
+    private long count;
+    private double durationSeconds;
+    private int persons;
+    private int companies;
+    private double skew;
+    private double badRatio;
+    private double unknownRatio;
+    private Long seed;
+    private long firstIndex;
+    private String burst;
+    private boolean createTopic;
+    private int partitions;
+    private short replicationFactor;
+    private int connectTimeoutSeconds;
 
     @Option(
-            names = "--topic",
-            defaultValue = Topics.TRANSACTIONS,
-            description = "Topic to write to. Default: ${DEFAULT-VALUE}")
-    String topic;
-
-    @Option(
-            names = "--rate",
-            paramLabel = "RECORDS/S",
-            defaultValue = "10000",
-            description = "Target records a second. Default: ${DEFAULT-VALUE}")
-    double rate;
-
-    @Option(
-            names = "--count",
-            paramLabel = "N",
-            defaultValue = "-1",
-            description = "Stop after N records. Default: no limit (stop with --duration or Ctrl-C)")
-    long count;
-
-    @Option(
-            names = "--duration",
-            paramLabel = "SECONDS",
-            defaultValue = "-1",
-            description = "Stop after this many seconds. Default: no limit (stop with --count or Ctrl-C)")
-    double durationSeconds;
-
-    @Option(
-            names = "--persons",
-            paramLabel = "N",
-            defaultValue = "" + GeneratorConfig.DEFAULT_PERSONS,
-            description = "Size of the person id space (the loaded persons). Default: ${DEFAULT-VALUE}")
-    int persons;
-
-    @Option(
-            names = "--companies",
-            paramLabel = "N",
-            defaultValue = "" + GeneratorConfig.DEFAULT_COMPANIES,
-            description = "Size of the company id space (the loaded companies). Default: ${DEFAULT-VALUE}")
-    int companies;
-
-    @Option(
-            names = "--skew",
-            paramLabel = "S",
-            defaultValue = "0",
-            description = "Zipf exponent of person and company popularity; 0 is uniform, 1 is classic Zipf."
-                    + " Default: ${DEFAULT-VALUE}")
-    double skew;
-
-    @Option(
-            names = "--bad-ratio",
-            paramLabel = "F",
-            defaultValue = "0",
-            description = "Fraction of deliberately invalid records, of varied kinds (malformed JSON, missing"
-                    + " fields, bad amounts, bad currency, invalid UTF-8, ...). Default: ${DEFAULT-VALUE}")
-    double badRatio;
-
-    @Option(
-            names = "--unknown-ratio",
-            paramLabel = "F",
-            defaultValue = "0",
-            description = "Fraction of valid records whose person, company or both are outside the loaded"
-                    + " dimensions. Default: ${DEFAULT-VALUE}")
-    double unknownRatio;
-
-    @Option(
-            names = "--seed",
-            paramLabel = "N",
-            description = "Seed of the generator: the same seed gives the same transactions and txIds."
-                    + " Default: a random seed, printed at start.")
-    Long seed;
-
-    @Option(
-            names = "--first-index",
-            paramLabel = "N",
-            defaultValue = "0",
-            description =
-                    "Index of the first record in the seed's sequence (to continue a run). Default: ${DEFAULT-VALUE}")
-    long firstIndex;
-
-    @Option(
-            names = "--burst",
-            paramLabel = "MULTIPLE:SECONDS:EVERY",
-            description = "Bursts: MULTIPLE times the rate for SECONDS every EVERY seconds, e.g. 3:5:30."
-                    + " Default: no bursts")
-    String burst;
-
-    @Option(names = "--create-topic", description = "Create the topic when it does not exist.")
-    boolean createTopic;
-
-    @Option(
-            names = "--partitions",
-            paramLabel = "N",
-            defaultValue = "4",
-            description = "Partitions of a topic made by --create-topic. Default: ${DEFAULT-VALUE}")
-    int partitions;
-
-    @Option(
-            names = "--replication-factor",
-            paramLabel = "N",
-            defaultValue = "1",
-            description = "Replication factor of a topic made by --create-topic. Default: ${DEFAULT-VALUE}")
-    short replicationFactor;
+            names = "--config",
+            paramLabel = "FILE",
+            description = "A properties file of these options under their names without dashes (e.g. rate=5000),"
+                    + " producer-prop.KEY for producer settings and topic-config.KEY for a created topic's. Flags"
+                    + " win.")
+    Path configFile;
 
     @Option(
             names = "--topic-config",
@@ -179,13 +96,6 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "A setting of a topic made by --create-topic (repeatable), e.g. max.message.bytes=2097152"
                     + " for a dead-letter topic, which must take records larger than the input topic does.")
     Map<String, String> topicConfigs = new LinkedHashMap<>();
-
-    @Option(
-            names = "--connect-timeout",
-            paramLabel = "SECONDS",
-            defaultValue = "30",
-            description = "How long to wait for the broker before giving up. Default: ${DEFAULT-VALUE}")
-    int connectTimeoutSeconds;
 
     @Option(
             names = "--producer-prop",
@@ -206,33 +116,63 @@ public final class ProduceCommand implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new ProduceCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command with its options: those above, and one per {@link ProducerSettings} setting. */
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new ProduceCommand());
+        ProducerSettings.ALL.addOptionsTo(cli.getCommandSpec());
+        return cli;
+    }
+
+    /** The settings: flags over the --config file over the defaults; the file's passthrough keys below the flags'. */
+    private void settle() throws IOException {
+        Map<String, String> file = configFile == null ? Map.of() : ProducerSettings.ALL.readFile(configFile);
+        Map<String, String> raw = SettingSet.overlay(
+                file, ProducerSettings.ALL.given(spec.commandLine().getParseResult()));
+        Values v = ProducerSettings.ALL.resolve(ProducerSettings.ALL.settingsOf(raw));
+        Map<String, String> props = new LinkedHashMap<>(SettingSet.under(ProducerSettings.PRODUCER_PROP, file));
+        props.putAll(producerProps);
+        producerProps = props;
+        Map<String, String> topicSettings = new LinkedHashMap<>(SettingSet.under(ProducerSettings.TOPIC_CONFIG, file));
+        topicSettings.putAll(topicConfigs);
+        topicConfigs = topicSettings;
+        bootstrapServers = v.get(ProducerSettings.BOOTSTRAP_SERVERS);
+        topic = v.get(ProducerSettings.TOPIC);
+        rate = v.get(ProducerSettings.RATE);
+        count = v.get(ProducerSettings.COUNT);
+        durationSeconds = v.get(ProducerSettings.DURATION);
+        persons = v.get(ProducerSettings.PERSONS);
+        companies = v.get(ProducerSettings.COMPANIES);
+        skew = v.get(ProducerSettings.SKEW);
+        badRatio = v.get(ProducerSettings.BAD_RATIO);
+        unknownRatio = v.get(ProducerSettings.UNKNOWN_RATIO);
+        seed = v.get(ProducerSettings.SEED);
+        firstIndex = v.get(ProducerSettings.FIRST_INDEX);
+        burst = v.get(ProducerSettings.BURST);
+        createTopic = v.get(ProducerSettings.CREATE_TOPIC);
+        partitions = v.get(ProducerSettings.PARTITIONS);
+        replicationFactor = v.get(ProducerSettings.REPLICATION_FACTOR).shortValue();
+        connectTimeoutSeconds = v.get(ProducerSettings.CONNECT_TIMEOUT);
     }
 
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        long actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
         GeneratorConfig generatorConfig;
         RateSchedule schedule;
+        long actualSeed;
         try {
+            settle();
+            actualSeed = seed != null ? seed : ThreadLocalRandom.current().nextLong(1, 1_000_000_000L);
             generatorConfig = new GeneratorConfig(actualSeed, persons, companies, skew, badRatio, unknownRatio);
             schedule = parseSchedule();
-            if (partitions < 1 || replicationFactor < 1) {
-                throw new IllegalArgumentException("partitions and replication-factor must be at least 1; got "
-                        + partitions + " and " + replicationFactor + ".");
-            }
-            if (connectTimeoutSeconds < 1) {
-                throw new IllegalArgumentException(
-                        "connect-timeout must be at least 1 second; got " + connectTimeoutSeconds + ".");
-            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        String bootstrap = Optional.ofNullable(bootstrapServers)
-                .or(() -> LocalConnection.setting("bootstrap.servers"))
-                .orElse("127.0.0.1:9092");
+        String bootstrap = bootstrapServers;
 
         Optional<String> problem = checkBrokerAndTopic(bootstrap);
         if (problem.isPresent()) {

@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 class ProduceCommandTest {
@@ -14,7 +17,7 @@ class ProduceCommandTest {
     private final StringWriter err = new StringWriter();
 
     private int run(String... args) {
-        CommandLine cli = new CommandLine(new ProduceCommand());
+        CommandLine cli = ProduceCommand.commandLine().setUsageHelpWidth(200);
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);
@@ -37,7 +40,7 @@ class ProduceCommandTest {
                 "--seed",
                 "--burst",
                 "--producer-prop",
-                "--create-topic",
+                "--[no-]create-topic",
                 "--partitions",
                 "--connect-timeout")) {
             assertThat(out.toString()).contains(option);
@@ -59,5 +62,24 @@ class ProduceCommandTest {
     void aMalformedBurstIsAUsageErrorNamingIt() {
         assertThat(run("--burst", "3x")).isEqualTo(2);
         assertThat(err.toString()).contains("burst must be MULTIPLE:SECONDS:EVERY");
+    }
+
+    @Test
+    void aConfigFileGivesSettingsAndProducerPropertiesAndAnUnknownKeyFailsNamingIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("produce.properties");
+        Files.writeString(file, "rate=0\n");
+        assertThat(run("--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid setting rate").contains("'0.0'");
+        Files.writeString(file, "ratee=5\n");
+        assertThat(run("--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid setting ratee").contains("no such option");
+    }
+
+    @Test
+    void aFlagInTheFileIsReadStrictly(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("produce.properties");
+        Files.writeString(file, "create-topic=sometimes\n");
+        assertThat(run("--config", file.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("Invalid setting create-topic").contains("true or false");
     }
 }

@@ -148,7 +148,7 @@ class StormProducerIT {
     }
 
     private static int command(StringWriter out, StringWriter err, String... args) {
-        CommandLine cli = new CommandLine(new ProduceCommand());
+        CommandLine cli = ProduceCommand.commandLine();
         cli.setOut(new PrintWriter(out, true));
         cli.setErr(new PrintWriter(err, true));
         return cli.execute(args);

@@ -28,6 +28,7 @@ public final class Setting<T> {
     private final String label;
     private final String doc;
     private final boolean secret;
+    private final boolean optional;
 
     private Setting(Builder<T> b) {
         this.name = b.name;
@@ -39,6 +40,7 @@ public final class Setting<T> {
         this.label = b.label;
         this.doc = b.doc;
         this.secret = b.secret;
+        this.optional = b.optional;
     }
 
     /** A text setting. */
@@ -141,9 +143,12 @@ public final class Setting<T> {
         }
     }
 
-    /** {@code value}, if the rule allows it; null only when the setting has no default and was not given. */
+    /** {@code value}, if the rule allows it; null only for an optional setting not given. */
     public T check(T value) {
         if (value == null) {
+            if (optional) {
+                return null;
+            }
             throw invalid("must be given", null);
         }
         if (rule != null && !rule.test(value)) {
@@ -178,6 +183,7 @@ public final class Setting<T> {
         private String label;
         private String doc = "";
         private boolean secret;
+        private boolean optional;
 
         private Builder(String name, Class<T> type, String label) {
             this.name = Objects.requireNonNull(name);
@@ -224,6 +230,19 @@ public final class Setting<T> {
 
         public Builder<T> doc(String documentation) {
             this.doc = documentation;
+            return this;
+        }
+
+        /** A setting that may stay unset (null): its absence means something, which its doc says. */
+        public Builder<T> optional() {
+            this.optional = true;
+            return this;
+        }
+
+        /** The rule for decimals: {@code min} to {@code max}, both included. */
+        public Builder<T> within(double min, double max, String meaning) {
+            this.rule = n -> ((Number) n).doubleValue() >= min && ((Number) n).doubleValue() <= max;
+            this.ruleDoc = "must be between " + meaning;
             return this;
         }
 
