@@ -53,12 +53,10 @@ import org.slf4j.LoggerFactory;
  * stored once, every invalid one dead-lettered once, aborted records never stored, offsets committed to the log end,
  * the job still running.
  */
-class AnyProducerIT {
+class AnyProducerIT extends SharedStackIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(AnyProducerIT.class);
-    private static final String TOPIC = "any-producer-tx";
-    private static final String DLQ = "any-producer-dlq";
-    private static final String GROUP = "any-producer-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("any-producer");
     private static final int PERSONS = 200;
     /** The person whose name in HBase is 100 kB long. */
     private static final String LONG_NAME_PERSON = DimensionIds.personId(7);
@@ -81,7 +79,7 @@ class AnyProducerIT {
         System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(PERSONS, 50);
         setPersonName(LONG_NAME_PERSON, "N".repeat(100_000));
-        fixture.topics(TOPIC, 2, DLQ);
+        fixture.topics(RUN.topic(), 2, RUN.dlq());
         String repeatedLater;
         String repeatedEarlier;
         try (KafkaProducer<byte[], byte[]> plain = producer(Map.of());
@@ -103,15 +101,16 @@ class AnyProducerIT {
             transaction(tx, 0, 5, true);
             transaction(tx, 1, 5, false);
         }
-        Map<TopicPartition, Long> markersAtEnd = fixture.logEnd(TOPIC, 2);
+        Map<TopicPartition, Long> markersAtEnd = fixture.logEnd(RUN.topic(), 2);
 
-        JobConfig config = fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 50_000, 20_000, 60);
+        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 50_000, 20_000, 60);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {
             job.start();
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(60), () -> job.failure() == null);
-            assertThat(fixture.committed(GROUP))
+            fixture.awaitCommittedToLogEnd(
+                    RUN.group(), RUN.topic(), 2, Duration.ofSeconds(60), () -> job.failure() == null);
+            assertThat(fixture.committed(RUN.group()))
                     .as("committed past the markers that end the logs")
                     .isEqualTo(markersAtEnd);
             // the next batches neither read those ranges again nor skip a record after them
@@ -119,7 +118,8 @@ class AnyProducerIT {
                 ordinary(plain, 0, 30);
                 ordinary(plain, 1, 30);
             }
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(60), () -> job.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    RUN.group(), RUN.topic(), 2, Duration.ofSeconds(60), () -> job.failure() == null);
             assertThat(job.failure()).as("the job's failure").isNull();
             passed = true;
         } finally {
@@ -127,7 +127,7 @@ class AnyProducerIT {
         }
 
         assertStoredExactlyAsExpected();
-        assertDeadLetteredOnce(DLQ, TOPIC, invalid.size());
+        assertDeadLetteredOnce(RUN.dlq(), RUN.topic(), invalid.size());
         assertRowIsWhole(repeatedLater, null, "PERSON_MISSING");
         assertRowIsWhole(repeatedEarlier, null, "PERSON_MISSING");
         assertThat(sumOfRepeated())
@@ -220,7 +220,7 @@ class AnyProducerIT {
             String txId = next(commit ? "committed" : "aborted");
             String person = i == 0 ? LONG_NAME_PERSON : DimensionIds.personId(i % PERSONS);
             tx.send(new ProducerRecord<>(
-                    TOPIC,
+                    RUN.topic(),
                     partition,
                     bytes(person),
                     bytes(HostileCorpus.json(txId, person, DimensionIds.companyId(i % 50), "2.50", "EUR", now))));
@@ -263,7 +263,8 @@ class AnyProducerIT {
         withBom[1] = (byte) 0xBB;
         withBom[2] = (byte) 0xBF;
         System.arraycopy(json, 0, withBom, 3, json.length);
-        producer.send(new ProducerRecord<>(TOPIC, 0, bytes(person), withBom)).get();
+        producer.send(new ProducerRecord<>(RUN.topic(), 0, bytes(person), withBom))
+                .get();
         expected.put(bomTxId, person);
     }
 
@@ -277,7 +278,8 @@ class AnyProducerIT {
                 "gzip",
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG,
                 Integer.toString(8 << 20)))) {
-            ProducerRecord<byte[], byte[]> pill = new ProducerRecord<>(TOPIC, 1, new byte[20_000], new byte[5_000_000]);
+            ProducerRecord<byte[], byte[]> pill =
+                    new ProducerRecord<>(RUN.topic(), 1, new byte[20_000], new byte[5_000_000]);
             for (int i = 0; i < 40; i++) {
                 pill.headers().add(new RecordHeader("h" + i, new byte[1_000]));
             }
@@ -296,7 +298,7 @@ class AnyProducerIT {
         byte[] earlier = bytes(HostileCorpus.json(txId, known, COMPANY, "3.00", "EUR", now - 5_000));
         byte[] later = bytes(HostileCorpus.json(txId, "P-UNKNOWN", COMPANY, "3.00", "EUR", now));
         for (byte[] v : laterLast ? List.of(earlier, later) : List.of(later, earlier)) {
-            producer.send(new ProducerRecord<>(TOPIC, 0, bytes(known), v)).get();
+            producer.send(new ProducerRecord<>(RUN.topic(), 0, bytes(known), v)).get();
         }
         expected.put(txId, "P-UNKNOWN");
         return txId;
@@ -307,7 +309,7 @@ class AnyProducerIT {
             throws Exception {
         String txId = next(kind);
         producer.send(new ProducerRecord<>(
-                TOPIC,
+                RUN.topic(),
                 partition,
                 bytes(person),
                 bytes(HostileCorpus.json(
@@ -321,7 +323,8 @@ class AnyProducerIT {
     }
 
     private void invalidRecord(KafkaProducer<byte[], byte[]> producer, byte[] value) throws Exception {
-        var meta = producer.send(new ProducerRecord<>(TOPIC, 0, null, value)).get();
+        var meta =
+                producer.send(new ProducerRecord<>(RUN.topic(), 0, null, value)).get();
         invalid.add(meta.partition() + "@" + meta.offset());
     }
 

@@ -3,7 +3,6 @@ package io.cardstream.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cardstream.core.DimensionIds;
-import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.NameGenerator;
@@ -21,7 +20,6 @@ import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,27 +28,20 @@ import org.slf4j.LoggerFactory;
  * enriched more than one TTL after the rename carries the new name (the cache did not keep the old one), and
  * those enriched before it the old one (the names did come through the cache and HBase, not from elsewhere).
  */
-class DimensionUpdateIT {
+class DimensionUpdateIT extends SharedStackIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(DimensionUpdateIT.class);
-    private static final String TOPIC = "rename-tx";
-    private static final String GROUP = "rename-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("rename");
     private static final int PERSONS = 2_000;
     private static final int TTL_SECONDS = 2;
     private static final long COUNT = 40_000;
     private static final String NEW_NAME_PREFIX = "Renamed ";
 
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
-
-    private final JobFixture fixture = new JobFixture(STACK);
-
     @Test
     void newTransactionsCarryANewNameOnceTheCacheTtlHasPassed() throws Exception {
         System.setProperty("spark.ui.enabled", "false");
-        fixture.schemaAndDimensions(PERSONS, 200);
-        fixture.topics(TOPIC, 2, "rename-dlq");
-        JobConfig config = fixture.jobConfig(TOPIC, GROUP, "rename-dlq", 500, 10_000, 10_000, TTL_SECONDS);
+        fixture.prepare(RUN, 2, PERSONS, 200);
+        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 500, 10_000, 10_000, TTL_SECONDS);
         GeneratorConfig generator = new GeneratorConfig(777, PERSONS, 200, 0, 0, 0);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
@@ -59,12 +50,13 @@ class DimensionUpdateIT {
             job.start();
             // 10 s of storm; the rename comes once the job has stored some of it with the old names
             CompletableFuture<StormProducer.Summary> produced =
-                    CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, generator, COUNT, 4_000));
-            fixture.awaitCommittedAtLeast(GROUP, 4_000, Duration.ofSeconds(120), () -> job.failure() == null);
+                    CompletableFuture.supplyAsync(() -> fixture.produce(RUN.topic(), generator, COUNT, 4_000));
+            fixture.awaitCommittedAtLeast(RUN.group(), 4_000, Duration.ofSeconds(120), () -> job.failure() == null);
             renamedAt = renameEveryPerson();
             StormProducer.Summary summary = produced.get(2, TimeUnit.MINUTES);
             assertThat(summary.acked()).isEqualTo(COUNT);
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    RUN.group(), RUN.topic(), 2, Duration.ofSeconds(120), () -> job.failure() == null);
             assertThat(job.failure()).isNull();
             passed = true;
         } finally {

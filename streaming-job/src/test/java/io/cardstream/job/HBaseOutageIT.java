@@ -23,8 +23,7 @@ import org.slf4j.LoggerFactory;
 class HBaseOutageIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(HBaseOutageIT.class);
-    private static final String TOPIC = "outage-tx";
-    private static final String GROUP = "outage-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("outage");
 
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase();
@@ -34,33 +33,33 @@ class HBaseOutageIT {
     @Test
     void noOffsetIsCommittedWhileHBaseIsDownAndNothingIsLost() throws Exception {
         System.setProperty("spark.ui.enabled", "false");
-        fixture.schemaAndDimensions(2_000, 200);
-        fixture.topics(TOPIC, 2, "outage-dlq");
-        JobConfig config = fixture.jobConfig(TOPIC, GROUP, "outage-dlq", 1000, 5_000, 5_000, 60);
+        fixture.prepare(RUN, 2, 2_000, 200);
+        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 5_000, 5_000, 60);
         GeneratorConfig before = new GeneratorConfig(31, 2_000, 200, 0, 0.01, 0.01);
         GeneratorConfig during = new GeneratorConfig(32, 2_000, 200, 0, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {
             job.start();
-            StormProducer.Summary first = fixture.produce(TOPIC, before, 10_000, 10_000);
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+            StormProducer.Summary first = fixture.produce(RUN.topic(), before, 10_000, 10_000);
+            fixture.awaitCommittedToLogEnd(
+                    RUN.group(), RUN.topic(), 2, Duration.ofSeconds(120), () -> job.failure() == null);
 
             CompletableFuture<StormProducer.Summary> second =
-                    CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, during, 30_000, 3_000));
+                    CompletableFuture.supplyAsync(() -> fixture.produce(RUN.topic(), during, 30_000, 3_000));
             STACK.stack().stop(LocalStack.HBASE, true);
             long crashed = System.nanoTime();
             // a batch whose rows were all flushed before the crash may still commit: give it 2 s, then watch
             TimeUnit.SECONDS.sleep(2);
-            Map<TopicPartition, Long> atOutage = fixture.committed(GROUP);
+            Map<TopicPartition, Long> atOutage = fixture.committed(RUN.group());
             long watchUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
             while (System.nanoTime() < watchUntil) {
-                assertThat(fixture.committed(GROUP))
+                assertThat(fixture.committed(RUN.group()))
                         .as("committed offsets while HBase is down")
                         .isEqualTo(atOutage);
                 TimeUnit.MILLISECONDS.sleep(250);
             }
-            assertThat(fixture.logEnd(TOPIC, 2).values().stream()
+            assertThat(fixture.logEnd(RUN.topic(), 2).values().stream()
                             .mapToLong(Long::longValue)
                             .sum())
                     .as("records kept arriving during the outage")
@@ -73,19 +72,20 @@ class HBaseOutageIT {
             long committedAtOutage =
                     atOutage.values().stream().mapToLong(Long::longValue).sum();
             fixture.awaitCommittedAtLeast(
-                    GROUP, committedAtOutage + 1, Duration.ofSeconds(120), () -> job.failure() == null);
+                    RUN.group(), committedAtOutage + 1, Duration.ofSeconds(120), () -> job.failure() == null);
             LOG.info(
                     "HBase was down {} ms (killed, watched, restarted); the job committed again {} ms after it was"
                             + " back.",
                     TimeUnit.NANOSECONDS.toMillis(back - crashed),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - back));
             StormProducer.Summary secondSummary = second.get(2, TimeUnit.MINUTES);
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(240), () -> job.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    RUN.group(), RUN.topic(), 2, Duration.ofSeconds(240), () -> job.failure() == null);
             assertThat(job.failure()).isNull();
 
             fixture.assertEveryValidStored(before, 10_000, first.valid());
             fixture.assertEveryValidStored(during, 30_000, secondSummary.valid());
-            fixture.assertEveryInvalidDeadLettered(first.invalid() + secondSummary.invalid(), TOPIC, "outage-dlq");
+            fixture.assertEveryInvalidDeadLettered(first.invalid() + secondSummary.invalid(), RUN.topic(), RUN.dlq());
             passed = true;
         } finally {
             // after a failure a batch may be stuck on a dead service; a graceful stop would wait for it

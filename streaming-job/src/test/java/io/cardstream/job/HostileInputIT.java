@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cardstream.core.DimensionIds;
 import io.cardstream.core.InvalidReason;
 import io.cardstream.core.Topics;
-import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.MetricsJson;
 import io.cardstream.schema.NameGenerator;
@@ -36,7 +35,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,27 +44,20 @@ import org.slf4j.LoggerFactory;
  * one is stored with its hostile ids and cardholder names exactly as sent, in rows and batch samples that stay
  * well-formed for the dashboard.
  */
-class HostileInputIT {
+class HostileInputIT extends SharedStackIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(HostileInputIT.class);
-    private static final String TOPIC = "hostile-tx";
-    private static final String DLQ = "hostile-dlq";
-    private static final String GROUP = "hostile-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("hostile");
     private static final int PERSONS = 1_000;
     /** Just under the broker's default message.max.bytes (1,048,588) less a record batch's own overhead. */
     private static final int NEAR_BROKER_LIMIT = 1_048_400;
-
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
-
-    private final JobFixture fixture = new JobFixture(STACK);
 
     @Test
     void neverFailsDeadLettersEveryInvalidRecordAndStoresEveryValidOneExactly() throws Exception {
         System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(PERSONS, 100);
         Map<String, String> hostileNames = renamePersonsToInjections();
-        fixture.topics(TOPIC, 2, DLQ);
+        fixture.topics(RUN.topic(), 2, RUN.dlq());
 
         long startedAt = System.currentTimeMillis();
         List<HostileCorpus.Entry> corpus = HostileCorpus.build(13, PERSONS, startedAt, NEAR_BROKER_LIMIT);
@@ -75,12 +66,13 @@ class HostileInputIT {
         LOG.info("Produced {} hostile records: {} valid, {} invalid.", corpus.size(), valid, invalidAt.size());
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(10_000);
 
-        JobConfig config = fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 5_000, 5_000, 60);
+        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 5_000, 5_000, 60);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {
             job.start();
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(180), () -> job.failure() == null);
+            fixture.awaitCommittedToLogEnd(
+                    RUN.group(), RUN.topic(), 2, Duration.ofSeconds(180), () -> job.failure() == null);
             assertThat(job.failure()).as("the job's failure").isNull();
             passed = true;
         } finally {
@@ -124,7 +116,7 @@ class HostileInputIT {
                 new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(STACK.bootstrapServers(), overrides))) {
             List<Future<RecordMetadata>> acks = new ArrayList<>();
             for (HostileCorpus.Entry e : corpus) {
-                acks.add(producer.send(new ProducerRecord<>(TOPIC, e.value())));
+                acks.add(producer.send(new ProducerRecord<>(RUN.topic(), e.value())));
             }
             producer.flush();
             for (int i = 0; i < corpus.size(); i++) {
@@ -179,8 +171,8 @@ class HostileInputIT {
     }
 
     private void assertEveryInvalidRecordDeadLetteredOnce(Map<String, HostileCorpus.Entry> invalidAt) {
-        List<ConsumerRecord<byte[], byte[]>> letters = fixture.consume(DLQ, invalidAt.size());
-        assertThat(letters).as("records in %s", DLQ).hasSize(invalidAt.size());
+        List<ConsumerRecord<byte[], byte[]>> letters = fixture.consume(RUN.dlq(), invalidAt.size());
+        assertThat(letters).as("records in %s", RUN.dlq()).hasSize(invalidAt.size());
         Set<String> reasons = new HashSet<>();
         for (InvalidReason r : InvalidReason.values()) {
             reasons.add(r.name());
@@ -189,7 +181,7 @@ class HostileInputIT {
         Set<String> positions = new HashSet<>();
         int truncated = 0;
         for (ConsumerRecord<byte[], byte[]> letter : letters) {
-            assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(TOPIC);
+            assertThat(JobFixture.header(letter, Topics.HEADER_SOURCE_TOPIC)).isEqualTo(RUN.topic());
             String position = JobFixture.header(letter, Topics.HEADER_SOURCE_PARTITION) + "@"
                     + JobFixture.header(letter, Topics.HEADER_SOURCE_OFFSET);
             assertThat(positions.add(position))

@@ -63,6 +63,22 @@ public final class JobFixture {
 
     private final LocalStackExtension stack;
 
+    /**
+     * The names one scenario uses, from one prefix: its topic {@code <prefix>-tx}, dead-letter topic
+     * {@code <prefix>-dlq} and consumer group {@code <prefix>-group}, so that tests sharing a stack never meet.
+     */
+    public record Names(String topic, String dlq, String group) {
+        public static Names of(String prefix) {
+            return new Names(prefix + "-tx", prefix + "-dlq", prefix + "-group");
+        }
+    }
+
+    /** The schema with {@code persons} and {@code companies} loaded, and the scenario's two topics. */
+    public void prepare(Names names, int partitions, int persons, int companies) throws Exception {
+        schemaAndDimensions(persons, companies);
+        topics(names.topic(), partitions, names.dlq());
+    }
+
     public JobFixture(LocalStackExtension stack) {
         this.stack = stack;
     }

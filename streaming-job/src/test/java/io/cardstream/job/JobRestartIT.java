@@ -2,7 +2,6 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import java.nio.file.Path;
@@ -13,7 +12,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,25 +21,17 @@ import org.slf4j.LoggerFactory;
  * every valid transaction is stored exactly once, every invalid one is in the dead-letter topic exactly once, and
  * the committed offsets are the log end.
  */
-class JobRestartIT {
+class JobRestartIT extends SharedStackIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobRestartIT.class);
-    private static final String TOPIC = "restart-tx";
-    private static final String DLQ = "restart-dlq";
-    private static final String GROUP = "restart-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("restart");
     private static final int PARTITIONS = 4;
     private static final long TOTAL = 300_000;
     private static final int KILLS = 3;
 
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
-
-    private final JobFixture fixture = new JobFixture(STACK);
-
     @Test
     void aGracefulStopAndThreeKillsMidStreamLoseAndDuplicateNothing() throws Exception {
-        fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(TOPIC, PARTITIONS, DLQ);
+        fixture.prepare(RUN, PARTITIONS, 5_000, 500);
         GeneratorConfig generatorConfig = new GeneratorConfig(9001, 5_000, 500, 0.5, 0.01, 0.01);
         long seed = System.nanoTime();
         Random moments = new Random(seed);
@@ -52,11 +42,11 @@ class JobRestartIT {
                 "--bootstrap-servers",
                 STACK.bootstrapServers(),
                 "--topic",
-                TOPIC,
+                RUN.topic(),
                 "--dlq-topic",
-                DLQ,
+                RUN.dlq(),
                 "--group-id",
-                GROUP,
+                RUN.group(),
                 "--zookeeper-quorum",
                 "127.0.0.1",
                 "--zookeeper-port",
@@ -74,27 +64,28 @@ class JobRestartIT {
             // the storm starts once the job runs: had it come before, the batches Spark queues while a slow machine
             // runs the first one could hold all of it, and the graceful stop, which runs them, would leave none
             job.awaitFirstBatch(Duration.ofSeconds(120));
-            produced = CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, generatorConfig, TOTAL, 30_000));
-            fixture.awaitCommittedAtLeast(GROUP, 1, Duration.ofSeconds(120), job::isAlive);
+            produced =
+                    CompletableFuture.supplyAsync(() -> fixture.produce(RUN.topic(), generatorConfig, TOTAL, 30_000));
+            fixture.awaitCommittedAtLeast(RUN.group(), 1, Duration.ofSeconds(120), job::isAlive);
             assertThat(job.terminate(90))
                     .as("the job exits after SIGTERM; see %s", job.log())
                     .isTrue();
             assertThat(job.output()).contains("Stopping the job gracefully").contains("The job stopped.");
         }
-        long committed = fixture.committedTotal(GROUP);
+        long committed = fixture.committedTotal(RUN.group());
         assertThat(committed).as("the graceful stop came mid-stream").isBetween(1L, TOTAL - 1);
 
         List<Long> recoveries = new ArrayList<>();
         for (int kill = 1; kill <= KILLS; kill++) {
             try (JobProcess job = JobProcess.start(log(++run), args)) {
                 long started = System.nanoTime();
-                fixture.awaitCommittedAtLeast(GROUP, committed + 1, Duration.ofSeconds(120), job::isAlive);
+                fixture.awaitCommittedAtLeast(RUN.group(), committed + 1, Duration.ofSeconds(120), job::isAlive);
                 recoveries.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
                 // a random moment within the next few batches
                 TimeUnit.MILLISECONDS.sleep(moments.nextInt(3_000));
                 job.kill();
             }
-            committed = fixture.committedTotal(GROUP);
+            committed = fixture.committedTotal(RUN.group());
             LOG.info("Kill {} of the job: {} records committed by then.", kill, committed);
             assertThat(committed).as("kill %d came mid-stream", kill).isLessThan(TOTAL);
         }
@@ -103,14 +94,14 @@ class JobRestartIT {
         assertThat(summary.acked()).isEqualTo(TOTAL);
         try (JobProcess job = JobProcess.start(log(++run), args)) {
             long started = System.nanoTime();
-            fixture.awaitCommittedAtLeast(GROUP, committed + 1, Duration.ofSeconds(120), job::isAlive);
+            fixture.awaitCommittedAtLeast(RUN.group(), committed + 1, Duration.ofSeconds(120), job::isAlive);
             recoveries.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(240), job::isAlive);
+            fixture.awaitCommittedToLogEnd(RUN.group(), RUN.topic(), PARTITIONS, Duration.ofSeconds(240), job::isAlive);
             assertThat(job.terminate(90)).isTrue();
         }
         LOG.info("Restart to first new commit, after the graceful stop and after each kill: {} ms.", recoveries);
 
-        fixture.assertEveryRecordAccountedFor(generatorConfig, TOTAL, summary, TOPIC, DLQ);
+        fixture.assertEveryRecordAccountedFor(generatorConfig, TOTAL, summary, RUN.topic(), RUN.dlq());
     }
 
     private static Path log(int run) {

@@ -23,9 +23,7 @@ import org.slf4j.LoggerFactory;
 class KafkaRestartIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaRestartIT.class);
-    private static final String TOPIC = "broker-restart-tx";
-    private static final String DLQ = "broker-restart-dlq";
-    private static final String GROUP = "broker-restart-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("broker-restart");
     private static final int PARTITIONS = 4;
     private static final long COUNT = 60_000;
 
@@ -37,16 +35,15 @@ class KafkaRestartIT {
     @Test
     void aBrokerCrashMidRunLosesAndDuplicatesNothing() throws Exception {
         System.setProperty("spark.ui.enabled", "false");
-        fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(TOPIC, PARTITIONS, DLQ);
-        JobConfig config = fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 10_000, 10_000, 60);
+        fixture.prepare(RUN, PARTITIONS, 5_000, 500);
+        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 10_000, 10_000, 60);
         GeneratorConfig generator = new GeneratorConfig(4242, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {
             job.start();
             CompletableFuture<StormProducer.Summary> produced =
-                    CompletableFuture.supplyAsync(() -> fixture.produce(TOPIC, generator, COUNT, 6_000));
+                    CompletableFuture.supplyAsync(() -> fixture.produce(RUN.topic(), generator, COUNT, 6_000));
             awaitCommittedAtLeast(1, job);
 
             long crashed = System.nanoTime();
@@ -64,14 +61,14 @@ class KafkaRestartIT {
             awaitCommittedAtLeast(committedAtRestart + 1, job);
             long recovered = System.nanoTime();
             fixture.awaitCommittedToLogEnd(
-                    GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(180), () -> job.failure() == null);
+                    RUN.group(), RUN.topic(), PARTITIONS, Duration.ofSeconds(180), () -> job.failure() == null);
             assertThat(job.failure()).isNull();
             LOG.info(
                     "Broker down and back in {} ms; the job committed again {} ms after the restart.",
                     TimeUnit.NANOSECONDS.toMillis(restarted - crashed),
                     TimeUnit.NANOSECONDS.toMillis(recovered - restarted));
 
-            fixture.assertEveryRecordAccountedFor(generator, COUNT, summary, TOPIC, DLQ);
+            fixture.assertEveryRecordAccountedFor(generator, COUNT, summary, RUN.topic(), RUN.dlq());
             passed = true;
         } finally {
             // after a failure a batch may be stuck on a dead service; a graceful stop would wait for it
@@ -186,10 +183,10 @@ class KafkaRestartIT {
     }
 
     private long committedTotal() throws Exception {
-        return fixture.committedTotal(GROUP);
+        return fixture.committedTotal(RUN.group());
     }
 
     private void awaitCommittedAtLeast(long total, StreamingJob job) throws Exception {
-        fixture.awaitCommittedAtLeast(GROUP, total, Duration.ofSeconds(120), () -> job.failure() == null);
+        fixture.awaitCommittedAtLeast(RUN.group(), total, Duration.ofSeconds(120), () -> job.failure() == null);
     }
 }

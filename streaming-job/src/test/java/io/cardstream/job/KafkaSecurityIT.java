@@ -35,9 +35,7 @@ class KafkaSecurityIT {
     private static final String USER = "cardstream";
     private static final String PASSWORD = "pw-" + UUID.randomUUID();
     private static final String WRONG_PASSWORD = "wrong-" + UUID.randomUUID();
-    private static final String TOPIC = "secure-tx";
-    private static final String DLQ = "secure-dlq";
-    private static final String GROUP = "secure-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("secure");
     private static final long COUNT = 20_000;
     private static Path dir;
 
@@ -51,7 +49,7 @@ class KafkaSecurityIT {
     static void prepare() throws Exception {
         dir = JobFixture.freshDirectory("security-it");
         FIXTURE.schemaAndDimensions(1_000, 100);
-        FIXTURE.topics(TOPIC, 2, DLQ);
+        FIXTURE.topics(RUN.topic(), 2, RUN.dlq());
     }
 
     @Test
@@ -94,7 +92,8 @@ class KafkaSecurityIT {
         try (JobProcess job = JobProcess.start(
                 dir.resolve("job.log"),
                 List.of("--config", jobConfig("job.properties", PASSWORD).toString()))) {
-            FIXTURE.awaitCommittedToLogEnd(GROUP, TOPIC, 2, java.time.Duration.ofSeconds(180), job::isAlive);
+            FIXTURE.awaitCommittedToLogEnd(
+                    RUN.group(), RUN.topic(), 2, java.time.Duration.ofSeconds(180), job::isAlive);
             assertThat(job.terminate(90)).isTrue();
             assertThat(job.output())
                     .contains("kafka-prop sasl.jaas.config=********")
@@ -102,7 +101,7 @@ class KafkaSecurityIT {
                     .contains("security.protocol=SASL_SSL");
         }
         GeneratorConfig config = new GeneratorConfig(77, 1_000, 100, 0, 0.01, 0.01);
-        FIXTURE.assertEveryRecordAccountedFor(config, COUNT, summaryOf(config), TOPIC, DLQ);
+        FIXTURE.assertEveryRecordAccountedFor(config, COUNT, summaryOf(config), RUN.topic(), RUN.dlq());
 
         List<Path> logs = new ArrayList<>(STACK.stack().logFiles().values());
         try (Stream<Path> files = Files.list(dir)) {
@@ -142,13 +141,13 @@ class KafkaSecurityIT {
                 .append(STACK.stack().saslSslBootstrapServers())
                 .append('\n')
                 .append("topic=")
-                .append(TOPIC)
+                .append(RUN.topic())
                 .append('\n')
                 .append("dlq-topic=")
-                .append(DLQ)
+                .append(RUN.dlq())
                 .append('\n')
                 .append("group-id=")
-                .append(GROUP)
+                .append(RUN.group())
                 .append('\n')
                 .append("zookeeper-quorum=127.0.0.1\n")
                 .append("zookeeper-port=")
@@ -173,7 +172,7 @@ class KafkaSecurityIT {
                         "--producer-config",
                         clientConfig.toString(),
                         "--topic",
-                        TOPIC,
+                        RUN.topic(),
                         "--count",
                         Long.toString(count),
                         "--rate",

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cardstream.core.DimensionIds;
 import io.cardstream.core.Topics;
-import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
@@ -32,7 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,25 +41,17 @@ import org.slf4j.LoggerFactory;
  * bounded dead letters) keep it alive. It stays up, stores every valid record, dead-letters every large one once,
  * bounded, and commits to the log end.
  */
-class LargeRecordFloodIT {
+class LargeRecordFloodIT extends SharedStackIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(LargeRecordFloodIT.class);
-    private static final String TOPIC = "flood-tx";
-    private static final String DLQ = "flood-dlq";
-    private static final String GROUP = "flood-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("flood");
     private static final int LARGE = 20_000;
     private static final int LARGE_BYTES = 900_000;
     private static final int VALID_EVERY = 10;
 
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
-
-    private final JobFixture fixture = new JobFixture(STACK);
-
     @Test
     void aFloodOfLargeRecordsNeitherRunsTheJobOutOfMemoryNorLosesARecord() throws Exception {
-        fixture.schemaAndDimensions(100, 10);
-        fixture.topics(TOPIC, 2, DLQ);
+        fixture.prepare(RUN, 2, 100, 10);
         long now = System.currentTimeMillis();
         Set<String> validTxIds = new HashSet<>();
         byte[] large = new byte[LARGE_BYTES];
@@ -70,12 +60,12 @@ class LargeRecordFloodIT {
         try (var producer = new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(
                 STACK.bootstrapServers(), Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(2 << 20))))) {
             for (int i = 0; i < LARGE; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, i % 2, null, large));
+                producer.send(new ProducerRecord<>(RUN.topic(), i % 2, null, large));
                 if (i % VALID_EVERY == 0) {
                     String txId = "flood-" + i;
                     validTxIds.add(txId);
                     producer.send(new ProducerRecord<>(
-                            TOPIC,
+                            RUN.topic(),
                             i % 2,
                             null,
                             HostileCorpus.json(
@@ -100,11 +90,11 @@ class LargeRecordFloodIT {
                 "--bootstrap-servers",
                 STACK.bootstrapServers(),
                 "--topic",
-                TOPIC,
+                RUN.topic(),
                 "--dlq-topic",
-                DLQ,
+                RUN.dlq(),
                 "--group-id",
-                GROUP,
+                RUN.group(),
                 "--zookeeper-quorum",
                 "127.0.0.1",
                 "--zookeeper-port",
@@ -112,7 +102,7 @@ class LargeRecordFloodIT {
         Path log = JobFixture.freshDirectory("flood-it").resolve("job.log");
         try (JobProcess job = JobProcess.start(log, args)) {
             long running = System.nanoTime();
-            fixture.awaitCommittedToLogEnd(GROUP, TOPIC, 2, Duration.ofSeconds(600), job::isAlive);
+            fixture.awaitCommittedToLogEnd(RUN.group(), RUN.topic(), 2, Duration.ofSeconds(600), job::isAlive);
             LOG.info(
                     "The job (1 GB heap) took the flood in {} ms.",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - running));
@@ -137,8 +127,8 @@ class LargeRecordFloodIT {
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 50);
-        TopicPartition tp = new TopicPartition(DLQ, 0);
-        long end = fixture.logEnd(DLQ, 1).get(tp);
+        TopicPartition tp = new TopicPartition(RUN.dlq(), 0);
+        long end = fixture.logEnd(RUN.dlq(), 1).get(tp);
         Set<String> positions = new HashSet<>();
         byte[] large = new byte[LARGE_BYTES];
         Arrays.fill(large, (byte) 'x');

@@ -2,7 +2,6 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.Schema;
@@ -21,7 +20,6 @@ import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,11 +32,10 @@ import org.slf4j.LoggerFactory;
  * the job stays up, its CPU stays within its one core (plus what the JVM itself needs), and once the storm has
  * passed the lag returns to zero.
  */
-class OverloadIT {
+class OverloadIT extends SharedStackIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(OverloadIT.class);
-    private static final String TOPIC = "overload-tx";
-    private static final String GROUP = "overload-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("overload");
     private static final int PARTITIONS = 4;
     /**
      * Small enough that the storm's backlog drains in under a minute on a slow machine, where the job and HBase run
@@ -55,24 +52,18 @@ class OverloadIT {
     /** One task thread, plus the driver's threads, GC and JIT: more than this would be a second core. */
     private static final double MAX_CORES = 1.5;
 
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
-
-    private final JobFixture fixture = new JobFixture(STACK);
-
     @Test
     void batchesStayUnderTheCapTheJobKeepsToItsCoreAndTheLagReturnsToZero() throws Exception {
-        fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(TOPIC, PARTITIONS, "overload-dlq");
+        fixture.prepare(RUN, PARTITIONS, 5_000, 500);
         List<String> args = List.of(
                 "--bootstrap-servers",
                 STACK.bootstrapServers(),
                 "--topic",
-                TOPIC,
+                RUN.topic(),
                 "--dlq-topic",
-                "overload-dlq",
+                RUN.dlq(),
                 "--group-id",
-                GROUP,
+                RUN.group(),
                 "--zookeeper-quorum",
                 "127.0.0.1",
                 "--zookeeper-port",
@@ -94,16 +85,17 @@ class OverloadIT {
             Duration cpuBefore = cpu(process);
             long wallBefore = System.nanoTime();
             StormProducer.Summary summary = CompletableFuture.supplyAsync(
-                            () -> fixture.produce(TOPIC, generator, COUNT, RATE))
+                            () -> fixture.produce(RUN.topic(), generator, COUNT, RATE))
                     .get(STORM_SECONDS + 120, TimeUnit.SECONDS);
             assertThat(summary.acked()).isEqualTo(COUNT);
             // the storm is over; the job works through the backlog at its capped rate
-            long lagAfterStorm = COUNT - fixture.committedTotal(GROUP);
-            fixture.awaitCommittedAtLeast(GROUP, COUNT / 2, Duration.ofSeconds(STORM_SECONDS * 3 + 120), job::isAlive);
+            long lagAfterStorm = COUNT - fixture.committedTotal(RUN.group());
+            fixture.awaitCommittedAtLeast(
+                    RUN.group(), COUNT / 2, Duration.ofSeconds(STORM_SECONDS * 3 + 120), job::isAlive);
             double cores = (cpu(process).minus(cpuBefore)).toNanos() / (double) (System.nanoTime() - wallBefore);
             long peakResident = peakResidentBytes(job.pid());
             fixture.awaitCommittedToLogEnd(
-                    GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(STORM_SECONDS * 3 + 180), job::isAlive);
+                    RUN.group(), RUN.topic(), PARTITIONS, Duration.ofSeconds(STORM_SECONDS * 3 + 180), job::isAlive);
             long drained = System.nanoTime();
             assertThat(job.isAlive()).isTrue();
             assertThat(job.terminate(90)).isTrue();

@@ -2,7 +2,6 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.Schema;
@@ -27,7 +26,6 @@ import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,19 +36,12 @@ import org.slf4j.LoggerFactory;
  * takes all five while the storm arrives. Every valid record is stored once, every dead letter is in the topic once
  * (read_committed), the committed offsets never go back, and the batches' metrics count every record once.
  */
-class TaskRetryIT {
+class TaskRetryIT extends SharedStackIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(TaskRetryIT.class);
-    private static final String TOPIC = "retry-tx";
-    private static final String DLQ = "retry-dlq";
-    private static final String GROUP = "retry-group";
+    private static final JobFixture.Names RUN = JobFixture.Names.of("retry");
     private static final int PARTITIONS = 2;
     private static final long COUNT = 40_000;
-
-    @RegisterExtension
-    static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
-
-    private final JobFixture fixture = new JobFixture(STACK);
 
     @AfterEach
     void noFaultsAfterThisTest() {
@@ -63,8 +54,7 @@ class TaskRetryIT {
         System.setProperty("spark.ui.enabled", "false");
         System.setProperty("spark.extraListeners", AttemptRecorder.class.getName());
         AttemptRecorder.RETRIES.set(0);
-        fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(TOPIC, PARTITIONS, DLQ);
+        fixture.prepare(RUN, PARTITIONS, 5_000, 500);
         Set<Faults.Step> injected = ConcurrentHashMap.newKeySet();
         // each step once, on a first attempt of partition 0, in the order a task meets them: one batch fails before
         // its flush, the next after it, and so on; the result's serialization (after the task's code, where no
@@ -84,8 +74,8 @@ class TaskRetryIT {
             return false;
         });
 
-        JobConfig config =
-                fixture.jobConfig(TOPIC, GROUP, DLQ, 1000, 5_000, 5_000, 60).withMaster("local[2,4]");
+        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 5_000, 5_000, 60)
+                .withMaster("local[2,4]");
         GeneratorConfig generator = new GeneratorConfig(5151, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -94,10 +84,10 @@ class TaskRetryIT {
         try {
             job.start();
             CompletableFuture<Void> sampler = CompletableFuture.runAsync(() -> sampleCommitted(sampling, wentBack));
-            StormProducer.Summary summary = fixture.produce(TOPIC, generator, COUNT, 2_500);
+            StormProducer.Summary summary = fixture.produce(RUN.topic(), generator, COUNT, 2_500);
             assertThat(summary.acked()).isEqualTo(COUNT);
             fixture.awaitCommittedToLogEnd(
-                    GROUP, TOPIC, PARTITIONS, Duration.ofSeconds(180), () -> job.failure() == null);
+                    RUN.group(), RUN.topic(), PARTITIONS, Duration.ofSeconds(180), () -> job.failure() == null);
             sampling.set(false);
             sampler.get(30, TimeUnit.SECONDS);
             assertThat(job.failure()).as("the job's failure").isNull();
@@ -112,7 +102,7 @@ class TaskRetryIT {
                     .as("retried attempts seen by Spark's listener")
                     .isGreaterThanOrEqualTo(injected.size());
             assertThat(wentBack).as("committed offsets that went back").isEmpty();
-            fixture.assertEveryRecordAccountedFor(generator, COUNT, summary, TOPIC, DLQ);
+            fixture.assertEveryRecordAccountedFor(generator, COUNT, summary, RUN.topic(), RUN.dlq());
             assertThat(metricsTotal("records")).as("records in batch_metrics").isEqualTo(COUNT);
             assertThat(metricsTotal("dead_lettered"))
                     .as("dead letters in batch_metrics")
@@ -183,7 +173,7 @@ class TaskRetryIT {
         Map<TopicPartition, Long> last = Map.of();
         try {
             while (sampling.get()) {
-                Map<TopicPartition, Long> now = fixture.committed(GROUP);
+                Map<TopicPartition, Long> now = fixture.committed(RUN.group());
                 for (Map.Entry<TopicPartition, Long> e : now.entrySet()) {
                     Long before = last.get(e.getKey());
                     if (before != null && e.getValue() < before) {
