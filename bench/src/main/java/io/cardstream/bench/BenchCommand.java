@@ -1,6 +1,6 @@
 package io.cardstream.bench;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import io.cardstream.localstack.HeapOptions;
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackConfig;
@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.TableName;
@@ -44,12 +43,10 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "cardstream bench",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = "Measures the machine's raw limits, the pipeline's sustainable throughput and latency at 1 s and"
                 + " 500 ms batches (open-loop producer at rising rates), and the naive Get/Put-per-record design as"
                 + " a peer. Starts its own Kafka and HBase; nothing else should run meanwhile.")
-public final class BenchCommand implements Callable<Integer> {
+public final class BenchCommand extends CliCommand {
 
     static {
         // Before the first logger exists (the one below): the harness's lines at INFO, the rest at WARN.
@@ -71,9 +68,6 @@ public final class BenchCommand implements Callable<Integer> {
     static final String HBASE_SETTINGS = "hbase_settings";
     /** The machine entry's key for the Spark master both designs' jobs ran with ({@code --task-slots}). */
     static final String JOB_MASTER = "job_master";
-
-    @Mixin
-    HelpOption help;
 
     @Option(
             names = "--quick",
@@ -122,9 +116,6 @@ public final class BenchCommand implements Callable<Integer> {
                     + " other commands' --hbase-conf), e.g. hbase.hstore.compaction.min=3 (HBase's default; the"
                     + " local stack's is 6); repeatable.")
     Map<String, String> hbaseServerConf = new LinkedHashMap<>();
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new BenchCommand()).execute(args));

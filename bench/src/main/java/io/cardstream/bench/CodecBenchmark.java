@@ -2,16 +2,14 @@ package io.cardstream.bench;
 
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.TransactionCodec;
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import io.cardstream.producer.GeneratedRecord;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.TransactionGenerator;
 import java.io.PrintWriter;
 import java.util.Arrays;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -21,13 +19,8 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "cardstream codec-bench",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = "Measures the codec's decode rate and the generator's make-and-encode rate on one core.")
-public final class CodecBenchmark implements Callable<Integer> {
-
-    @Mixin
-    HelpOption help;
+public final class CodecBenchmark extends CliCommand {
 
     @Option(names = "--records", defaultValue = "1000000", description = "Records per round. Default: ${DEFAULT-VALUE}")
     int records;
@@ -43,9 +36,6 @@ public final class CodecBenchmark implements Callable<Integer> {
 
     @Option(names = "--rounds", defaultValue = "5", description = "Measured rounds. Default: ${DEFAULT-VALUE}")
     int rounds;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new CodecBenchmark()).execute(args));

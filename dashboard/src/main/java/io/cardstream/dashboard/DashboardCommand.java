@@ -1,8 +1,7 @@
 package io.cardstream.dashboard;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import io.cardstream.schema.HBaseOptions;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HConstants;
@@ -20,20 +19,14 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "cardstream dashboard",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = "Serves the live dashboard and its JSON API (/api/metrics?last=N, /api/recent,"
                 + " /api/top-merchants?seconds=N, /api/health), reading HBase only.",
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped by Ctrl-C or SIGTERM",
             "1:HBase unreachable or the port is taken",
             "2:invalid options"
         })
-public final class DashboardCommand implements Callable<Integer> {
-
-    @Mixin
-    HelpOption help;
+public final class DashboardCommand extends CliCommand {
 
     @Option(
             names = "--port",
@@ -58,9 +51,6 @@ public final class DashboardCommand implements Callable<Integer> {
 
     @Mixin
     HBaseOptions hbase;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new DashboardCommand()).execute(args));

@@ -1,9 +1,8 @@
 package io.cardstream.demo;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import io.cardstream.localstack.HeapOptions;
 import java.nio.file.Path;
-import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -16,23 +15,17 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "cardstream demo",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = {
             "Starts a real Kafka broker and a real HBase, creates the schema and topics, loads the dimensions, runs"
                     + " the Spark Streaming job (local[2]) and the storm producer, and serves the live dashboard.",
             "Prints where to look, then one status line a second. Ctrl-C stops everything."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped by Ctrl-C, or --duration ended and everything reconciled",
             "1:something failed, or the reconciliation found a difference",
             "2:invalid options"
         })
-public final class DemoCommand implements Callable<Integer> {
-
-    @Mixin
-    HelpOption help;
+public final class DemoCommand extends CliCommand {
 
     @Option(
             names = "--rate",
@@ -132,9 +125,6 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "42", description = "The generator's seed. Default: ${DEFAULT-VALUE}")
     long seed;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         Path home = Path.of(System.getProperty("cardstream.home", "."))

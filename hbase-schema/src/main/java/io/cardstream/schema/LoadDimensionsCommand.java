@@ -1,9 +1,8 @@
 package io.cardstream.schema;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
@@ -16,17 +15,11 @@ import picocli.CommandLine.Option;
 /** {@code bin/cardstream load-dimensions}: writes the person and company rows the producer's ids point at. */
 @Command(
         name = "cardstream load-dimensions",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = "Writes deterministic person (name, city) and company (name, category) rows to HBase, ids"
                 + " P000000000.. and C0000000.., as bin/cardstream produce draws them. The same seed writes the same"
                 + " rows. The schema must exist (bin/cardstream schema create).",
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:loaded", "1:HBase unreachable or the schema missing", "2:invalid options"})
-public final class LoadDimensionsCommand implements Callable<Integer> {
-
-    @Mixin
-    HelpOption help;
+public final class LoadDimensionsCommand extends CliCommand {
 
     @Option(
             names = "--persons",
@@ -51,9 +44,6 @@ public final class LoadDimensionsCommand implements Callable<Integer> {
 
     @Mixin
     HBaseOptions hbase;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LoadDimensionsCommand()).execute(args));

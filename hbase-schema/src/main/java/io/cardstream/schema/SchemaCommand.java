@@ -1,11 +1,10 @@
 package io.cardstream.schema;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.Callable;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
@@ -19,8 +18,6 @@ import picocli.CommandLine.Parameters;
 /** {@code bin/cardstream schema create|verify|describe|drop|shell-script}: the HBase schema as one command. */
 @Command(
         name = "cardstream schema",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = {
             "Manages the cardstream HBase schema (namespace cardstream; tables person, company, tx_enriched,"
                     + " batch_metrics).",
@@ -30,16 +27,12 @@ import picocli.CommandLine.Parameters;
             "  drop --yes    delete the tables and the namespace (all data in them is lost)",
             "  shell-script  print the same schema as an HBase shell script"
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:done; for verify, the schema matches",
             "1:HBase unreachable, or verify found differences," + " or create found a differing table",
             "2:invalid options"
         })
-public final class SchemaCommand implements Callable<Integer> {
-
-    @Mixin
-    HelpOption help;
+public final class SchemaCommand extends CliCommand {
 
     @Parameters(index = "0", paramLabel = "ACTION", description = "create, verify, describe, drop or shell-script")
     String action;
@@ -57,9 +50,6 @@ public final class SchemaCommand implements Callable<Integer> {
 
     @Mixin
     HBaseOptions hbase;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new SchemaCommand()).execute(args));

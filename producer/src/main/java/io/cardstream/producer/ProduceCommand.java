@@ -1,6 +1,6 @@
 package io.cardstream.producer;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import io.cardstream.core.settings.SettingSet;
 import io.cardstream.core.settings.Values;
 import java.io.IOException;
@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -31,7 +30,6 @@ import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -40,27 +38,21 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "cardstream produce",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = {
             "Sends generated card transactions to Kafka at a fixed rate (open loop: records are due on a fixed"
                     + " schedule; when sends cannot keep up, the producer says how far behind it is). The same --seed"
                     + " gives the same transactions and txIds. Prints a progress line every second and a summary at"
                     + " the end."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:every record sent and acknowledged",
             "1:the broker could not be reached, the topic is" + " missing, or records failed",
             "2:invalid options",
             "130:stopped by Ctrl-C (after flushing)"
         })
-public final class ProduceCommand implements Callable<Integer> {
+public final class ProduceCommand extends CliCommand {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss");
-
-    @Mixin
-    HelpOption help;
 
     /** Set from the settings ({@link ProducerSettings}) at the start of {@link #call()}. */
     private String bootstrapServers;
@@ -111,9 +103,6 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "A properties file of Kafka producer settings, e.g. security.protocol, sasl.mechanism and"
                     + " sasl.jaas.config: credentials kept out of the command line. --producer-prop wins.")
     Path producerConfig;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -1,6 +1,6 @@
 package io.cardstream.job;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import io.cardstream.core.settings.SettingSet;
 import io.cardstream.schema.HBaseOptions;
 import java.io.IOException;
@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.hadoop.util.ShutdownHookManager;
@@ -27,8 +26,6 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "cardstream job",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = {
             "Runs the Spark Streaming job: reads card transactions from Kafka in micro-batches, enriches them with"
                     + " person and company names from HBase, writes them to HBase, dead-letters invalid records, and"
@@ -36,18 +33,14 @@ import picocli.CommandLine.Option;
             "Every option can also be given in a properties file (--config) under its name without dashes, e.g."
                     + " batch-interval-ms=500; kafka-prop.KEY and hbase-conf.KEY for the passthroughs. Flags win."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "0:stopped by SIGTERM or Ctrl-C after the running batch committed",
             "1:a batch failed (nothing of it committed) or the job could not start",
             "2:invalid configuration"
         })
-public final class JobCommand implements Callable<Integer> {
+public final class JobCommand extends CliCommand {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobCommand.class);
-
-    @Mixin
-    HelpOption help;
 
     @Option(names = "--config", paramLabel = "FILE", description = "A properties file of these options.")
     Path configFile;
@@ -61,9 +54,6 @@ public final class JobCommand implements Callable<Integer> {
 
     @Mixin
     HBaseOptions hbase;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));

@@ -1,6 +1,6 @@
 package io.cardstream.localstack;
 
-import io.cardstream.core.cli.HelpOption;
+import io.cardstream.core.cli.CliCommand;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -12,12 +12,10 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
-import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -27,24 +25,18 @@ import picocli.CommandLine.Option;
  */
 @Command(
         name = "cardstream stack",
-        sortOptions = false,
-        usageHelpAutoWidth = true,
         description = {
             "Starts a real Kafka broker (KRaft) and a real HBase (standalone, with its own ZooKeeper), each in its"
                     + " own JVM, bound to 127.0.0.1, prints the connection settings and runs until Ctrl-C, which stops"
                     + " both.",
             "The settings are also written to <data-dir>/connection.properties; logs go to <data-dir>/logs."
         },
-        exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
             "130:stopped by Ctrl-C (SIGINT); 143 by SIGTERM",
             "1:a service failed to start or died",
             "2:invalid options"
         })
-public final class LocalStackCli implements Callable<Integer> {
-
-    @Mixin
-    HelpOption help;
+public final class LocalStackCli extends CliCommand {
 
     @Option(names = "--fresh", description = "Delete the data directory first, starting from empty services.")
     boolean fresh;
@@ -55,9 +47,6 @@ public final class LocalStackCli implements Callable<Integer> {
             description = "A properties file of SCRAM-SHA-512 users (name=password, one a line): the broker then also"
                     + " listens with SASL_PLAINTEXT for them. Passwords never go on a command line or into a log.")
     Path scramUsers;
-
-    @CommandLine.Spec
-    CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
