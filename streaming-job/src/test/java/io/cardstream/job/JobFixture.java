@@ -73,6 +73,28 @@ public final class JobFixture {
         }
     }
 
+    /**
+     * The job's command-line arguments for the scenario {@code names} on this fixture's stack (Kafka, both topics,
+     * the group, HBase's ZooKeeper), then {@code more}.
+     */
+    public List<String> jobArgs(Names names, String... more) {
+        List<String> args = new ArrayList<>(List.of(
+                "--bootstrap-servers",
+                stack.bootstrapServers(),
+                "--topic",
+                names.topic(),
+                "--dlq-topic",
+                names.dlq(),
+                "--group-id",
+                names.group(),
+                "--zookeeper-quorum",
+                "127.0.0.1",
+                "--zookeeper-port",
+                Integer.toString(stack.zookeeperPort())));
+        args.addAll(List.of(more));
+        return List.copyOf(args);
+    }
+
     /** The schema with {@code persons} and {@code companies} loaded, and the scenario's two topics. */
     public void prepare(Names names, int partitions, int persons, int companies) throws Exception {
         schemaAndDimensions(persons, companies);

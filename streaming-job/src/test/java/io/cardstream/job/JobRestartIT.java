@@ -38,19 +38,8 @@ class JobRestartIT extends SharedStackIT {
         LOG.info("Kill moments drawn with seed {}.", seed);
         // 4,000 records a second per partition at most: 16,000 a batch, so every stop leaves work to do; a short
         // session lets a restarted driver's consumer replace a killed one's in the group within seconds
-        List<String> args = List.of(
-                "--bootstrap-servers",
-                STACK.bootstrapServers(),
-                "--topic",
-                RUN.topic(),
-                "--dlq-topic",
-                RUN.dlq(),
-                "--group-id",
-                RUN.group(),
-                "--zookeeper-quorum",
-                "127.0.0.1",
-                "--zookeeper-port",
-                Integer.toString(STACK.zookeeperPort()),
+        List<String> args = fixture.jobArgs(
+                RUN,
                 "--max-rate-per-partition",
                 "4000",
                 "--initial-rate",

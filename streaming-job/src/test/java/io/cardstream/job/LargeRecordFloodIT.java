@@ -86,19 +86,7 @@ class LargeRecordFloodIT extends SharedStackIT {
                 validTxIds.size(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
-        List<String> args = List.of(
-                "--bootstrap-servers",
-                STACK.bootstrapServers(),
-                "--topic",
-                RUN.topic(),
-                "--dlq-topic",
-                RUN.dlq(),
-                "--group-id",
-                RUN.group(),
-                "--zookeeper-quorum",
-                "127.0.0.1",
-                "--zookeeper-port",
-                Integer.toString(STACK.zookeeperPort()));
+        List<String> args = fixture.jobArgs(RUN);
         Path log = JobFixture.freshDirectory("flood-it").resolve("job.log");
         try (JobProcess job = JobProcess.start(log, args)) {
             long running = System.nanoTime();

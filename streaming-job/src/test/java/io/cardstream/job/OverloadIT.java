@@ -55,19 +55,8 @@ class OverloadIT extends SharedStackIT {
     @Test
     void batchesStayUnderTheCapTheJobKeepsToItsCoreAndTheLagReturnsToZero() throws Exception {
         fixture.prepare(RUN, PARTITIONS, 5_000, 500);
-        List<String> args = List.of(
-                "--bootstrap-servers",
-                STACK.bootstrapServers(),
-                "--topic",
-                RUN.topic(),
-                "--dlq-topic",
-                RUN.dlq(),
-                "--group-id",
-                RUN.group(),
-                "--zookeeper-quorum",
-                "127.0.0.1",
-                "--zookeeper-port",
-                Integer.toString(STACK.zookeeperPort()),
+        List<String> args = fixture.jobArgs(
+                RUN,
                 "--batch-interval-ms",
                 "1000",
                 "--max-rate-per-partition",

@@ -44,6 +44,24 @@ final class ClusterRun {
     }
 
     /** Empties target/{@code name}, the directory of one IT's logs and work directories (see JobFixture). */
+    /**
+     * The submit options both cluster managers take alike, as the README gives them: two executors of one core and
+     * 512 MB, a graceful stop on SIGTERM, and hbase-site.xml shipped with --files onto the executors' classpath.
+     */
+    List<String> executorArgs() {
+        return List.of(
+                "--executor-cores",
+                "1",
+                "--executor-memory",
+                "512m",
+                "--conf",
+                "spark.streaming.stopGracefullyOnShutdown=true",
+                "--files",
+                confDir().resolve("hbase-site.xml").toString(),
+                "--conf",
+                "spark.executor.extraClassPath=.");
+    }
+
     static Path freshDirectory(String name) throws IOException {
         return JobFixture.freshDirectory(name);
     }

@@ -120,27 +120,7 @@ class StandaloneIT {
         Duration firstBatch = run.run(
                 Map.of("SPARK_HOME", ClusterRun.sparkHome().toString()),
                 ClusterRun.sparkClasspath(run.confDir()),
-                List.of(
-                        "--master",
-                        masterUrl,
-                        "--deploy-mode",
-                        "client",
-                        "--name",
-                        "cardstream-standalone-it",
-                        "--total-executor-cores",
-                        "2",
-                        "--executor-cores",
-                        "1",
-                        "--executor-memory",
-                        "512m",
-                        "--conf",
-                        "spark.streaming.stopGracefullyOnShutdown=true",
-                        "--files",
-                        run.confDir().resolve("hbase-site.xml").toString(),
-                        "--conf",
-                        "spark.executor.extraClassPath=.",
-                        "--conf",
-                        "spark.ui.enabled=false"));
+                submitArgs(run, "cardstream-standalone-it", List.of()));
         LOG.info("Submit to first batch on the standalone cluster: {} ms.", firstBatch.toMillis());
 
         for (int w = 1; w <= 2; w++) {
@@ -234,18 +214,9 @@ class StandaloneIT {
                 name,
                 "--total-executor-cores",
                 "2",
-                "--executor-cores",
-                "1",
-                "--executor-memory",
-                "512m",
-                "--conf",
-                "spark.streaming.stopGracefullyOnShutdown=true",
-                "--files",
-                run.confDir().resolve("hbase-site.xml").toString(),
-                "--conf",
-                "spark.executor.extraClassPath=.",
                 "--conf",
                 "spark.ui.enabled=false"));
+        args.addAll(run.executorArgs());
         args.addAll(extra);
         return args;
     }

@@ -9,7 +9,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -95,38 +94,33 @@ class YarnIT {
                         "HADOOP_CONF_DIR", run.confDir().toString(),
                         "YARN_CONF_DIR", run.confDir().toString()),
                 ClusterRun.sparkClasspath(run.confDir()),
-                List.of(
-                        "--master",
-                        "yarn",
-                        "--deploy-mode",
-                        "client",
-                        "--name",
-                        "cardstream-yarn-it",
-                        "--num-executors",
-                        "2",
-                        "--executor-cores",
-                        "1",
-                        "--executor-memory",
-                        "512m",
-                        "--conf",
-                        "spark.dynamicAllocation.enabled=false",
-                        "--conf",
-                        "spark.streaming.stopGracefullyOnShutdown=true",
-                        "--files",
-                        run.confDir().resolve("hbase-site.xml").toString(),
-                        "--conf",
-                        "spark.executor.extraClassPath=.",
-                        "--conf",
-                        "spark.yarn.am.memory=256m",
-                        // containers do not inherit the client's environment: keep the AM and executors on loopback
-                        "--conf",
-                        "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
-                        "--conf",
-                        "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
-                        "--conf",
-                        "spark.yarn.stagingDir=" + run.dir().resolve("staging").toUri(),
-                        "--conf",
-                        "spark.ui.enabled=false"));
+                Stream.concat(
+                                Stream.of(
+                                        "--master",
+                                        "yarn",
+                                        "--deploy-mode",
+                                        "client",
+                                        "--name",
+                                        "cardstream-yarn-it",
+                                        "--num-executors",
+                                        "2",
+                                        "--conf",
+                                        "spark.dynamicAllocation.enabled=false",
+                                        "--conf",
+                                        "spark.yarn.am.memory=256m",
+                                        // containers do not inherit the client's environment: keep the AM and
+                                        // executors on loopback
+                                        "--conf",
+                                        "spark.yarn.appMasterEnv.SPARK_LOCAL_IP=127.0.0.1",
+                                        "--conf",
+                                        "spark.executorEnv.SPARK_LOCAL_IP=127.0.0.1",
+                                        "--conf",
+                                        "spark.yarn.stagingDir="
+                                                + run.dir().resolve("staging").toUri(),
+                                        "--conf",
+                                        "spark.ui.enabled=false"),
+                                run.executorArgs().stream())
+                        .toList());
         LOG.info("Submit to first batch on YARN: {} ms.", firstBatch.toMillis());
 
         Map<String, Integer> tasks = executorTasks();
