@@ -11,20 +11,15 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import picocli.CommandLine;
@@ -54,7 +49,8 @@ class StormProducerIT {
         // open loop: 200,000 records due at 50,000/s cannot all have gone out before 4 s
         assertThat(summary.seconds()).isGreaterThanOrEqualTo(3.9);
 
-        List<ConsumerRecord<byte[], byte[]>> records = consumeAll(topic, 200_000);
+        List<ConsumerRecord<byte[], byte[]>> records =
+                TopicAdmin.readFromStart(STACK.bootstrapServers(), topic, 200_000, Duration.ofSeconds(60));
         assertThat(records).hasSize(200_000);
         Set<String> txIds = new HashSet<>();
         for (ConsumerRecord<byte[], byte[]> r : records) {
@@ -101,7 +97,8 @@ class StormProducerIT {
                 .contains("Done: sent=8000")
                 .contains("errors=0");
 
-        List<ConsumerRecord<byte[], byte[]>> records = consumeAll("cli-it", 8000);
+        List<ConsumerRecord<byte[], byte[]>> records =
+                TopicAdmin.readFromStart(STACK.bootstrapServers(), "cli-it", 8000, Duration.ofSeconds(60));
         assertThat(records).hasSize(8000);
         long invalid =
                 records.stream().filter(r -> !codec.decode(r.value()).isValid()).count();
@@ -160,25 +157,5 @@ class StormProducerIT {
         try (Admin admin = Admin.create(props)) {
             TopicAdmin.createAndAwait(admin, topic, partitions, (short) 1, Duration.ofSeconds(30));
         }
-    }
-
-    /** Reads the topic from the start until {@code expected} records arrived or 60 s passed. */
-    private static List<ConsumerRecord<byte[], byte[]>> consumeAll(String topic, int expected) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers());
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + topic);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        List<ConsumerRecord<byte[], byte[]>> records = new ArrayList<>();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(topic));
-            while (records.size() < expected && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-            }
-            // anything beyond the expected count would be a duplicate: give it one more poll to show up
-            consumer.poll(Duration.ofMillis(500)).forEach(records::add);
-        }
-        return records;
     }
 }

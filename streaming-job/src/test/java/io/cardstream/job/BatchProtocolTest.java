@@ -223,7 +223,7 @@ class BatchProtocolTest {
                         (record, reason) -> pending.put(
                                 record.partition() + "@" + record.offset(),
                                 reason.reason().name()),
-                        (persons, companies) -> new Named(),
+                        (persons, companies) -> Dimensions.of(id -> "Person " + id, id -> "Company " + id),
                         rows,
                         System::currentTimeMillis,
                         batchTime,
@@ -243,19 +243,6 @@ class BatchProtocolTest {
                 Memory.fault(batchTime, p, "after-commit");
                 return List.of(result).iterator();
             };
-        }
-    }
-
-    /** Every id has a name. */
-    static final class Named implements Dimensions {
-        @Override
-        public String personName(String personId) {
-            return "Person " + personId;
-        }
-
-        @Override
-        public String companyName(String companyId) {
-            return "Company " + companyId;
         }
     }
 

@@ -1,5 +1,7 @@
 package io.cardstream.job.enrich;
 
+import java.util.function.Function;
+
 /** The names enrichment looks up; null means the row does not exist. */
 public interface Dimensions {
 
@@ -10,5 +12,20 @@ public interface Dimensions {
     /** How many of the names were cut to their limit on the way in (too long, or with control characters). */
     default long boundedNames() {
         return 0;
+    }
+
+    /** Names from two functions (null: not found), as tests and simple sources give them. */
+    static Dimensions of(Function<String, String> persons, Function<String, String> companies) {
+        return new Dimensions() {
+            @Override
+            public String personName(String personId) {
+                return persons.apply(personId);
+            }
+
+            @Override
+            public String companyName(String companyId) {
+                return companies.apply(companyId);
+            }
+        };
     }
 }

@@ -14,17 +14,7 @@ class EnricherTest {
     private static final Transaction TX = new Transaction("t1", "P1", "C1", new BigDecimal("9.99"), "EUR", 1000L);
 
     private static Dimensions dims(Map<String, String> persons, Map<String, String> companies) {
-        return new Dimensions() {
-            @Override
-            public String personName(String personId) {
-                return persons.get(personId);
-            }
-
-            @Override
-            public String companyName(String companyId) {
-                return companies.get(companyId);
-            }
-        };
+        return Dimensions.of(persons::get, companies::get);
     }
 
     @Test
