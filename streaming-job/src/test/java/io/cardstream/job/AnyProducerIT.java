@@ -103,7 +103,7 @@ class AnyProducerIT extends SharedStackIT {
         }
         Map<TopicPartition, Long> markersAtEnd = fixture.logEnd(RUN.topic(), 2);
 
-        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 50_000, 20_000, 60);
+        JobConfig config = fixture.jobConfig(RUN);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {
@@ -185,7 +185,7 @@ class AnyProducerIT extends SharedStackIT {
         }
         awaitOffsetGaps(topic);
 
-        JobConfig config = fixture.jobConfig(topic, group, dlq, 1000, 50_000, 20_000, 60);
+        JobConfig config = fixture.jobConfig(topic, group, dlq);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {

@@ -41,7 +41,11 @@ class DimensionUpdateIT extends SharedStackIT {
     void newTransactionsCarryANewNameOnceTheCacheTtlHasPassed() throws Exception {
         System.setProperty("spark.ui.enabled", "false");
         fixture.prepare(RUN, 2, PERSONS, 200);
-        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 500, 10_000, 10_000, TTL_SECONDS);
+        JobConfig config = fixture.jobConfig(RUN)
+                .with(JobSettings.BATCH_INTERVAL_MS, 500L)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 10_000L)
+                .with(JobSettings.INITIAL_RATE, 10_000L)
+                .with(JobSettings.CACHE_TTL_SECONDS, (long) TTL_SECONDS);
         GeneratorConfig generator = new GeneratorConfig(777, PERSONS, 200, 0, 0, 0);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;

@@ -66,7 +66,9 @@ class HostileInputIT extends SharedStackIT {
         LOG.info("Produced {} hostile records: {} valid, {} invalid.", corpus.size(), valid, invalidAt.size());
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(10_000);
 
-        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 5_000, 5_000, 60);
+        JobConfig config = fixture.jobConfig(RUN)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 5_000L)
+                .with(JobSettings.INITIAL_RATE, 5_000L);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {

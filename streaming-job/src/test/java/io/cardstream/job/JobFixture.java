@@ -145,47 +145,21 @@ public final class JobFixture {
     }
 
     /**
-     * The job's configuration against this stack: local[2], backpressure on, earliest offsets, the schema's tables,
-     * a cache of 100,000 rows living {@code cacheTtlSeconds}, an 8 MB write buffer, a 30 s stop stall, no extra
-     * client settings.
+     * The job's configuration for a scenario on this stack: every setting at its default (local[2], 1 s batches,
+     * backpressure on, earliest offsets, the schema's tables) but a cache of 100,000 rows; tests change what they
+     * need with {@link JobConfig#with}.
      */
-    public JobConfig jobConfig(
-            String topic,
-            String group,
-            String dlq,
-            long intervalMs,
-            long maxRatePerPartition,
-            long initialRate,
-            int cacheTtlSeconds) {
-        return jobConfig(
-                topic, group, dlq, intervalMs, maxRatePerPartition, initialRate, cacheTtlSeconds, 30, Map.of());
+    public JobConfig jobConfig(Names names) {
+        return jobConfig(names.topic(), names.group(), names.dlq());
     }
 
-    /**
-     * As {@link #jobConfig(String, String, String, long, long, long, int)}, with the given stop stall and extra Kafka
-     * client settings.
-     */
-    public JobConfig jobConfig(
-            String topic,
-            String group,
-            String dlq,
-            long intervalMs,
-            long maxRatePerPartition,
-            long initialRate,
-            int cacheTtlSeconds,
-            long stopStallSeconds,
-            Map<String, String> kafkaProperties) {
+    /** As {@link #jobConfig(Names)}, for a topic, group and dead-letter topic named apart. */
+    public JobConfig jobConfig(String topic, String group, String dlq) {
         return JobConfig.defaults(stack.bootstrapServers())
                 .with(JobSettings.TOPIC, topic)
                 .with(JobSettings.GROUP_ID, group)
                 .with(JobSettings.DLQ_TOPIC, dlq)
-                .with(JobSettings.BATCH_INTERVAL_MS, intervalMs)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, maxRatePerPartition)
-                .with(JobSettings.INITIAL_RATE, initialRate)
                 .with(JobSettings.CACHE_SIZE, 100_000L)
-                .with(JobSettings.CACHE_TTL_SECONDS, (long) cacheTtlSeconds)
-                .with(JobSettings.STOP_STALL_SECONDS, stopStallSeconds)
-                .withKafkaProperties(kafkaProperties)
                 .withHbaseProperties(stack.hbaseSettings());
     }
 
@@ -323,28 +297,27 @@ public final class JobFixture {
                 assertThat(seen.add(key)).isTrue();
                 String personId = r.transaction().personId();
                 String companyId = r.transaction().companyId();
-                assertThat(cell(row, "person_id")).as("person_id of %s", key).isEqualTo(personId);
-                assertThat(cell(row, "amount"))
-                        .as("amount of %s", key)
-                        .isEqualTo(r.transaction().amount().toPlainString());
-                assertThat(cell(row, "person_name"))
-                        .as("person_name of %s", key)
-                        .isEqualTo(
-                                r.unknownPerson()
-                                        ? null
-                                        : names.person(Long.parseLong(personId.substring(1)))
-                                                .name());
-                assertThat(cell(row, "company_name"))
-                        .as("company_name of %s", key)
-                        .isEqualTo(
-                                r.unknownCompany()
-                                        ? null
-                                        : names.company(Long.parseLong(companyId.substring(1)))
-                                                .name());
-                assertThat(cell(row, "enrich_status"))
-                        .as("enrich_status of %s", key)
-                        .isEqualTo(EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany())
-                                .name());
+                Map<String, String> want = new HashMap<>();
+                want.put("person_id", personId);
+                want.put("amount", r.transaction().amount().toPlainString());
+                want.put(
+                        "person_name",
+                        r.unknownPerson()
+                                ? null
+                                : names.person(Long.parseLong(personId.substring(1)))
+                                        .name());
+                want.put(
+                        "company_name",
+                        r.unknownCompany()
+                                ? null
+                                : names.company(Long.parseLong(companyId.substring(1)))
+                                        .name());
+                want.put(
+                        "enrich_status",
+                        EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany()).name());
+                want.forEach((column, value) -> assertThat(cell(row, column))
+                        .as("%s of %s", column, key)
+                        .isEqualTo(value));
             }
         }
         assertThat(seen)

@@ -36,7 +36,9 @@ class KafkaRestartIT {
     void aBrokerCrashMidRunLosesAndDuplicatesNothing() throws Exception {
         System.setProperty("spark.ui.enabled", "false");
         fixture.prepare(RUN, PARTITIONS, 5_000, 500);
-        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 10_000, 10_000, 60);
+        JobConfig config = fixture.jobConfig(RUN)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 10_000L)
+                .with(JobSettings.INITIAL_RATE, 10_000L);
         GeneratorConfig generator = new GeneratorConfig(4242, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
@@ -98,8 +100,11 @@ class KafkaRestartIT {
         // 4 partitions at 1,000 records a second each: about 10 s of batches. The stopped job's consumer cannot leave
         // the group with the broker down, and the coordinator waits for its session to end before the next job's
         // consumer gets the partitions: a short session (Kafka's default is 45 s) keeps that wait to seconds
-        JobConfig config = fixture.jobConfig(
-                topic, group, dlq, 1000, 1_000, 1_000, 60, stallSeconds, Map.of("session.timeout.ms", "6000"));
+        JobConfig config = fixture.jobConfig(topic, group, dlq)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 1_000L)
+                .with(JobSettings.INITIAL_RATE, 1_000L)
+                .with(JobSettings.STOP_STALL_SECONDS, stallSeconds)
+                .withKafkaProperties(Map.of("session.timeout.ms", "6000"));
         StreamingJob job = new StreamingJob(config);
         job.start();
         boolean stopped = false;
@@ -150,8 +155,10 @@ class KafkaRestartIT {
         fixture.topics(topic, PARTITIONS, dlq);
         GeneratorConfig generator = new GeneratorConfig(4444, 5_000, 500, 0.8, 0.01, 0.01);
         assertThat(fixture.produce(topic, generator, 2_000, 20_000).acked()).isEqualTo(2_000);
-        JobConfig config =
-                fixture.jobConfig(topic, group, dlq, 1000, 10_000, 10_000, 60).withKafkaTimeoutSeconds(10);
+        JobConfig config = fixture.jobConfig(topic, group, dlq)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 10_000L)
+                .with(JobSettings.INITIAL_RATE, 10_000L)
+                .withKafkaTimeoutSeconds(10);
         StreamingJob job = new StreamingJob(config);
         job.start();
         try {

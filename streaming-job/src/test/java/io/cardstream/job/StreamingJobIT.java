@@ -107,7 +107,10 @@ class StreamingJobIT {
         String dlq = "dlq-fenced";
         String group = "group-fenced";
         FIXTURE.topics(topic, 2, dlq);
-        JobConfig config = FIXTURE.jobConfig(topic, group, dlq, 500, 10_000, 10_000, 60);
+        JobConfig config = FIXTURE.jobConfig(topic, group, dlq)
+                .with(JobSettings.BATCH_INTERVAL_MS, 500L)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 10_000L)
+                .with(JobSettings.INITIAL_RATE, 10_000L);
         GeneratorConfig before = new GeneratorConfig(61, PERSONS, COMPANIES, 0, 0.02, 0);
         GeneratorConfig after = new GeneratorConfig(62, PERSONS, COMPANIES, 0, 0.02, 0);
         StreamingJob job = new StreamingJob(config);
@@ -159,14 +162,7 @@ class StreamingJobIT {
     @Test
     void refusesToStartWhenATopicOrTableIsMissingNamingTheSetting() throws Exception {
         FIXTURE.topics("present-tx", 1, "present-dlq");
-        JobConfig present = JobConfig.defaults(STACK.bootstrapServers())
-                .with(JobSettings.TOPIC, "present-tx")
-                .with(JobSettings.GROUP_ID, "g")
-                .with(JobSettings.DLQ_TOPIC, "present-dlq")
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 1000L)
-                .with(JobSettings.INITIAL_RATE, 1000L)
-                .with(JobSettings.CACHE_SIZE, 1000L)
-                .withHbaseProperties(STACK.hbaseSettings());
+        JobConfig present = FIXTURE.jobConfig("present-tx", "g", "present-dlq");
         JobConfig missingDlq = present.with(JobSettings.DLQ_TOPIC, "absent-dlq");
         assertThatThrownBy(() -> new StreamingJob(missingDlq).start())
                 .hasMessageContaining("dlq-topic")
@@ -193,7 +189,9 @@ class StreamingJobIT {
 
     @Test
     void refusesSettingsThatWouldBreakTheGuaranteeNamingThem() {
-        JobConfig base = FIXTURE.jobConfig("present-tx", "g", "present-dlq", 1000, 1000, 1000, 60);
+        JobConfig base = FIXTURE.jobConfig("present-tx", "g", "present-dlq")
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 1000L)
+                .with(JobSettings.INITIAL_RATE, 1000L);
         for (String[] setting : new String[][] {
             {"enable.auto.commit", "true"},
             {"group.id", "other"},
@@ -205,8 +203,10 @@ class StreamingJobIT {
             {"isolation.level", "dirty"},
             {"value.deserializer", "x"}
         }) {
-            assertThatThrownBy(() -> FIXTURE.jobConfig(
-                            "present-tx", "g", "present-dlq", 1000, 1000, 1000, 60, 30, Map.of(setting[0], setting[1])))
+            assertThatThrownBy(() -> FIXTURE.jobConfig("present-tx", "g", "present-dlq")
+                            .with(JobSettings.MAX_RATE_PER_PARTITION, 1000L)
+                            .with(JobSettings.INITIAL_RATE, 1000L)
+                            .withKafkaProperties(Map.of(setting[0], setting[1])))
                     .as("kafka-prop %s", setting[0])
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("Invalid setting kafka-prop " + setting[0] + ":");
@@ -247,7 +247,7 @@ class StreamingJobIT {
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
-        JobConfig config = FIXTURE.jobConfig(topic, group, dlq, 1000, 50_000, 20_000, 60);
+        JobConfig config = FIXTURE.jobConfig(topic, group, dlq);
         assertThatThrownBy(() -> new StreamingJob(config).start())
                 .hasMessageContaining("group " + group)
                 .hasMessageContaining("partition 0: offsets 10 to 99 (90 records)")
@@ -282,7 +282,7 @@ class StreamingJobIT {
             String topic, String dlq, String group, long intervalMs, long seed, long count, double rate)
             throws Exception {
         FIXTURE.topics(topic, 4, dlq);
-        JobConfig config = FIXTURE.jobConfig(topic, group, dlq, intervalMs, 50_000, 20_000, 60);
+        JobConfig config = FIXTURE.jobConfig(topic, group, dlq).with(JobSettings.BATCH_INTERVAL_MS, intervalMs);
         GeneratorConfig generatorConfig = new GeneratorConfig(seed, PERSONS, COMPANIES, 0.8, 0.01, 0.01);
         long startedAt = System.currentTimeMillis();
         StreamingJob job = new StreamingJob(config);

@@ -74,7 +74,9 @@ class TaskRetryIT extends SharedStackIT {
             return false;
         });
 
-        JobConfig config = fixture.jobConfig(RUN.topic(), RUN.group(), RUN.dlq(), 1000, 5_000, 5_000, 60)
+        JobConfig config = fixture.jobConfig(RUN)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 5_000L)
+                .with(JobSettings.INITIAL_RATE, 5_000L)
                 .withMaster("local[2,4]");
         GeneratorConfig generator = new GeneratorConfig(5151, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
@@ -141,7 +143,9 @@ class TaskRetryIT extends SharedStackIT {
             }
             return true;
         });
-        JobConfig config = fixture.jobConfig(topic, group, "partial-dlq", 1000, 5_000, 5_000, 60)
+        JobConfig config = fixture.jobConfig(topic, group, "partial-dlq")
+                .with(JobSettings.MAX_RATE_PER_PARTITION, 5_000L)
+                .with(JobSettings.INITIAL_RATE, 5_000L)
                 .withMaster("local[2,4]");
         StreamingJob job = new StreamingJob(config);
         try {
