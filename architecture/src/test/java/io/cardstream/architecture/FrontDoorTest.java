@@ -2,6 +2,11 @@ package io.cardstream.architecture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.core.settings.Setting;
+import io.cardstream.core.settings.SettingSet;
+import io.cardstream.job.JobSettings;
+import io.cardstream.localstack.StackSettings;
+import io.cardstream.producer.ProducerSettings;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -49,6 +54,22 @@ class FrontDoorTest {
         }
         assertThat(broken).as("links that resolve to no file or heading").isEmpty();
         assertThat(pages).hasSizeGreaterThan(3);
+    }
+
+    /** Every setting defined in code is in the configuration reference, so the page cannot fall behind the code. */
+    @Test
+    void theOperationsReferenceNamesEverySetting() throws IOException {
+        String reference = Files.readString(ROOT.resolve("docs/operations.md"), StandardCharsets.UTF_8);
+        List<String> missing = new ArrayList<>();
+        for (SettingSet set : List.of(JobSettings.ALL, ProducerSettings.ALL, StackSettings.ALL)) {
+            for (Setting<?> setting : set.settings()) {
+                Pattern named = Pattern.compile("--(\\[no-]|no-)?" + Pattern.quote(setting.name()) + "(?![\\w-])");
+                if (!named.matcher(reference).find()) {
+                    missing.add("--" + setting.name());
+                }
+            }
+        }
+        assertThat(missing).as("settings docs/operations.md does not name").isEmpty();
     }
 
     private static List<String> brokenLinks(Path page) throws IOException {
