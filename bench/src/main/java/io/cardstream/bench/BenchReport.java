@@ -102,7 +102,7 @@ record BenchReport(
         return j;
     }
 
-    private static Map<String, Object> row(RateResult r) {
+    static Map<String, Object> row(RateResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("design", r.design());
         m.put("interval_ms", r.intervalMs());
@@ -126,6 +126,12 @@ record BenchReport(
         m.put("hbase_us_per_row", round1(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())));
         m.put("kafka_cores", round2(r.kafkaCores()));
         m.put("producer_cores", round2(r.producerCores()));
+        CpuPerTx cpu = CpuPerTx.of(r);
+        m.put("job_us_per_tx", cpu.job() < 0 ? null : round1(cpu.job()));
+        m.put("hbase_us_per_tx", cpu.hbase() < 0 ? null : round1(cpu.hbase()));
+        m.put("kafka_us_per_tx", cpu.kafka() < 0 ? null : round1(cpu.kafka()));
+        m.put("producer_us_per_tx", cpu.producer() < 0 ? null : round1(cpu.producer()));
+        m.put("total_us_per_tx", cpu.known() ? round1(cpu.total()) : null);
         TaskTimes t = r.taskTimes();
         m.put("task_ms_avg", t == null ? null : TaskTimes.millis(t.totalMicros()));
         m.put("task_read_ms_avg", t == null ? null : TaskTimes.millis(t.readMicros()));
@@ -209,13 +215,14 @@ record BenchReport(
         md.append("\n| design | interval | target tx/s | achieved tx/s | sustained | processing avg | delay avg / max"
                 + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max"
                 + " | HBase / Kafka / producer CPU (cores) | HBase CPU a row"
+                + " | CPU µs a stored tx: HBase + job + Kafka + producer = all"
                 + " | task time a batch: reading / HBase writes / lookups / Kafka transactions / rest |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (RateResult r : rungs) {
             md.append(String.format(
                     Locale.ROOT,
                     "| %s | %d ms | %,d | %,.0f | %s | %,.0f ms | %,.0f / %,d ms | %,d |"
-                            + " %s | %.2f | %,.0f | %,d MB | %s / %s / %s | %s | %s |%n",
+                            + " %s | %.2f | %,.0f | %,d MB | %s / %s / %s | %s | %s | %s |%n",
                     r.design(),
                     r.intervalMs(),
                     r.targetRps(),
@@ -233,6 +240,7 @@ record BenchReport(
                     cores(r.kafkaCores()),
                     cores(r.producerCores()),
                     micros(RawLimits.microsPerRow(r.hbaseCores(), r.achievedRps())),
+                    CpuPerTx.of(r).text(),
                     taskShares(r.taskTimes())));
         }
         return md.toString();
@@ -264,6 +272,41 @@ record BenchReport(
 
     private static String sustained(RateResult r) {
         return r.sustainable() ? "yes" : r.drainingStartBacklog() ? "no (draining its start)" : "no";
+    }
+
+    /**
+     * CPU microseconds each JVM spent per stored transaction at a rung (its cores over the achieved rate), and their
+     * sum: the figure that decides what a machine sustains when all of them share its cores. -1 where a JVM's CPU
+     * time could not be read.
+     */
+    record CpuPerTx(double hbase, double job, double kafka, double producer) {
+
+        static CpuPerTx of(RateResult r) {
+            double rate = r.achievedRps();
+            return new CpuPerTx(
+                    RawLimits.microsPerRow(r.hbaseCores(), rate),
+                    RawLimits.microsPerRow(r.cpuCores(), rate),
+                    RawLimits.microsPerRow(r.kafkaCores(), rate),
+                    RawLimits.microsPerRow(r.producerCores(), rate));
+        }
+
+        boolean known() {
+            return hbase >= 0 && job >= 0 && kafka >= 0 && producer >= 0;
+        }
+
+        double total() {
+            return hbase + job + kafka + producer;
+        }
+
+        /** "30 + 26 + 11 + 8 = 75", with "?" for a JVM not read and then no sum. */
+        String text() {
+            String parts = String.join(" + ", number(hbase), number(job), number(kafka), number(producer));
+            return known() ? parts + " = " + number(total()) : parts;
+        }
+
+        private static String number(double v) {
+            return v < 0 ? "?" : String.format(Locale.ROOT, "%.0f", v);
+        }
     }
 
     private static String cores(double v) {

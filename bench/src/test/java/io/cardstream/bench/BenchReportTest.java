@@ -1,6 +1,7 @@
 package io.cardstream.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import io.cardstream.job.PartitionResult;
 import java.nio.file.Files;
@@ -91,6 +92,56 @@ class BenchReportTest {
                 .contains("| 1,120 ms: 5 / 45 / 27 / 18 / 5% |\n| pipeline | 1000 ms | 20,000 |")
                 .contains("| 2,000 | 1,400 | no |")
                 .endsWith("| n/a |\n");
+    }
+
+    @Test
+    void everyRungReportsTheCpuEachJvmSpentPerStoredTransactionAndTheirSum() throws Exception {
+        // the quick run: at 15,000 tx/s HBase 0.45 cores, the job 0.39, Kafka 0.17, the producer 0.12
+        RateResult measured = new RateResult(
+                "pipeline",
+                1000,
+                15_000,
+                15_000,
+                20,
+                600,
+                10,
+                50,
+                0,
+                700,
+                900,
+                1500,
+                1600,
+                100_000,
+                0.39,
+                900,
+                0.45,
+                0.17,
+                0.12,
+                true,
+                null);
+        BenchReport.CpuPerTx cpu = BenchReport.CpuPerTx.of(measured);
+        assertThat(cpu.hbase()).isCloseTo(30, within(0.01));
+        assertThat(cpu.job()).isCloseTo(26, within(0.01));
+        assertThat(cpu.total()).isCloseTo(75.33, within(0.01));
+        assertThat(cpu.text()).isEqualTo("30 + 26 + 11 + 8 = 75");
+        BenchReport one = new BenchReport(
+                Map.of("date", "2026-12-05", "cores", 2),
+                1_500_000,
+                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
+                30_000,
+                List.of(measured));
+        assertThat(one.markdown())
+                .contains("| CPU µs a stored tx: HBase + job + Kafka + producer = all |")
+                .contains("| 30 + 26 + 11 + 8 = 75 |");
+        Map<String, Object> rung = BenchReport.row(measured);
+        assertThat(rung).containsEntry("total_us_per_tx", 75.3).containsEntry("job_us_per_tx", 26.0);
+        // the producer's CPU unread (-1): its share is unknown, and so is the sum
+        assertThat(BenchReport.CpuPerTx.of(rung("pipeline", 1000, 15_000, true, 1500))
+                        .text())
+                .isEqualTo("80 + 100 + 7 + ?");
+        assertThat(BenchReport.row(rung("pipeline", 1000, 15_000, true, 1500)))
+                .containsEntry("producer_us_per_tx", null)
+                .containsEntry("total_us_per_tx", null);
     }
 
     @Test
