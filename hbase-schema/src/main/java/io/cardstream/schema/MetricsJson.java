@@ -5,6 +5,8 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import java.io.IOException;
+import java.io.Serial;
+import java.io.Serializable;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ public final class MetricsJson {
     /** One company of a batch's top list. */
     public record Company(String companyId, String name, String amount, long transactions) {}
 
-    /** One enriched transaction of a batch's sample. */
+    /** One enriched transaction of a batch's sample, as the dashboard's live table shows it. */
     public record SampleTx(
             String txId,
             String personName,
@@ -36,7 +38,11 @@ public final class MetricsJson {
             String currency,
             long eventTime,
             long processedTime,
-            String status) {
+            String status)
+            implements Serializable {
+
+        @Serial
+        private static final long serialVersionUID = 1L;
 
         /** A sample entry that names only its transaction. */
         public static SampleTx of(String txId) {

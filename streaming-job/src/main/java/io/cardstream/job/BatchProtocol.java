@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * batch runs or commits), asks the ledger which of its partitions committed anyway, writes their counts as the
  * batch's metrics, and fails.
  */
-final class BatchProtocol {
+record BatchProtocol(BatchProtocol.PartitionWork work, BatchProtocol.Ledger ledger, JobState state, String topic) {
 
     private static final Logger LOG = LoggerFactory.getLogger(BatchProtocol.class);
     static final int TOP_COMPANIES = 10;
@@ -41,18 +41,6 @@ final class BatchProtocol {
          * Throws when the offsets cannot be read.
          */
         Map<Integer, String> committedPast(OffsetRange[] ranges) throws Exception;
-    }
-
-    private final PartitionWork work;
-    private final Ledger ledger;
-    private final JobState state;
-    private final String topic;
-
-    BatchProtocol(PartitionWork work, Ledger ledger, JobState state, String topic) {
-        this.work = work;
-        this.ledger = ledger;
-        this.state = state;
-        this.topic = topic;
     }
 
     /**

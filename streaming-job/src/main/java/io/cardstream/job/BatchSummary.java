@@ -1,6 +1,7 @@
 package io.cardstream.job;
 
 import io.cardstream.job.enrich.Latency;
+import io.cardstream.schema.MetricsJson;
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -30,7 +31,7 @@ public record BatchSummary(
         long latencyMaxMs,
         BigDecimal amountSum,
         List<PartitionResult.CompanyTotal> topCompanies,
-        List<PartitionResult.SampleRow> sample,
+        List<MetricsJson.SampleTx> sample,
         PartitionResult.TaskTimes taskTimes) {
 
     /** Latencies are recorded up to an hour, with 2 significant digits (1 % error): {@link Latency}. */
@@ -49,7 +50,7 @@ public record BatchSummary(
         BigDecimal amount = BigDecimal.ZERO;
         Histogram latency = newHistogram();
         Map<String, PartitionResult.CompanyTotal> companies = new HashMap<>();
-        List<PartitionResult.SampleRow> sample = new ArrayList<>();
+        List<MetricsJson.SampleTx> sample = new ArrayList<>();
         PartitionResult.TaskTimes times = PartitionResult.TaskTimes.NONE;
         for (PartitionResult p : parts) {
             records += p.records();
@@ -71,8 +72,8 @@ public record BatchSummary(
                         .thenComparing(PartitionResult.CompanyTotal::companyId))
                 .limit(topN)
                 .toList();
-        sample.sort(Comparator.comparingLong(PartitionResult.SampleRow::eventTime));
-        List<PartitionResult.SampleRow> lastRows =
+        sample.sort(Comparator.comparingLong(MetricsJson.SampleTx::eventTime));
+        List<MetricsJson.SampleTx> lastRows =
                 List.copyOf(sample.subList(Math.max(0, sample.size() - sampleSize), sample.size()));
         boolean none = latency.getTotalCount() == 0;
         return new BatchSummary(

@@ -11,28 +11,16 @@ import org.slf4j.LoggerFactory;
  * How the job stops. Gracefully: the running and queued batches finish and commit, as long as they do finish; one
  * that sees no batch finish for {@code stop-stall-seconds} (a batch waits on a Kafka or HBase that is down) stops now
  * instead. Now: no further batch starts, and the running batch's tasks get {@link #TASKS_FINISH} to end (each commits
- * its whole partition or nothing).
+ * its whole partition or nothing). {@code wakeKafka} wakes up the driver's Kafka consumer, which a batch generation may
+ * be blocked in.
  */
-final class JobStopper {
+record JobStopper(JavaStreamingContext context, JobState state, long stopStallSeconds, Runnable wakeKafka) {
 
     private static final Logger LOG = LoggerFactory.getLogger(JobStopper.class);
     /** How long a stop that does not wait for the running batch still lets its tasks finish. */
     static final Duration TASKS_FINISH = Duration.ofSeconds(10);
     /** How often a stop that waits on a stuck Kafka consumer wakes it up. */
     private static final Duration WAKE_UP_EVERY = Duration.ofMillis(200);
-
-    private final JavaStreamingContext context;
-    private final JobState state;
-    private final long stopStallSeconds;
-    private final Runnable wakeKafka;
-
-    /** @param wakeKafka wakes up the driver's Kafka consumer, which a batch generation may be blocked in */
-    JobStopper(JavaStreamingContext context, JobState state, long stopStallSeconds, Runnable wakeKafka) {
-        this.context = context;
-        this.state = state;
-        this.stopStallSeconds = stopStallSeconds;
-        this.wakeKafka = wakeKafka;
-    }
 
     /** Stops now: no further batch runs; the running batch's tasks may finish. */
     void stopNow() {

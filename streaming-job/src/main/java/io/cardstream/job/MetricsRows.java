@@ -41,17 +41,7 @@ final class MetricsRows {
     }
 
     static String sampleJson(BatchSummary s) {
-        return MetricsJson.sample(s.sample().stream()
-                .map(r -> new MetricsJson.SampleTx(
-                        r.txId(),
-                        r.personName(),
-                        r.companyName(),
-                        r.amount(),
-                        r.currency(),
-                        r.eventTime(),
-                        r.processedTime(),
-                        r.status()))
-                .toList());
+        return MetricsJson.sample(s.sample());
     }
 
     private static void add(Put put, String column, Object value) {

@@ -2,6 +2,7 @@ package io.cardstream.job;
 
 import io.cardstream.job.enrich.Latency;
 import io.cardstream.job.enrich.PartitionTally;
+import io.cardstream.schema.MetricsJson;
 import java.io.Externalizable;
 import java.io.IOException;
 import java.io.ObjectInput;
@@ -47,7 +48,7 @@ public record PartitionResult(
         byte[] latencyHistogram,
         BigDecimal amountSum,
         Map<String, CompanyTotal> companies,
-        List<SampleRow> sample,
+        List<MetricsJson.SampleTx> sample,
         TaskTimes times)
         implements Serializable {
 
@@ -75,8 +76,8 @@ public record PartitionResult(
         Map<String, CompanyTotal> totals = new HashMap<>(tally.companies().size() * 2);
         tally.companies()
                 .forEach((id, c) -> totals.put(id, new CompanyTotal(id, c.name(), c.amount(), c.transactions())));
-        List<SampleRow> sample = tally.sample().stream()
-                .map(e -> new SampleRow(
+        List<MetricsJson.SampleTx> sample = tally.sample().stream()
+                .map(e -> new MetricsJson.SampleTx(
                         e.transaction().txId(),
                         e.personName(),
                         e.companyName(),
@@ -250,20 +251,6 @@ public record PartitionResult(
         }
     }
 
-    /** One enriched transaction, as the dashboard's live table shows it. */
-    public record SampleRow(
-            String txId,
-            String personName,
-            String companyName,
-            String amount,
-            String currency,
-            long eventTime,
-            long processedTime,
-            String status)
-            implements Serializable {
-        private static final long serialVersionUID = 1L;
-    }
-
     /** The compact serialised form of a {@link PartitionResult}: fields written one by one, no per-object headers. */
     static final class Wire implements Externalizable {
         @Serial
@@ -318,15 +305,15 @@ public record PartitionResult(
                 out.writeLong(c.transactions);
             }
             out.writeInt(r.sample.size());
-            for (SampleRow row : r.sample) {
-                writeString(out, row.txId);
-                writeNullable(out, row.personName);
-                writeNullable(out, row.companyName);
-                writeString(out, row.amount);
-                writeString(out, row.currency);
-                out.writeLong(row.eventTime);
-                out.writeLong(row.processedTime);
-                writeString(out, row.status);
+            for (MetricsJson.SampleTx row : r.sample) {
+                writeString(out, row.txId());
+                writeNullable(out, row.personName());
+                writeNullable(out, row.companyName());
+                writeString(out, row.amount());
+                writeString(out, row.currency());
+                out.writeLong(row.eventTime());
+                out.writeLong(row.processedTime());
+                writeString(out, row.status());
             }
             out.writeLong(r.times.totalMicros);
             out.writeLong(r.times.readMicros);
@@ -354,9 +341,9 @@ public record PartitionResult(
                 companies.put(id, new CompanyTotal(id, readNullable(in), readDecimal(in), in.readLong()));
             }
             int sampleCount = in.readInt();
-            List<SampleRow> sample = new ArrayList<>(sampleCount);
+            List<MetricsJson.SampleTx> sample = new ArrayList<>(sampleCount);
             for (int i = 0; i < sampleCount; i++) {
-                sample.add(new SampleRow(
+                sample.add(new MetricsJson.SampleTx(
                         readString(in),
                         readNullable(in),
                         readNullable(in),

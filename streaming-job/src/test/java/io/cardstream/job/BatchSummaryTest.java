@@ -2,6 +2,7 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.schema.MetricsJson;
 import java.math.BigDecimal;
 import java.util.List;
 import java.util.Map;
@@ -17,7 +18,7 @@ class BatchSummaryTest {
             long missing,
             long[] latencies,
             Map<String, PartitionResult.CompanyTotal> companies,
-            List<PartitionResult.SampleRow> sample) {
+            List<MetricsJson.SampleTx> sample) {
         Histogram h = BatchSummary.newHistogram();
         BigDecimal sum = BigDecimal.ZERO;
         for (long l : latencies) {
@@ -45,8 +46,8 @@ class BatchSummaryTest {
         return new PartitionResult.CompanyTotal(id, "name-" + id, new BigDecimal(amount), n);
     }
 
-    private static PartitionResult.SampleRow row(String txId, long eventTime) {
-        return new PartitionResult.SampleRow(txId, "p", "c", "1.00", "EUR", eventTime, eventTime + 5, "OK");
+    private static MetricsJson.SampleTx row(String txId, long eventTime) {
+        return new MetricsJson.SampleTx(txId, "p", "c", "1.00", "EUR", eventTime, eventTime + 5, "OK");
     }
 
     @Test
@@ -129,7 +130,7 @@ class BatchSummaryTest {
                         part(2, 2, 0, 0, new long[] {1}, Map.of(), List.of(row("b", 2), row("d", 4)))),
                 10,
                 3);
-        assertThat(s.sample()).extracting(PartitionResult.SampleRow::txId).containsExactly("b", "c", "d");
+        assertThat(s.sample()).extracting(MetricsJson.SampleTx::txId).containsExactly("b", "c", "d");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.schema.MetricsJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -33,9 +34,9 @@ class PartitionResultTest {
         Histogram h = BatchSummary.newHistogram();
         h.recordValue(120);
         h.recordValue(870);
-        List<PartitionResult.SampleRow> sample = List.of(
-                new PartitionResult.SampleRow("tx-1", "Ada L.", "Shop", "12.50", "EUR", 1_000L, 1_700L, "OK"),
-                new PartitionResult.SampleRow("tx-2", null, null, "0.01", "USD", 2_000L, 2_900L, "MISSING_BOTH"));
+        List<MetricsJson.SampleTx> sample = List.of(
+                new MetricsJson.SampleTx("tx-1", "Ada L.", "Shop", "12.50", "EUR", 1_000L, 1_700L, "OK"),
+                new MetricsJson.SampleTx("tx-2", null, null, "0.01", "USD", 2_000L, 2_900L, "MISSING_BOTH"));
         return new PartitionResult(
                 5_000,
                 4_950,
@@ -101,7 +102,7 @@ class PartitionResultTest {
                 BatchSummary.encode(BatchSummary.newHistogram()),
                 BigDecimal.ONE,
                 Map.of("C1", new PartitionResult.CompanyTotal("C1", name, BigDecimal.ONE, 1)),
-                List.of(new PartitionResult.SampleRow("tx-1", name, name, "1.00", "EUR", 3L, 4L, "OK")),
+                List.of(new MetricsJson.SampleTx("tx-1", name, name, "1.00", "EUR", 3L, 4L, "OK")),
                 PartitionResult.TaskTimes.NONE);
         PartitionResult after = (PartitionResult) deserialize(serialize(before));
         assertThat(after.sample()).isEqualTo(before.sample());
