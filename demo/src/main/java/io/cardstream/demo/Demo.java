@@ -24,6 +24,7 @@ import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -74,6 +75,8 @@ final class Demo {
 
     private long stored;
     private long deadLettered;
+    /** (millis, stored) of the last status lines, for the rate the job stores at. */
+    private final ArrayDeque<long[]> storedSamples = new ArrayDeque<>();
 
     private volatile LocalStack stack;
     /** The demo's own work: schema, dimensions, reconciliation; HBase's usual client timeouts. */
@@ -387,8 +390,40 @@ final class Demo {
                     " | last batch %,d records, processing %,d ms, delay %,d ms, p99 %,d ms",
                     newest.records(), newest.processingMs(), newest.schedulingMs(), newest.latencyP99Ms()));
         }
+        long now = System.currentTimeMillis();
+        storedSamples.addLast(new long[] {now, stored});
+        while (storedSamples.size() > 2 && now - storedSamples.peekFirst()[0] > STORED_RATE_WINDOW_MS) {
+            storedSamples.removeFirst();
+        }
+        long[] first = storedSamples.peekFirst();
+        double storedPerSecond = now > first[0] ? (stored - first[1]) * 1000.0 / (now - first[0]) : 0;
+        if (phase.isEmpty() && p != null) {
+            line.append(behindWarning(lag, p.targetRate(), storedPerSecond));
+        }
         out.println(line);
         out.flush();
+    }
+
+    /** How far back the rate the job stores at is measured. */
+    private static final long STORED_RATE_WINDOW_MS = 10_000;
+
+    /** A status line's end once the job is this far behind the producer. */
+    static final double BEHIND_SECONDS = 5;
+
+    /**
+     * What a status line says when the job is behind: how far (the lag over the producer's rate) and a rate this
+     * machine holds (80% of what the job stored a second lately, in thousands, never below 1,000); empty when the job
+     * keeps up.
+     */
+    static String behindWarning(long lag, double targetRate, double storedPerSecond) {
+        if (lag < 0 || targetRate <= 0 || lag / targetRate < BEHIND_SECONDS) {
+            return "";
+        }
+        double holds = storedPerSecond > 0 ? storedPerSecond * 0.8 : targetRate / 2;
+        long suggested = Math.max(1_000, (long) (holds / 1_000) * 1_000);
+        return String.format(
+                " | behind by %.0f s: this machine cannot hold %,.0f tx/s; try --rate %d",
+                lag / targetRate, targetRate, suggested);
     }
 
     /** Records in the transactions topic not yet committed by the job's group; -1 when Kafka does not say. */

@@ -74,4 +74,16 @@ class DemoSettingsTest {
         assertThatThrownBy(() -> DataDir.prepare(theirs)).hasMessageContaining("--data-dir");
         assertThat(theirs.resolve("precious")).exists();
     }
+
+    @Test
+    void theStatusLineSaysPlainlyWhenTheJobIsBehindAndWhatRateThisMachineHolds() {
+        assertThat(Demo.behindWarning(2_000, 20_000, 20_000))
+                .as("0.1 s of lag is keeping up")
+                .isEmpty();
+        assertThat(Demo.behindWarning(-1, 20_000, 0)).as("lag unknown").isEmpty();
+        assertThat(Demo.behindWarning(240_000, 20_000, 12_600))
+                .isEqualTo(" | behind by 12 s: this machine cannot hold 20,000 tx/s; try --rate 10000");
+        assertThat(Demo.behindWarning(240_000, 20_000, 0)).endsWith("try --rate 10000");
+        assertThat(Demo.behindWarning(100_000, 2_000, 500)).endsWith("try --rate 1000");
+    }
 }
