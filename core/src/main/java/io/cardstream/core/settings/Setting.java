@@ -3,7 +3,6 @@ package io.cardstream.core.settings;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -265,10 +264,5 @@ public final class Setting<T> {
     public static Predicate<String> oneOf(String... allowed) {
         Set<String> set = Set.of(allowed);
         return s -> set.contains(s.toLowerCase(Locale.ROOT));
-    }
-
-    /** A function form of {@link #parse}, for streams. */
-    public Function<String, T> parser() {
-        return this::parse;
     }
 }

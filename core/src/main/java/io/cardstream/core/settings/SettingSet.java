@@ -5,13 +5,11 @@ import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.ParseResult;
@@ -157,15 +155,5 @@ public final class SettingSet {
             }
         });
         return out;
-    }
-
-    /** The names of the settings, for tests and documentation. */
-    public List<String> names() {
-        return new ArrayList<>(settings.keySet());
-    }
-
-    /** A picocli error for a bad value, so the command exits with its usage code. */
-    public static CommandLine.ParameterException usageError(CommandLine cli, IllegalArgumentException e) {
-        return new CommandLine.ParameterException(cli, e.getMessage(), e);
     }
 }
