@@ -73,11 +73,6 @@ class ProduceCommandTest {
         Files.writeString(file, "ratee=5\n");
         assertThat(run("--config", file.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("Invalid setting ratee").contains("no such option");
-    }
-
-    @Test
-    void aFlagInTheFileIsReadStrictly(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("produce.properties");
         Files.writeString(file, "create-topic=sometimes\n");
         assertThat(run("--config", file.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("Invalid setting create-topic").contains("true or false");

@@ -18,10 +18,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The names of a chunk's distinct persons and companies, found in the executor's {@link DimensionCache} (which
- * reads the misses with batched multi-gets, {@value DimensionCache#READ_BATCH} keys a call).
+ * Looks up the names of a chunk's distinct persons and companies in the executor's {@link DimensionCache} (which reads
+ * the misses with batched multi-gets, {@value DimensionCache#READ_BATCH} keys a call), and bounds what HBase holds to
+ * a name the job stores.
  */
-final class DimensionLookup implements Dimensions {
+final class DimensionLookup {
 
     private static final Logger LOG = LoggerFactory.getLogger(DimensionLookup.class);
     static final String PERSONS = "p:";
@@ -31,24 +32,19 @@ final class DimensionLookup implements Dimensions {
 
     private static final char ELLIPSIS = '\u2026';
 
-    private final Map<String, String> persons;
-    private final Map<String, String> companies;
+    private DimensionLookup() {}
 
-    private DimensionLookup(Map<String, String> persons, Map<String, String> companies) {
-        this.persons = persons;
-        this.companies = companies;
-    }
-
-    static DimensionLookup load(DimensionCache cache, Collection<String> personIds, Collection<String> companyIds)
+    /**
+     * The names of {@code personIds} and {@code companyIds}, with how many of those found were cut to
+     * {@link #MAX_NAME_CHARS} (counted once per chunk that used them).
+     */
+    static Dimensions load(DimensionCache cache, Collection<String> personIds, Collection<String> companyIds)
             throws IOException {
-        return new DimensionLookup(cache.names(PERSONS, personIds), cache.names(COMPANIES, companyIds));
-    }
-
-    /** How many of the names found were cut to {@link #MAX_NAME_CHARS} (counted once per chunk that used them). */
-    @Override
-    public long boundedNames() {
-        return persons.values().stream().filter(DimensionLookup::wasCut).count()
+        Map<String, String> persons = cache.names(PERSONS, personIds);
+        Map<String, String> companies = cache.names(COMPANIES, companyIds);
+        long cut = persons.values().stream().filter(DimensionLookup::wasCut).count()
                 + companies.values().stream().filter(DimensionLookup::wasCut).count();
+        return Dimensions.of(persons::get, companies::get, cut);
     }
 
     private static boolean wasCut(String name) {
@@ -106,16 +102,6 @@ final class DimensionLookup implements Dimensions {
         return Character.isHighSurrogate(c)
                 ? i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))
                 : i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
-    }
-
-    @Override
-    public String personName(String personId) {
-        return persons.get(personId);
-    }
-
-    @Override
-    public String companyName(String companyId) {
-        return companies.get(companyId);
     }
 
     /** The readers of the job's person and company tables, by the cache's key prefix. */

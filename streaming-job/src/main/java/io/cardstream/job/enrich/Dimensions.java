@@ -16,6 +16,11 @@ public interface Dimensions {
 
     /** Names from two functions (null: not found), as tests and simple sources give them. */
     static Dimensions of(Function<String, String> persons, Function<String, String> companies) {
+        return of(persons, companies, 0);
+    }
+
+    /** As {@link #of(Function, Function)}, with how many of the names were cut on the way in. */
+    static Dimensions of(Function<String, String> persons, Function<String, String> companies, long boundedNames) {
         return new Dimensions() {
             @Override
             public String personName(String personId) {
@@ -25,6 +30,11 @@ public interface Dimensions {
             @Override
             public String companyName(String companyId) {
                 return companies.apply(companyId);
+            }
+
+            @Override
+            public long boundedNames() {
+                return boundedNames;
             }
         };
     }
