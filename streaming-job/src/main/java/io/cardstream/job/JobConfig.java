@@ -29,8 +29,9 @@ public record JobConfig(Values values, Map<String, String> kafkaProperties, Map<
     @Serial
     private static final long serialVersionUID = 2L;
 
+    /** A passthrough key holding any of these, or ending in ".key" (an inline PEM private key), is a secret. */
     private static final Set<String> SECRET_WORDS =
-            Set.of("password", "secret", "jaas", "token", "credential", "keytab", "key.password", "sasl.jaas");
+            Set.of("password", "secret", "jaas", "token", "credential", "keytab", "private", "passphrase");
 
     /**
      * @param values the settings of {@link JobSettings}, validated each
@@ -247,6 +248,6 @@ public record JobConfig(Values values, Map<String, String> kafkaProperties, Map<
 
     static String mask(String key, String value) {
         String k = key.toLowerCase(Locale.ROOT);
-        return SECRET_WORDS.stream().anyMatch(k::contains) ? "********" : value;
+        return k.endsWith(".key") || SECRET_WORDS.stream().anyMatch(k::contains) ? "********" : value;
     }
 }

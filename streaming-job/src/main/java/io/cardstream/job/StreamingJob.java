@@ -94,7 +94,9 @@ public final class StreamingJob implements AutoCloseable {
         checkSparkSettings(conf);
         conf.setIfMissing("spark.master", config.master())
                 .setIfMissing("spark.streaming.backpressure.enabled", Boolean.toString(config.backpressure()))
-                .setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true");
+                .setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true")
+                // the UI's kill links take a plain GET: whoever reaches the port could stop a batch, and the job
+                .setIfMissing("spark.ui.killEnabled", "false");
         if (config.maxRatePerPartition() > 0) {
             conf.setIfMissing("spark.streaming.kafka.maxRatePerPartition", Long.toString(config.maxRatePerPartition()));
         }

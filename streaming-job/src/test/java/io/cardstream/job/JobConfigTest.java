@@ -51,6 +51,19 @@ class JobConfigTest {
     }
 
     @Test
+    void theSparkUisKillLinksAreOffUnlessSparkSubmitTurnsThemOn() {
+        JobConfig config = JobConfig.defaults("b:9092");
+        assertThat(StreamingJob.sparkConf(config).get("spark.ui.killEnabled")).isEqualTo("false");
+        System.setProperty("spark.ui.killEnabled", "true"); // what spark-submit --conf does
+        try {
+            assertThat(StreamingJob.sparkConf(config).get("spark.ui.killEnabled"))
+                    .isEqualTo("true");
+        } finally {
+            System.clearProperty("spark.ui.killEnabled");
+        }
+    }
+
+    @Test
     void minRateIsBackpressuresFloorUnlessASparkSettingSaysOtherwise() throws Exception {
         assertThat(StreamingJob.sparkConf(config(1000, "earliest", Map.of())).contains(MIN_RATE))
                 .isFalse();
@@ -171,7 +184,20 @@ class JobConfigTest {
         assertThatThrownBy(() -> JobConfig.defaults("b:9092").with(JobSettings.WRITE_BUFFER_BYTES, 1L))
                 .hasMessageContaining("write-buffer-bytes")
                 .hasMessageContaining("between 65536 and 268435456");
-        JobConfig secret = JobConfig.defaults("b:9092").withKafkaProperties(Map.of("ssl.key.password", "hunter2"));
-        assertThat(secret.toString()).doesNotContain("hunter2").contains("ssl.key.password");
+        String pem = "-----BEGIN PRIVATE KEY-----\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\n-----END PRIVATE KEY-----";
+        JobConfig secret = JobConfig.defaults("b:9092")
+                .withKafkaProperties(Map.of(
+                        "ssl.key.password", "hunter2",
+                        "ssl.keystore.key", pem,
+                        "sasl.jaas.config", "PlainLoginModule required password=\"hunter3\";"))
+                .withHbaseProperties(Map.of("hbase.client.keytab.file", "/etc/secret.keytab"));
+        assertThat(secret.toString())
+                .doesNotContain("hunter2")
+                .doesNotContain("hunter3")
+                .doesNotContain("MIIEvQ")
+                .doesNotContain("/etc/secret.keytab")
+                .contains("ssl.keystore.key")
+                .contains("ssl.key.password");
+        assertThat(secret.describe()).containsEntry("kafka-prop ssl.keystore.key", "********");
     }
 }
