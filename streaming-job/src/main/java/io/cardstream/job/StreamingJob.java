@@ -90,9 +90,11 @@ public final class StreamingJob implements AutoCloseable {
 
     /** The Spark configuration of the job; settings given to spark-submit (or as spark.* properties) win. */
     static SparkConf sparkConf(JobConfig config) {
-        SparkConf conf = new SparkConf().setAppName("cardstream");
+        SparkConf conf = new SparkConf();
         checkSparkSettings(conf);
-        conf.setIfMissing("spark.master", config.master())
+        // spark-submit --name sets spark.app.name, which wins
+        conf.setIfMissing("spark.app.name", "cardstream")
+                .setIfMissing("spark.master", config.master())
                 .setIfMissing("spark.streaming.backpressure.enabled", Boolean.toString(config.backpressure()))
                 .setIfMissing("spark.streaming.stopGracefullyOnShutdown", "true")
                 // the UI's kill links take a plain GET: whoever reaches the port could stop a batch, and the job

@@ -51,6 +51,18 @@ class JobConfigTest {
     }
 
     @Test
+    void theApplicationIsNamedCardstreamUnlessSparkSubmitNamesIt() {
+        JobConfig config = JobConfig.defaults("b:9092");
+        assertThat(StreamingJob.sparkConf(config).get("spark.app.name")).isEqualTo("cardstream");
+        System.setProperty("spark.app.name", "fraud-enrichment"); // what spark-submit --name does
+        try {
+            assertThat(StreamingJob.sparkConf(config).get("spark.app.name")).isEqualTo("fraud-enrichment");
+        } finally {
+            System.clearProperty("spark.app.name");
+        }
+    }
+
+    @Test
     void theSparkUisKillLinksAreOffUnlessSparkSubmitTurnsThemOn() {
         JobConfig config = JobConfig.defaults("b:9092");
         assertThat(StreamingJob.sparkConf(config).get("spark.ui.killEnabled")).isEqualTo("false");
