@@ -78,8 +78,10 @@ final class BatchListener implements StreamingListener {
                 ? " (processing took longer than the " + intervalMs + " ms interval: the job is falling behind)"
                 : "";
         TaskTimes t = s.taskTimes();
-        String anomalies = (s.repeated() > 0 ? ", " + s.repeated() + " repeated txIds" : "")
-                + (s.boundedNames() > 0 ? ", " + s.boundedNames() + " over-long dimension names cut" : "")
+        String anomalies = (s.counts().repeated() > 0 ? ", " + s.counts().repeated() + " repeated txIds" : "")
+                + (s.counts().boundedNames() > 0
+                        ? ", " + s.counts().boundedNames() + " over-long dimension names cut"
+                        : "")
                 + (s.committedBefore() > 0
                         ? ", " + s.committedBefore() + " partitions found committed by an earlier"
                                 + " attempt of their task"
@@ -90,10 +92,10 @@ final class BatchListener implements StreamingListener {
                         + " dimension lookups {} ms, Kafka transactions {} ms, decoding and the rest {} ms;"
                         + " latency p50 {} ms, p99 {} ms, max {} ms; amount {}{}.",
                 batchTime,
-                s.records(),
-                s.enriched(),
-                s.deadLettered(),
-                s.missingDims(),
+                s.counts().records(),
+                s.counts().enriched(),
+                s.counts().deadLettered(),
+                s.counts().missing(),
                 anomalies,
                 processingMs,
                 schedulingMs,

@@ -134,7 +134,7 @@ record BatchProtocol(BatchProtocol.PartitionWork work, BatchProtocol.Ledger ledg
                 batchTime,
                 committedParts,
                 topic,
-                done.stream().mapToLong(PartitionResult::records).sum(),
+                done.stream().mapToLong(r -> r.counts().records()).sum(),
                 failedParts,
                 cause.toString());
     }

@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.job.enrich.Counts;
 import io.cardstream.job.enrich.Latency;
 import io.cardstream.schema.MetricsJson;
 import java.math.BigDecimal;
@@ -19,12 +20,7 @@ import org.HdrHistogram.Histogram;
  */
 public record BatchSummary(
         long batchTime,
-        long records,
-        long enriched,
-        long deadLettered,
-        long missingDims,
-        long repeated,
-        long boundedNames,
+        Counts counts,
         long committedBefore,
         long latencyP50Ms,
         long latencyP99Ms,
@@ -40,12 +36,7 @@ public record BatchSummary(
     }
 
     public static BatchSummary merge(long batchTime, List<PartitionResult> parts, int topN, int sampleSize) {
-        long records = 0;
-        long enriched = 0;
-        long deadLettered = 0;
-        long missing = 0;
-        long repeated = 0;
-        long boundedNames = 0;
+        Counts counts = Counts.NONE;
         long committedBefore = 0;
         BigDecimal amount = BigDecimal.ZERO;
         Histogram latency = newHistogram();
@@ -53,12 +44,7 @@ public record BatchSummary(
         List<MetricsJson.SampleTx> sample = new ArrayList<>();
         PartitionResult.TaskTimes times = PartitionResult.TaskTimes.NONE;
         for (PartitionResult p : parts) {
-            records += p.records();
-            enriched += p.enriched();
-            deadLettered += p.deadLettered();
-            missing += p.missingDims();
-            repeated += p.repeated();
-            boundedNames += p.boundedNames();
+            counts = counts.plus(p.counts());
             committedBefore += p.committedBefore();
             amount = amount.add(p.amountSum());
             latency.add(decode(p.latencyHistogram()));
@@ -78,12 +64,7 @@ public record BatchSummary(
         boolean none = latency.getTotalCount() == 0;
         return new BatchSummary(
                 batchTime,
-                records,
-                enriched,
-                deadLettered,
-                missing,
-                repeated,
-                boundedNames,
+                counts,
                 committedBefore,
                 none ? 0 : latency.getValueAtPercentile(50),
                 none ? 0 : latency.getValueAtPercentile(99),

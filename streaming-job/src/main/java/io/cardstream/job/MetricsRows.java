@@ -17,11 +17,11 @@ final class MetricsRows {
     static Put put(BatchSummary s, long processingMs, long schedulingMs) {
         Put put = new Put(bytes(RowKeys.batchMetrics(s.batchTime())));
         add(put, "batch_time", s.batchTime());
-        add(put, "records", s.records());
-        add(put, "enriched", s.enriched());
-        add(put, "dead_lettered", s.deadLettered());
-        add(put, "missing_dims", s.missingDims());
-        add(put, "repeated", s.repeated());
+        add(put, "records", s.counts().records());
+        add(put, "enriched", s.counts().enriched());
+        add(put, "dead_lettered", s.counts().deadLettered());
+        add(put, "missing_dims", s.counts().missing());
+        add(put, "repeated", s.counts().repeated());
         add(put, "processing_ms", processingMs);
         add(put, "scheduling_ms", schedulingMs);
         add(put, "latency_p50_ms", s.latencyP50Ms());

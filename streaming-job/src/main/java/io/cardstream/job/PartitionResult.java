@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.job.enrich.Counts;
 import io.cardstream.job.enrich.Latency;
 import io.cardstream.job.enrich.PartitionTally;
 import io.cardstream.schema.MetricsJson;
@@ -23,12 +24,8 @@ import java.util.Map;
  * What one partition of one micro-batch did, sent back to the driver: counts, the latency histogram (event time
  * to written, HdrHistogram, compressed), amounts by company, and the last enriched rows as a sample.
  *
- * @param records       records consumed
- * @param enriched      valid transactions written to HBase
- * @param deadLettered  invalid records written to the dead-letter topic
- * @param missingDims   written transactions with a person or company not found
- * @param repeated      valid transactions whose txId an earlier record of the same range had (repeats)
- * @param boundedNames  dimension names the lookups cut to their limit
+ * @param counts        where the range's records went: consumed, written to HBase, dead-lettered, with missing
+ *                      names, repeats, names cut to their limit
  * @param committedBefore 1 when this attempt found its range committed by an earlier attempt (a retry or a
  *                      speculative copy) and did nothing: its counts are that attempt's, from the commit's metadata
  * @param latencyHistogram compressed HdrHistogram of event time to written, in milliseconds
@@ -38,12 +35,7 @@ import java.util.Map;
  * @param times         where the partition's task spent its time
  */
 public record PartitionResult(
-        long records,
-        long enriched,
-        long deadLettered,
-        long missingDims,
-        long repeated,
-        long boundedNames,
+        Counts counts,
         long committedBefore,
         byte[] latencyHistogram,
         BigDecimal amountSum,
@@ -57,12 +49,7 @@ public record PartitionResult(
     /** The result of an empty range. */
     static PartitionResult empty() {
         return new PartitionResult(
-                0,
-                0,
-                0,
-                0,
-                0,
-                0,
+                Counts.NONE,
                 0,
                 BatchSummary.encode(Latency.newHistogram()),
                 BigDecimal.ZERO,
@@ -88,12 +75,7 @@ public record PartitionResult(
                         e.status().name()))
                 .toList();
         return new PartitionResult(
-                tally.records(),
-                tally.enriched(),
-                tally.deadLettered(),
-                tally.missing(),
-                tally.repeated(),
-                tally.boundedNames(),
+                tally.counts(),
                 0,
                 BatchSummary.encode(tally.latency()),
                 tally.amountSum(),
@@ -104,19 +86,7 @@ public record PartitionResult(
 
     /** This result with the task's times, known only once its transaction has committed. */
     PartitionResult withTimes(TaskTimes taskTimes) {
-        return new PartitionResult(
-                records,
-                enriched,
-                deadLettered,
-                missingDims,
-                repeated,
-                boundedNames,
-                committedBefore,
-                latencyHistogram,
-                amountSum,
-                companies,
-                sample,
-                taskTimes);
+        return new PartitionResult(counts, committedBefore, latencyHistogram, amountSum, companies, sample, taskTimes);
     }
 
     /** The version tag of {@link #commitMetadata()}. */
@@ -128,9 +98,9 @@ public record PartitionResult(
      * the committing attempt did, and a driver whose batch failed can tell what its committed partitions did.
      */
     String commitMetadata() {
-        return METADATA_TAG + " records=" + records + " enriched=" + enriched + " dead_lettered=" + deadLettered
-                + " missing_dims=" + missingDims + " repeated=" + repeated + " bounded_names=" + boundedNames
-                + " amount=" + amountSum.toPlainString();
+        return METADATA_TAG + " records=" + counts.records() + " enriched=" + counts.enriched() + " dead_lettered="
+                + counts.deadLettered() + " missing_dims=" + counts.missing() + " repeated=" + counts.repeated()
+                + " bounded_names=" + counts.boundedNames() + " amount=" + amountSum.toPlainString();
     }
 
     /**
@@ -147,35 +117,29 @@ public record PartitionResult(
                 }
             }
         }
+        Counts counts;
+        BigDecimal amount;
         try {
-            return new PartitionResult(
+            counts = new Counts(
                     count(fields, "records"),
                     count(fields, "enriched"),
                     count(fields, "dead_lettered"),
                     count(fields, "missing_dims"),
                     count(fields, "repeated"),
-                    count(fields, "bounded_names"),
-                    1,
-                    BatchSummary.encode(BatchSummary.newHistogram()),
-                    new BigDecimal(fields.getOrDefault("amount", "0")),
-                    Map.of(),
-                    List.of(),
-                    TaskTimes.NONE);
+                    count(fields, "bounded_names"));
+            amount = new BigDecimal(fields.getOrDefault("amount", "0"));
         } catch (NumberFormatException e) {
-            return new PartitionResult(
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    0,
-                    1,
-                    BatchSummary.encode(BatchSummary.newHistogram()),
-                    BigDecimal.ZERO,
-                    Map.of(),
-                    List.of(),
-                    TaskTimes.NONE);
+            counts = Counts.NONE;
+            amount = BigDecimal.ZERO;
         }
+        return new PartitionResult(
+                counts,
+                1,
+                BatchSummary.encode(BatchSummary.newHistogram()),
+                amount,
+                Map.of(),
+                List.of(),
+                TaskTimes.NONE);
     }
 
     private static long count(Map<String, String> fields, String key) {
@@ -283,16 +247,16 @@ public record PartitionResult(
 
         @Override
         public void writeExternal(ObjectOutput out) throws IOException {
-            if (CHECKING.get() == null && result.records > 0) {
+            if (CHECKING.get() == null && result.counts.records() > 0) {
                 Faults.at(Faults.Step.SERIALIZING, null, 0);
             }
             PartitionResult r = result;
-            out.writeLong(r.records);
-            out.writeLong(r.enriched);
-            out.writeLong(r.deadLettered);
-            out.writeLong(r.missingDims);
-            out.writeLong(r.repeated);
-            out.writeLong(r.boundedNames);
+            out.writeLong(r.counts.records());
+            out.writeLong(r.counts.enriched());
+            out.writeLong(r.counts.deadLettered());
+            out.writeLong(r.counts.missing());
+            out.writeLong(r.counts.repeated());
+            out.writeLong(r.counts.boundedNames());
             out.writeLong(r.committedBefore);
             out.writeInt(r.latencyHistogram.length);
             out.write(r.latencyHistogram);
@@ -324,12 +288,8 @@ public record PartitionResult(
 
         @Override
         public void readExternal(ObjectInput in) throws IOException {
-            long records = in.readLong();
-            long enriched = in.readLong();
-            long deadLettered = in.readLong();
-            long missing = in.readLong();
-            long repeated = in.readLong();
-            long boundedNames = in.readLong();
+            Counts counts = new Counts(
+                    in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
             long committedBefore = in.readLong();
             byte[] histogram = new byte[in.readInt()];
             in.readFully(histogram);
@@ -355,18 +315,7 @@ public record PartitionResult(
             }
             TaskTimes times = new TaskTimes(in.readLong(), in.readLong(), in.readLong(), in.readLong(), in.readLong());
             result = new PartitionResult(
-                    records,
-                    enriched,
-                    deadLettered,
-                    missing,
-                    repeated,
-                    boundedNames,
-                    committedBefore,
-                    histogram,
-                    amountSum,
-                    companies,
-                    List.copyOf(sample),
-                    times);
+                    counts, committedBefore, histogram, amountSum, companies, List.copyOf(sample), times);
         }
 
         @Serial

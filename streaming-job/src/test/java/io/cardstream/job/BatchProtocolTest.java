@@ -109,11 +109,13 @@ class BatchProtocolTest {
         assertThat(Memory.LETTERS).as("dead letters, each once").hasSize(invalid);
         assertThat(Memory.COMMITTED).containsEntry(0, (long) PER_PARTITION).containsEntry(1, (long) PER_PARTITION);
         assertThat(ledger.recorded).hasSize(2);
-        long records = ledger.recorded.stream().mapToLong(BatchSummary::records).sum();
+        long records =
+                ledger.recorded.stream().mapToLong(b -> b.counts().records()).sum();
         long enriched =
-                ledger.recorded.stream().mapToLong(BatchSummary::enriched).sum();
-        long dead =
-                ledger.recorded.stream().mapToLong(BatchSummary::deadLettered).sum();
+                ledger.recorded.stream().mapToLong(b -> b.counts().enriched()).sum();
+        long dead = ledger.recorded.stream()
+                .mapToLong(b -> b.counts().deadLettered())
+                .sum();
         assertThat(records).isEqualTo(2 * PER_PARTITION);
         assertThat(enriched + dead).isEqualTo(records);
         assertThat(dead).isEqualTo(invalid);
@@ -132,7 +134,7 @@ class BatchProtocolTest {
         assertThat(Memory.COMMITTED).containsOnlyKeys(0);
         assertThat(ledger.recorded).isEmpty();
         assertThat(ledger.failed).singleElement().satisfies(s -> {
-            assertThat(s.records()).isEqualTo(150);
+            assertThat(s.counts().records()).isEqualTo(150);
             assertThat(s.committedBefore()).isEqualTo(1);
         });
         int attempts = Memory.ATTEMPTS.get();

@@ -2,6 +2,7 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.job.enrich.Counts;
 import io.cardstream.schema.MetricsJson;
 import java.math.BigDecimal;
 import java.util.List;
@@ -28,12 +29,7 @@ class BatchSummaryTest {
             sum = sum.add(c.amount());
         }
         return new PartitionResult(
-                records,
-                enriched,
-                dead,
-                missing,
-                0,
-                0,
+                new Counts(records, enriched, dead, missing, 0, 0),
                 0,
                 BatchSummary.encode(h),
                 sum,
@@ -59,12 +55,13 @@ class BatchSummaryTest {
                         part(20, 20, 0, 0, new long[] {200}, Map.of("C2", company("C2", "7.50", 2)), List.of())),
                 10,
                 20);
-        assertThat(s.records()).isEqualTo(30);
-        assertThat(s.enriched()).isEqualTo(29);
-        assertThat(s.deadLettered()).isEqualTo(1);
-        assertThat(s.missingDims()).isEqualTo(2);
+        assertThat(s.counts().records()).isEqualTo(30);
+        assertThat(s.counts().enriched()).isEqualTo(29);
+        assertThat(s.counts().deadLettered()).isEqualTo(1);
+        assertThat(s.counts().missing()).isEqualTo(2);
         assertThat(s.amountSum()).isEqualByComparingTo("12.50");
-        assertThat(s.records()).isEqualTo(s.enriched() + s.deadLettered());
+        assertThat(s.counts().records())
+                .isEqualTo(s.counts().enriched() + s.counts().deadLettered());
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.cardstream.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.cardstream.job.enrich.Counts;
 import io.cardstream.schema.MetricsJson;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -38,12 +39,7 @@ class PartitionResultTest {
                 new MetricsJson.SampleTx("tx-1", "Ada L.", "Shop", "12.50", "EUR", 1_000L, 1_700L, "OK"),
                 new MetricsJson.SampleTx("tx-2", null, null, "0.01", "USD", 2_000L, 2_900L, "MISSING_BOTH"));
         return new PartitionResult(
-                5_000,
-                4_950,
-                50,
-                12,
-                3,
-                2,
+                new Counts(5_000, 4_950, 50, 12, 3, 2),
                 0,
                 BatchSummary.encode(h),
                 new BigDecimal("123456.78"),
@@ -74,15 +70,17 @@ class PartitionResultTest {
                 .as("under Kafka's offset.metadata.max.bytes")
                 .isLessThan(4096);
         PartitionResult again = PartitionResult.committedBefore(metadata);
-        assertThat(again.records()).isEqualTo(5_000);
-        assertThat(again.enriched()).isEqualTo(4_950);
-        assertThat(again.deadLettered()).isEqualTo(50);
-        assertThat(again.missingDims()).isEqualTo(12);
-        assertThat(again.repeated()).isEqualTo(3);
-        assertThat(again.boundedNames()).isEqualTo(2);
+        assertThat(again.counts().records()).isEqualTo(5_000);
+        assertThat(again.counts().enriched()).isEqualTo(4_950);
+        assertThat(again.counts().deadLettered()).isEqualTo(50);
+        assertThat(again.counts().missing()).isEqualTo(12);
+        assertThat(again.counts().repeated()).isEqualTo(3);
+        assertThat(again.counts().boundedNames()).isEqualTo(2);
         assertThat(again.amountSum()).isEqualByComparingTo("123456.78");
         assertThat(again.committedBefore()).isEqualTo(1);
-        assertThat(PartitionResult.committedBefore("written by another tool").records())
+        assertThat(PartitionResult.committedBefore("written by another tool")
+                        .counts()
+                        .records())
                 .isZero();
         assertThat(PartitionResult.committedBefore(null).committedBefore()).isEqualTo(1);
     }
@@ -92,12 +90,7 @@ class PartitionResultTest {
         // writeUTF stops at 65,535 bytes, and it failed after the partition's commit
         String name = "\u00e9".repeat(70_000);
         PartitionResult before = new PartitionResult(
-                1,
-                1,
-                0,
-                0,
-                0,
-                0,
+                new Counts(1, 1, 0, 0, 0, 0),
                 0,
                 BatchSummary.encode(BatchSummary.newHistogram()),
                 BigDecimal.ONE,
@@ -113,12 +106,12 @@ class PartitionResultTest {
     void survivesJavaSerialisationFieldForField() throws Exception {
         PartitionResult before = result(3_000);
         PartitionResult after = (PartitionResult) deserialize(serialize(before));
-        assertThat(after.records()).isEqualTo(5_000);
-        assertThat(after.enriched()).isEqualTo(4_950);
-        assertThat(after.deadLettered()).isEqualTo(50);
-        assertThat(after.repeated()).isEqualTo(3);
-        assertThat(after.boundedNames()).isEqualTo(2);
-        assertThat(after.missingDims()).isEqualTo(12);
+        assertThat(after.counts().records()).isEqualTo(5_000);
+        assertThat(after.counts().enriched()).isEqualTo(4_950);
+        assertThat(after.counts().deadLettered()).isEqualTo(50);
+        assertThat(after.counts().repeated()).isEqualTo(3);
+        assertThat(after.counts().boundedNames()).isEqualTo(2);
+        assertThat(after.counts().missing()).isEqualTo(12);
         assertThat(after.latencyHistogram()).isEqualTo(before.latencyHistogram());
         assertThat(BatchSummary.decode(after.latencyHistogram()).getTotalCount())
                 .isEqualTo(2);

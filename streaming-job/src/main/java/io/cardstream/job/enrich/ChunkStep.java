@@ -103,12 +103,7 @@ public final class ChunkStep<R> {
         Map<String, PartitionTally.CompanyTally> totals = new HashMap<>(companies.size() * 2);
         companies.forEach((id, c) -> totals.put(id, new PartitionTally.CompanyTally(c.name, c.amount, c.transactions)));
         return new PartitionTally(
-                records,
-                enriched,
-                deadLettered,
-                missing,
-                repeated,
-                boundedNames,
+                new Counts(records, enriched, deadLettered, missing, repeated, boundedNames),
                 latency,
                 amountSum,
                 totals,

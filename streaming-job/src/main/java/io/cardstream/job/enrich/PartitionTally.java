@@ -9,24 +9,14 @@ import org.HdrHistogram.Histogram;
 /**
  * What {@link ChunkStep} counted over one partition's range.
  *
- * @param records      records read
- * @param enriched     valid transactions written
- * @param deadLettered invalid records sent to the dead-letter sink
- * @param missing      written transactions whose person or company was not found
- * @param repeated     valid transactions whose txId an earlier record of the range had
- * @param boundedNames dimension names the lookups cut to their limit
+ * @param counts       where the range's records went
  * @param latency      event time to written, in milliseconds ({@link Latency})
  * @param amountSum    the written amounts
  * @param companies    per company id: its name, amount and transactions
  * @param sample       the last rows written, oldest first
  */
 public record PartitionTally(
-        long records,
-        long enriched,
-        long deadLettered,
-        long missing,
-        long repeated,
-        long boundedNames,
+        Counts counts,
         Histogram latency,
         BigDecimal amountSum,
         Map<String, CompanyTally> companies,

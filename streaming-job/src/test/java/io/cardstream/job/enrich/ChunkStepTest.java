@@ -87,10 +87,11 @@ class ChunkStepTest {
         step.accept(tx("t2", "P2", "C1", "2.25", NOW - 500));
         PartitionTally tally = step.finish();
 
-        assertThat(tally.records()).isEqualTo(3);
-        assertThat(tally.enriched()).isEqualTo(2);
-        assertThat(tally.deadLettered()).isEqualTo(1);
-        assertThat(tally.records()).isEqualTo(tally.enriched() + tally.deadLettered());
+        assertThat(tally.counts().records()).isEqualTo(3);
+        assertThat(tally.counts().enriched()).isEqualTo(2);
+        assertThat(tally.counts().deadLettered()).isEqualTo(1);
+        assertThat(tally.counts().records())
+                .isEqualTo(tally.counts().enriched() + tally.counts().deadLettered());
         assertThat(letters).singleElement().satisfies(l -> {
             assertThat(l.record()).isSameAs(garbage);
             assertThat(l.reason()).isEqualTo(InvalidReason.MALFORMED_JSON);
@@ -115,7 +116,7 @@ class ChunkStepTest {
         PartitionTally tally = step.finish();
         assertThat(rows.flushedAt).containsExactly(2, 4, 5);
         assertThat(lookedUpPersons).containsExactly(Set.of("P0", "P1"), Set.of("P0", "P1"), Set.of("P0"));
-        assertThat(tally.boundedNames()).isEqualTo(3);
+        assertThat(tally.counts().boundedNames()).isEqualTo(3);
         assertThat(tally.latency().getTotalCount()).isEqualTo(5);
         assertThat(tally.latency().getMaxValue()).isBetween(900L, 1_100L);
     }
@@ -127,8 +128,8 @@ class ChunkStepTest {
         step.accept(tx("t1", "P-unknown", "C1", "1.00", NOW - 1_000));
         step.accept(tx("t2", "P1", "C1", "1.00", NOW - 1_000));
         PartitionTally tally = step.finish();
-        assertThat(tally.missing()).isEqualTo(2);
-        assertThat(tally.repeated()).isEqualTo(1);
+        assertThat(tally.counts().missing()).isEqualTo(2);
+        assertThat(tally.counts().repeated()).isEqualTo(1);
         assertThat(rows.written.get(0).status()).isEqualTo(EnrichStatus.PERSON_MISSING);
     }
 
@@ -159,7 +160,7 @@ class ChunkStepTest {
         ChunkStep<byte[]> step = step(100, 20);
         byte[] utf16 = "{\"txId\":\"t\"}".getBytes(StandardCharsets.UTF_16);
         step.accept(utf16);
-        assertThat(step.finish().deadLettered()).isEqualTo(1);
+        assertThat(step.finish().counts().deadLettered()).isEqualTo(1);
         assertThat(letters.get(0).reason()).isEqualTo(InvalidReason.INVALID_UTF8);
         assertThat(rows.written).isEmpty();
     }
