@@ -170,6 +170,7 @@ public final class StreamingJob implements AutoCloseable {
                 LocationStrategies.PreferConsistent(),
                 ConsumerStrategies.<byte[], byte[]>Subscribe(List.of(config.topic()), consumerProperties()));
         kafkaStream = (DirectKafkaInputDStream<byte[], byte[]>) stream.inputDStream();
+        state.batchFinished(); // the stall watches count from the start, not from the job's construction
         // the tasks read their ranges themselves (RangeReader), not through the Kafka RDD: Spark's reader fails on
         // ranges that end on a transaction marker. Each partition commits its own offsets with its dead letters.
         BatchProtocol batches = new BatchProtocol(
