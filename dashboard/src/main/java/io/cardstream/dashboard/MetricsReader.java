@@ -47,7 +47,7 @@ public final class MetricsReader {
     /** The newest {@code n} batches, newest first. */
     public List<BatchRow> latest(int n) throws IOException {
         List<BatchRow> rows = new ArrayList<>(n);
-        for (Result r : scanMetrics(n, null)) {
+        for (Result r : scanMetrics(n)) {
             rows.add(BatchRow.of(r));
         }
         return rows;
@@ -59,14 +59,22 @@ public final class MetricsReader {
      */
     public List<MerchantTotal> topMerchants(long sinceMs, int limit) throws IOException {
         Map<String, MerchantTotal> totals = new LinkedHashMap<>();
-        for (Result r : scanMetrics(Integer.MAX_VALUE, RowKeys.batchMetrics(sinceMs))) {
-            for (MetricsJson.Company c : companies(BatchRow.text(r, "top_companies", "[]"))) {
-                String id = c.companyId() == null ? "" : c.companyId();
-                BigDecimal amount = decimal(c.amount() == null ? "0" : c.amount());
-                totals.merge(
-                        id,
-                        new MerchantTotal(id, c.name(), amount, c.transactions()),
-                        (a, b) -> a.plus(b.amount(), b.transactions()));
+        // only the top-merchant column, a row at a time: an hour of batches is thousands of rows, each with a sample
+        Scan scan = new Scan()
+                .addColumn(M.familyBytes(), M.column("top_companies").qualifierBytes())
+                .setCaching(500)
+                .withStopRow(RowKeys.batchMetrics(sinceMs).getBytes(StandardCharsets.UTF_8), true);
+        try (Table table = connection.getTable(metricsTable);
+                ResultScanner scanner = table.getScanner(scan)) {
+            for (Result r : scanner) {
+                for (MetricsJson.Company c : companies(BatchRow.text(r, "top_companies", "[]"))) {
+                    String id = c.companyId() == null ? "" : c.companyId();
+                    BigDecimal amount = decimal(c.amount() == null ? "0" : c.amount());
+                    totals.merge(
+                            id,
+                            new MerchantTotal(id, c.name(), amount, c.transactions()),
+                            (a, b) -> a.plus(b.amount(), b.transactions()));
+                }
             }
         }
         return totals.values().stream()
@@ -78,7 +86,7 @@ public final class MetricsReader {
     /** Up to {@code n} of the newest stored transactions (the newest batch's sample), newest first. */
     public List<RecentTransaction> recent(int n) throws IOException {
         List<String> txIds = new ArrayList<>();
-        for (Result r : scanMetrics(SAMPLE_SEARCH, null)) {
+        for (Result r : scanMetrics(SAMPLE_SEARCH)) {
             List<MetricsJson.SampleTx> sample = sample(BatchRow.text(r, "sample", "[]"));
             if (!sample.isEmpty()) {
                 for (int i = sample.size() - 1; i >= 0 && txIds.size() < n; i--) {
@@ -141,15 +149,12 @@ public final class MetricsReader {
         }
     }
 
-    /** Up to {@code limit} metrics rows from the newest, stopping after {@code stopRow} (inclusive) if given. */
-    private List<Result> scanMetrics(int limit, String stopRow) throws IOException {
-        Scan scan = new Scan().addFamily(M.familyBytes()).setCaching(Math.min(limit, 500));
-        if (limit != Integer.MAX_VALUE) {
-            scan.setLimit(limit);
-        }
-        if (stopRow != null) {
-            scan.withStopRow(stopRow.getBytes(StandardCharsets.UTF_8), true);
-        }
+    /** Up to {@code limit} metrics rows from the newest. */
+    private List<Result> scanMetrics(int limit) throws IOException {
+        Scan scan = new Scan()
+                .addFamily(M.familyBytes())
+                .setCaching(Math.min(limit, 500))
+                .setLimit(limit);
         List<Result> results = new ArrayList<>();
         try (Table table = connection.getTable(metricsTable);
                 ResultScanner scanner = table.getScanner(scan)) {
