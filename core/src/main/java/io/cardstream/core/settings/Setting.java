@@ -100,7 +100,7 @@ public final class Setting<T> {
         }
         String shown = defaultDoc != null ? defaultDoc : String.valueOf(defaultValue.get());
         if (defaultDoc != null || defaultValue.get() != null) {
-            d.append(" Default: ").append(secret ? "(none)" : shown);
+            d.append(" Default: ").append(secret ? "(not shown: a secret)" : shown);
         }
         return d.toString();
     }

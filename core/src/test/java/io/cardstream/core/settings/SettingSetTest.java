@@ -111,6 +111,7 @@ class SettingSetTest {
                 .contains("It must be between 100 and 600000. Default: 1000")
                 .contains("--[no-]fast")
                 .contains("Default: random")
+                .contains("Default: (not shown: a secret)")
                 .doesNotContain("none-none");
     }
 }
