@@ -8,9 +8,11 @@ import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.schema.HBaseOptions;
 import io.cardstream.schema.MetricsJson;
 import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.RowLayout;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import io.cardstream.schema.TableSpec;
+import io.cardstream.schema.TxRow;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -179,26 +181,21 @@ class DashboardServerIT {
                 .contains("application/json; charset=utf-8");
     }
 
+    /** A row in the layout new tables get; the dashboard reads either through {@link TxRow#read}. */
     private static Put txRow(String txId, String personName, String companyName) {
-        TableSpec t = Schema.TX_ENRICHED;
-        Put put = new Put(bytes(RowKeys.txEnriched(txId)));
-        String[][] cells = {
-            {"tx_id", txId},
-            {"person_id", "P000000001"},
-            {"person_name", personName},
-            {"company_id", "C0000002"},
-            {"company_name", companyName},
-            {"amount", "12.34"},
-            {"currency", "EUR"},
-            {"event_time", Long.toString(NOW - 1000)},
-            {"processed_time", Long.toString(NOW - 300)},
-            {"batch_time", Long.toString(NOW)},
-            {"enrich_status", "OK"}
-        };
-        for (String[] c : cells) {
-            put.addColumn(t.familyBytes(), t.column(c[0]).qualifierBytes(), bytes(c[1]));
-        }
-        return put;
+        return new TxRow(
+                        txId,
+                        "P000000001",
+                        personName,
+                        "C0000002",
+                        companyName,
+                        "12.34",
+                        "EUR",
+                        NOW - 1000,
+                        NOW - 300,
+                        NOW,
+                        "OK")
+                .put(RowLayout.DEFAULT, NOW);
     }
 
     private static Put metricsRow(long batchTime, long records, String top, String sample) {

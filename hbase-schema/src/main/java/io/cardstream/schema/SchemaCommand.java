@@ -6,6 +6,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.io.compress.Compression;
@@ -25,7 +26,9 @@ import picocli.CommandLine.Parameters;
             "  verify        exit 1 with every difference between the live schema and the code",
             "  describe      print the expected tables, families, qualifiers and row keys, and what exists",
             "  drop --yes    delete the tables and the namespace (all data in them is lost)",
-            "  shell-script  print the same schema as an HBase shell script"
+            "  shell-script  print the same schema as an HBase shell script",
+            "  copy-rows --from TABLE  copy a transactions table's rows into cardstream:tx_enriched, each in the"
+                    + " layout tx_enriched records, at its own version (moving a table to another row layout)"
         },
         exitCodeList = {
             "0:done; for verify, the schema matches",
@@ -41,12 +44,27 @@ public final class SchemaCommand extends CliCommand {
     boolean yes;
 
     @Option(
+            names = "--from",
+            paramLabel = "NAMESPACE:NAME",
+            description = "copy-rows: the table to copy from, e.g. a clone of the old tx_enriched.")
+    String from;
+
+    @Option(
             names = "--compression",
             paramLabel = "CODEC",
             defaultValue = "NONE",
             description = "Compression of every family at create (and what verify expects): NONE, SNAPPY, LZ4,"
                     + " ZSTD, GZ; the cluster must have the codec. Default: ${DEFAULT-VALUE}")
     String compression;
+
+    @Option(
+            names = "--row-layout",
+            paramLabel = "LAYOUT",
+            defaultValue = "packed",
+            description = "Row layout tx_enriched is created for (and what verify expects): packed (one JSON cell a"
+                    + " row) or wide (one cell a field, the layout of tables made before the layout mark)."
+                    + " The job's --row-layout must match. Default: ${DEFAULT-VALUE}")
+    String rowLayout;
 
     @Mixin
     HBaseOptions hbase;
@@ -68,15 +86,26 @@ public final class SchemaCommand extends CliCommand {
                     "compression must be one of NONE, SNAPPY," + " LZ4, ZSTD, GZ, LZO, BZIP2; got " + compression
                             + ".");
         }
+        RowLayout layout;
+        try {
+            layout = RowLayout.of(rowLayout);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "Invalid value for --row-layout: " + e.getMessage());
+        }
         if (action.equals("shell-script")) {
             out.print(SchemaManager.shellScript());
             out.flush();
             return 0;
         }
-        if (!List.of("create", "verify", "describe", "drop").contains(action)) {
+        if (!List.of("create", "verify", "describe", "drop", "copy-rows").contains(action)) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
-                    "ACTION must be create, verify, describe," + " drop or shell-script; got " + action + ".");
+                    "ACTION must be create, verify, describe, drop, shell-script or copy-rows; got " + action + ".");
+        }
+        if (action.equals("copy-rows") && from == null) {
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "copy-rows needs --from NAMESPACE:NAME, the table to copy from.");
         }
         if (action.equals("drop") && !yes) {
             throw new CommandLine.ParameterException(
@@ -85,7 +114,7 @@ public final class SchemaCommand extends CliCommand {
         Configuration conf = hbase.configuration();
         try (Connection connection = HBaseOptions.connect(conf);
                 Admin admin = connection.getAdmin()) {
-            SchemaManager manager = new SchemaManager(admin, algorithm);
+            SchemaManager manager = new SchemaManager(admin, algorithm, layout);
             switch (action) {
                 case "create" -> {
                     SchemaManager.CreateReport report = manager.create();
@@ -110,6 +139,14 @@ public final class SchemaCommand extends CliCommand {
                 }
                 case "describe" -> {
                     manager.describe().forEach(out::println);
+                    return 0;
+                }
+                case "copy-rows" -> {
+                    TxRowCopy.Report report =
+                            TxRowCopy.copy(connection, TableName.valueOf(from), Schema.TX_ENRICHED.tableName());
+                    out.println("Copied " + String.format("%,d", report.rows()) + " rows from " + from + " ("
+                            + report.from() + " layout) into " + Schema.TX_ENRICHED.tableName() + " ("
+                            + report.to() + " layout), each at its own version.");
                     return 0;
                 }
                 default -> {

@@ -13,6 +13,7 @@ import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptor;
 import org.apache.hadoop.hbase.client.TableDescriptor;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.hadoop.hbase.io.compress.Compression;
 
 /**
@@ -24,11 +25,32 @@ public final class SchemaManager {
 
     private final Admin admin;
     private final Compression.Algorithm compression;
+    private final RowLayout layout;
 
-    /** @param compression the compression of every family; NONE unless the cluster has the codec */
+    /** A manager of the default row layout's schema. */
     public SchemaManager(Admin admin, Compression.Algorithm compression) {
+        this(admin, compression, RowLayout.DEFAULT);
+    }
+
+    /**
+     * @param compression the compression of every family; NONE unless the cluster has the codec
+     * @param layout      the row layout {@code tx_enriched} is created for, and checked against
+     */
+    public SchemaManager(Admin admin, Compression.Algorithm compression, RowLayout layout) {
         this.admin = admin;
         this.compression = compression;
+        this.layout = layout;
+    }
+
+    /** The descriptor {@code spec}'s table is created with: {@code tx_enriched}'s records its row layout. */
+    private TableDescriptor descriptor(TableSpec spec) {
+        TableDescriptor d = spec.descriptor(compression);
+        if (spec != Schema.TX_ENRICHED) {
+            return d;
+        }
+        return TableDescriptorBuilder.newBuilder(d)
+                .setValue(RowLayout.TABLE_KEY, layout.id())
+                .build();
     }
 
     /** What {@link #create} did: lines for the operator, and whether some existing table differs. */
@@ -49,12 +71,13 @@ public final class SchemaManager {
             TableName name = spec.tableName();
             if (!admin.tableExists(name)) {
                 if (spec.splits().isEmpty()) {
-                    admin.createTable(spec.descriptor(compression));
+                    admin.createTable(descriptor(spec));
                 } else {
-                    admin.createTable(spec.descriptor(compression), spec.splitKeys());
+                    admin.createTable(descriptor(spec), spec.splitKeys());
                 }
                 created.add(name.getNameAsString());
-                lines.add("Created table " + name + " (" + (spec.splits().size() + 1) + " regions).");
+                lines.add("Created table " + name + " (" + (spec.splits().size() + 1) + " regions"
+                        + (spec == Schema.TX_ENRICHED ? ", row layout " + layout : "") + ").");
                 continue;
             }
             List<String> tableDiffs = differences(spec, admin.getDescriptor(name));
@@ -95,6 +118,16 @@ public final class SchemaManager {
             lines.add(spec.tableName()
                     + (exists ? " (" + admin.getRegions(spec.tableName()).size() + " regions)" : " (MISSING)"));
             lines.add("  row key: " + spec.rowKeyDoc());
+            if (spec == Schema.TX_ENRICHED) {
+                lines.add("  row layout: "
+                        + (exists
+                                ? RowLayout.of(admin.getDescriptor(spec.tableName())) + " (expected " + layout + ")"
+                                : layout)
+                        + (layout == RowLayout.PACKED
+                                ? "; one cell " + spec.family() + ":" + TxRow.PACKED_QUALIFIER
+                                        + " holds these fields as JSON, keyed by name (tx_id is the key's tail)"
+                                : ""));
+            }
             lines.add("  family " + spec.family() + ": VERSIONS=" + TableSpec.VERSIONS + ", DATA_BLOCK_ENCODING="
                     + TableSpec.ENCODING + ", BLOOMFILTER=" + TableSpec.BLOOM + ", IN_MEMORY=" + spec.inMemory());
             for (Column c : spec.columns()) {
@@ -130,7 +163,14 @@ public final class SchemaManager {
     private List<String> differences(TableSpec spec, TableDescriptor live) {
         List<String> diffs = new ArrayList<>();
         String table = spec.tableName().getNameAsString();
-        TableDescriptor expected = spec.descriptor(compression);
+        TableDescriptor expected = descriptor(spec);
+        if (spec == Schema.TX_ENRICHED && RowLayout.of(live) != layout) {
+            diffs.add("table " + table + ": row layout is " + RowLayout.of(live)
+                    + (live.getValue(RowLayout.TABLE_KEY) == null
+                            ? " (it has no " + RowLayout.TABLE_KEY + " mark)"
+                            : "")
+                    + ", expected " + layout);
+        }
         Set<String> liveFamilies = Arrays.stream(live.getColumnFamilies())
                 .map(ColumnFamilyDescriptor::getNameAsString)
                 .collect(Collectors.toCollection(TreeSet::new));
@@ -185,13 +225,27 @@ public final class SchemaManager {
                 .append(Schema.NAMESPACE)
                 .append("'\n\n");
         for (TableSpec spec : Schema.TABLES) {
-            s.append("# row key: ")
-                    .append(spec.rowKeyDoc())
-                    .append("; columns: ")
-                    .append(spec.columns().stream()
-                            .map(c -> c.qualifier() + "=" + c.name())
-                            .collect(Collectors.joining(", ")))
-                    .append('\n');
+            s.append("# row key: ").append(spec.rowKeyDoc());
+            if (spec == Schema.TX_ENRICHED) {
+                s.append("; row layout ")
+                        .append(RowLayout.DEFAULT)
+                        .append(": one cell ")
+                        .append(spec.family())
+                        .append(':')
+                        .append(TxRow.PACKED_QUALIFIER)
+                        .append(", a JSON object of ")
+                        .append(spec.columns().stream()
+                                .map(Column::name)
+                                .filter(n -> !n.equals("tx_id"))
+                                .collect(Collectors.joining(", ")))
+                        .append('\n');
+            } else {
+                s.append("; columns: ")
+                        .append(spec.columns().stream()
+                                .map(c -> c.qualifier() + "=" + c.name())
+                                .collect(Collectors.joining(", ")))
+                        .append('\n');
+            }
             s.append("create '")
                     .append(spec.tableName().getNameAsString())
                     .append("', {NAME => '")
@@ -205,6 +259,13 @@ public final class SchemaManager {
                     .append("', IN_MEMORY => '")
                     .append(spec.inMemory())
                     .append("'}");
+            if (spec == Schema.TX_ENRICHED) {
+                s.append(", METADATA => {'")
+                        .append(RowLayout.TABLE_KEY)
+                        .append("' => '")
+                        .append(RowLayout.DEFAULT.id())
+                        .append("'}");
+            }
             if (!spec.splits().isEmpty()) {
                 s.append(", SPLITS => [")
                         .append(spec.splits().stream().map(k -> "'" + k + "'").collect(Collectors.joining(", ")))

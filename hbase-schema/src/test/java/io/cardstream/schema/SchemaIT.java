@@ -9,12 +9,15 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.ColumnFamilyDescriptorBuilder;
 import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.Delete;
 import org.apache.hadoop.hbase.client.Get;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.hadoop.hbase.io.compress.Compression;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.junit.jupiter.api.MethodOrderer;
@@ -56,10 +59,14 @@ class SchemaIT {
         assertThat(run(new SchemaCommand(), "create")).isZero();
         assertThat(out.toString())
                 .contains("Created namespace cardstream")
-                .contains("Created table cardstream:tx_enriched (16 regions)");
+                .contains("Created table cardstream:tx_enriched (16 regions, row layout packed)");
         try (Connection c = connect();
                 Admin admin = c.getAdmin()) {
             assertThat(admin.getRegions(Schema.TX_ENRICHED.tableName())).hasSize(16);
+            assertThat(RowLayout.of(admin.getDescriptor(Schema.TX_ENRICHED.tableName())))
+                    .isEqualTo(RowLayout.PACKED);
+            assertThat(new SchemaManager(admin, Compression.Algorithm.NONE, RowLayout.WIDE).verify())
+                    .containsExactly("table cardstream:tx_enriched: row layout is packed, expected wide");
             for (TableSpec t : Schema.TABLES) {
                 assertThat(admin.tableExists(t.tableName())).as(t.name()).isTrue();
             }
@@ -111,8 +118,49 @@ class SchemaIT {
         }
     }
 
+    /** Moving a wide table: a clone of it copied into the new packed tx_enriched, each row at its own version. */
     @Test
     @Order(3)
+    void copyRowsMovesAWideTableIntoThePackedOneKeepingEachRowsVersion() throws Exception {
+        TableName wide = TableName.valueOf("cardstream:tx_enriched_wide");
+        List<TxRow> rows = List.of(
+                new TxRow("w-1", "P1", "Ann \"A\" Lee", "C1", "ACME", "1.50", "EUR", 1_000, 1_700, 2_000, "OK"),
+                new TxRow("w-2", "P2", null, "C2", "Globex", "2.00", "EUR", 3_000, 3_700, 4_000, "PERSON_MISSING"));
+        try (Connection c = connect();
+                Admin admin = c.getAdmin()) {
+            admin.createTable(TableDescriptorBuilder.newBuilder(wide)
+                    .setColumnFamily(ColumnFamilyDescriptorBuilder.of(Schema.TX_ENRICHED.familyBytes()))
+                    .build());
+            try (Table t = c.getTable(wide)) {
+                for (TxRow r : rows) {
+                    t.put(r.put(RowLayout.WIDE, r.eventTime() * 1_000_000L + 7));
+                }
+            }
+        }
+        assertThat(run(new SchemaCommand(), "copy-rows", "--from", wide.getNameAsString()))
+                .isZero();
+        assertThat(out.toString())
+                .contains("Copied 2 rows from cardstream:tx_enriched_wide (wide layout) into cardstream:tx_enriched"
+                        + " (packed layout), each at its own version.");
+        try (Connection c = connect();
+                Table t = c.getTable(Schema.TX_ENRICHED.tableName())) {
+            for (TxRow r : rows) {
+                Result stored = t.get(new Get(r.rowKey()));
+                assertThat(stored.size()).as("cells of %s", r.txId()).isOne();
+                assertThat(stored.rawCells()[0].getTimestamp()).isEqualTo(r.eventTime() * 1_000_000L + 7);
+                assertThat(TxRow.read(stored)).isEqualTo(r);
+            }
+            t.delete(rows.stream().map(r -> new Delete(r.rowKey())).toList());
+        }
+        try (Connection c = connect();
+                Admin admin = c.getAdmin()) {
+            admin.disableTable(wide);
+            admin.deleteTable(wide);
+        }
+    }
+
+    @Test
+    @Order(4)
     void verifyReportsADroppedFamilyAndCreateDoesNotAlterIt() throws Exception {
         try (Connection c = connect();
                 Admin admin = c.getAdmin()) {
@@ -134,7 +182,7 @@ class SchemaIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void dropNeedsConfirmationThenRemovesEverything() throws Exception {
         assertThat(run(new SchemaCommand(), "drop")).isEqualTo(2);
         assertThat(err.toString()).contains("--yes");
@@ -145,7 +193,7 @@ class SchemaIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anUnreachableHBaseFailsWithAMessageNamingWhereItLooked() {
         CommandLine cli = new CommandLine(new SchemaCommand());
         cli.setErr(new PrintWriter(err, true));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cardstream.schema.Column;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
+import io.cardstream.schema.TxRow;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -22,11 +23,56 @@ class HiveDdlMappingTest {
 
     @Test
     void everyTableOfTheSchemaIsMappedWithItsQualifiersNamesAndTypes() throws Exception {
+        assertThat(mapped("create-tables.hql")).containsExactlyInAnyOrder("person", "company", "batch_metrics");
+        assertThat(mapped("tx-enriched-wide.hql")).containsExactly("tx_enriched");
+    }
+
+    @Test
+    void thePackedTransactionsAreOneCellUnderAViewOfEveryColumnWithItsType() throws Exception {
         List<String> statements = HqlFiles.statements(HqlFiles.DIR.resolve("create-tables.hql"));
+        String cells = statements.stream()
+                .filter(st -> st.startsWith("CREATE EXTERNAL TABLE IF NOT EXISTS cardstream.tx_enriched_cells "))
+                .findFirst()
+                .orElseThrow();
+        assertThat(cells)
+                .contains("'hbase.columns.mapping' = ':key," + Schema.TX_ENRICHED.family() + ":"
+                        + TxRow.PACKED_QUALIFIER + "'")
+                .contains("'hbase.table.name' = '"
+                        + Schema.TX_ENRICHED.tableName().getNameAsString() + "'");
+        String view = statements.stream()
+                .filter(st -> st.startsWith("CREATE VIEW IF NOT EXISTS cardstream.tx_enriched "))
+                .findFirst()
+                .orElseThrow();
+        List<String> names = new ArrayList<>();
+        Matcher declared = Pattern.compile("^  (\\w+)(?: COMMENT '[^']*')?,?$", Pattern.MULTILINE)
+                .matcher(view.substring(0, view.indexOf("AS SELECT")));
+        while (declared.find()) {
+            names.add(declared.group(1));
+        }
+        List<String> expected = new ArrayList<>(List.of("row_key"));
+        Schema.TX_ENRICHED.columns().forEach(c -> expected.add(c.name()));
+        assertThat(names).isEqualTo(expected);
+        String select = view.substring(view.indexOf("AS SELECT"));
+        List<String> expressions = new ArrayList<>(List.of("row_key", "substr(row_key, 4)"));
+        for (Column c : Schema.TX_ENRICHED.columns()) {
+            if (c.name().equals("tx_id")) {
+                continue;
+            }
+            String json = "get_json_object(v, '$." + c.name() + "')";
+            expressions.add(c.hiveType().equals("STRING") ? json : "CAST(" + json + " AS " + c.hiveType() + ")");
+        }
+        assertThat(select)
+                .isEqualToIgnoringWhitespace(
+                        "AS SELECT " + String.join(", ", expressions) + " FROM cardstream.tx_enriched_cells");
+    }
+
+    /** The tables {@code file} maps, each checked against the schema. */
+    private static List<String> mapped(String file) throws Exception {
+        List<String> statements = HqlFiles.statements(HqlFiles.DIR.resolve(file));
         List<String> mapped = new ArrayList<>();
         for (String statement : statements) {
             Matcher table = TABLE.matcher(statement);
-            if (!table.find()) {
+            if (!table.find() || table.group(1).equals("tx_enriched_cells")) {
                 continue;
             }
             TableSpec spec = Schema.TABLES.stream()
@@ -64,6 +110,6 @@ class HiveDdlMappingTest {
             assertThat(hbaseTable.group(1)).isEqualTo(spec.tableName().getNameAsString());
             assertThat(statement).contains("STORED BY 'org.apache.hadoop.hive.hbase.HBaseStorageHandler'");
         }
-        assertThat(mapped).containsExactlyInAnyOrder("person", "company", "tx_enriched", "batch_metrics");
+        return mapped;
     }
 }

@@ -2,9 +2,11 @@ package io.cardstream.hive;
 
 import io.cardstream.schema.Column;
 import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.RowLayout;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import io.cardstream.schema.TableSpec;
+import io.cardstream.schema.TxRow;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +31,7 @@ import org.apache.hadoop.hive.ql.session.SessionState;
 
 /**
  * Runs inside {@link IsolatedHive}'s class loader: starts a real HBase mini cluster (no HDFS), creates the schema
- * with the project's own {@link SchemaManager}, writes rows with the project's row-key codec and qualifiers,
+ * with the project's own {@link SchemaManager}, writes rows with the project's row codec ({@link TxRow}, in the packed layout and then in the wide one),
  * starts embedded Hive 3.1.3 (Derby metastore, local MapReduce), runs the shipped .hql files unchanged, and
  * returns what each query returned, as tab-separated rows. Only java.* types cross back to the test.
  */
@@ -63,41 +65,25 @@ public final class HiveHBaseScenario {
             for (String statement : HqlFiles.statements(Path.of(hqlDir, "create-tables.hql"))) {
                 query(driver, statement);
             }
-            out.put("describe", query(driver, "DESCRIBE cardstream.tx_enriched"));
-            out.put(
-                    "all",
-                    query(
-                            driver,
-                            "SELECT row_key, tx_id, person_name, company_name, amount, currency,"
-                                    + " event_time, enrich_status FROM cardstream.tx_enriched"));
-            out.put(
-                    "byKey",
-                    query(
-                            driver,
-                            "SELECT person_name, amount * 2, event_time + 1 FROM cardstream.tx_enriched"
-                                    + " WHERE row_key = '" + RowKeys.txEnriched("tx-0002") + "'"));
-            out.put(
-                    "byComputedKey",
-                    query(
-                            driver,
-                            "SELECT tx_id FROM cardstream.tx_enriched WHERE row_key ="
-                                    + " concat(lpad(lower(hex(pmod(crc32('tx-0003'), 16))), 2, '0'), '-', 'tx-0003')"));
-            out.put(
-                    "aggregate",
-                    query(
-                            driver,
-                            "SELECT company_name, count(*), sum(amount) FROM cardstream.tx_enriched"
-                                    + " GROUP BY company_name ORDER BY company_name"));
+            facade(driver, hqlDir, "", out);
             out.put(
                     "newestBatch",
                     query(
                             driver,
                             "SELECT batch_time, records, latency_p99_ms, amount_sum"
                                     + " FROM cardstream.batch_metrics LIMIT 1"));
-            List<String> queries = HqlFiles.statements(Path.of(hqlDir, "queries.hql"));
-            for (int i = 0; i < queries.size(); i++) {
-                out.put("queries.hql#" + (i + 1), query(driver, queries.get(i)));
+            // the same rows in the wide layout, under tx-enriched-wide.hql's table: the same answers
+            try (Connection connection = ConnectionFactory.createConnection(hbase);
+                    Admin admin = connection.getAdmin()) {
+                admin.disableTable(Schema.TX_ENRICHED.tableName());
+                admin.deleteTable(Schema.TX_ENRICHED.tableName());
+                new SchemaManager(admin, Compression.Algorithm.NONE, RowLayout.WIDE).create();
+                writeTransactions(connection, RowLayout.WIDE);
             }
+            for (String statement : HqlFiles.statements(Path.of(hqlDir, "tx-enriched-wide.hql"))) {
+                query(driver, statement);
+            }
+            facade(driver, hqlDir, "wide:", out);
             out.put(
                     "unknownFamily",
                     List.of(failure(
@@ -113,13 +99,54 @@ public final class HiveHBaseScenario {
         }
     }
 
-    private static void writeRows(Connection connection) throws Exception {
-        TableSpec tx = Schema.TX_ENRICHED;
-        try (Table table = connection.getTable(tx.tableName())) {
-            table.put(txRow("tx-0001", "P000000001", "José Núñez", "C0000001", "Café <Bistro> & Co", "12.50", 0, "OK"));
-            table.put(txRow("tx-0002", "P000000002", "Zoë Ødegaard", "C0000002", "Globex", "99.99", 1, "OK"));
-            table.put(txRow("tx-0003", "P999999999", null, "C0000002", "Globex", "5.00", 2, "PERSON_MISSING"));
+    /** The facade's queries over tx_enriched, and every statement of queries.hql, under keys starting {@code prefix}. */
+    private static void facade(IDriver driver, String hqlDir, String prefix, Map<String, List<String>> out)
+            throws Exception {
+        out.put(prefix + "describe", query(driver, "DESCRIBE cardstream.tx_enriched"));
+        out.put(
+                prefix + "all",
+                query(
+                        driver,
+                        "SELECT row_key, tx_id, person_name, company_name, amount, currency,"
+                                + " event_time, enrich_status FROM cardstream.tx_enriched"));
+        out.put(
+                prefix + "byKey",
+                query(
+                        driver,
+                        "SELECT person_name, amount * 2, event_time + 1 FROM cardstream.tx_enriched"
+                                + " WHERE row_key = '" + RowKeys.txEnriched("tx-0002") + "'"));
+        out.put(
+                prefix + "byComputedKey",
+                query(
+                        driver,
+                        "SELECT tx_id FROM cardstream.tx_enriched WHERE row_key ="
+                                + " concat(lpad(lower(hex(pmod(crc32('tx-0003'), 16))), 2, '0'), '-', 'tx-0003')"));
+        out.put(
+                prefix + "aggregate",
+                query(
+                        driver,
+                        "SELECT company_name, count(*), sum(amount) FROM cardstream.tx_enriched"
+                                + " GROUP BY company_name ORDER BY company_name"));
+        List<String> queries = HqlFiles.statements(Path.of(hqlDir, "queries.hql"));
+        for (int i = 0; i < queries.size(); i++) {
+            out.put(prefix + "queries.hql#" + (i + 1), query(driver, queries.get(i)));
         }
+    }
+
+    /** The three test transactions, in {@code layout}, through the project's own row codec. */
+    private static void writeTransactions(Connection connection, RowLayout layout) throws Exception {
+        try (Table table = connection.getTable(Schema.TX_ENRICHED.tableName())) {
+            table.put(txRow("tx-0001", "P000000001", "José Núñez", "C0000001", "Café <Bistro> & Co", "12.50", 0, "OK")
+                    .put(layout, T0));
+            table.put(txRow("tx-0002", "P000000002", "Zoë Ødegaard", "C0000002", "Globex", "99.99", 1, "OK")
+                    .put(layout, T0));
+            table.put(txRow("tx-0003", "P999999999", null, "C0000002", "Globex", "5.00", 2, "PERSON_MISSING")
+                    .put(layout, T0));
+        }
+    }
+
+    private static void writeRows(Connection connection) throws Exception {
+        writeTransactions(connection, RowLayout.DEFAULT);
         TableSpec metrics = Schema.BATCH_METRICS;
         try (Table table = connection.getTable(metrics.tableName())) {
             for (long batch : new long[] {T0 - 1000, T0}) {
@@ -145,7 +172,7 @@ public final class HiveHBaseScenario {
         }
     }
 
-    private static Put txRow(
+    private static TxRow txRow(
             String txId,
             String personId,
             String personName,
@@ -154,22 +181,18 @@ public final class HiveHBaseScenario {
             String amount,
             int second,
             String status) {
-        TableSpec t = Schema.TX_ENRICHED;
-        Put put = new Put(bytes(RowKeys.txEnriched(txId)));
-        put(put, t, "tx_id", txId);
-        put(put, t, "person_id", personId);
-        if (personName != null) {
-            put(put, t, "person_name", personName);
-        }
-        put(put, t, "company_id", companyId);
-        put(put, t, "company_name", companyName);
-        put(put, t, "amount", amount);
-        put(put, t, "currency", "EUR");
-        put(put, t, "event_time", Long.toString(T0 + second * 1000L));
-        put(put, t, "processed_time", Long.toString(T0 + second * 1000L + 700));
-        put(put, t, "batch_time", Long.toString(T0 + 1000));
-        put(put, t, "enrich_status", status);
-        return put;
+        return new TxRow(
+                txId,
+                personId,
+                personName,
+                companyId,
+                companyName,
+                amount,
+                "EUR",
+                T0 + second * 1000L,
+                T0 + second * 1000L + 700,
+                T0 + 1000,
+                status);
     }
 
     private static Put put(Put put, TableSpec table, String column, String value) {

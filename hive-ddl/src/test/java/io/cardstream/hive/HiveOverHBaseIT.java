@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The shipped Hive DDL and queries, unchanged, on real Hive 3.1.3 against a real HBase 2.5 holding rows written
- * with the project's own row keys and qualifiers: the facade Hue and Impala users see really reads what the job
- * writes.
+ * with the project's own row codec, in the packed layout (the view of create-tables.hql) and then in the wide one
+ * (the table of tx-enriched-wide.hql): the facade Hue and Impala users see really reads what the job writes.
  */
 class HiveOverHBaseIT {
 
@@ -33,11 +33,25 @@ class HiveOverHBaseIT {
     }
 
     @Test
-    void declaresTypedColumnsOverTheHBaseTable() {
-        assertThat(results.get("describe"))
-                .anySatisfy(r -> assertThat(r).matches("amount\\s+decimal\\(12,2\\).*"))
-                .anySatisfy(r -> assertThat(r).matches("event_time\\s+bigint.*"))
-                .anySatisfy(r -> assertThat(r).matches("row_key\\s+string.*"));
+    void declaresTypedColumnsOverTheHBaseTableInEitherRowLayout() {
+        for (String layout : List.of("", "wide:")) {
+            assertThat(results.get(layout + "describe"))
+                    .as("%sdescribe", layout)
+                    .anySatisfy(r -> assertThat(r).matches("amount\\s+decimal\\(12,2\\).*"))
+                    .anySatisfy(r -> assertThat(r).matches("event_time\\s+bigint.*"))
+                    .anySatisfy(r -> assertThat(r).matches("row_key\\s+string.*"));
+        }
+    }
+
+    @Test
+    void theWideLayoutsFacadeAnswersEveryQueryAsThePackedOnesView() {
+        List<String> keys = results.keySet().stream()
+                .filter(k -> results.containsKey("wide:" + k) && !k.equals("describe"))
+                .toList();
+        assertThat(keys).contains("all", "byKey", "aggregate", "queries.hql#1", "queries.hql#7");
+        for (String k : keys) {
+            assertThat(results.get("wide:" + k)).as(k).isEqualTo(results.get(k));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import static io.cardstream.job.JobSettings.*;
 
 import io.cardstream.core.settings.Setting;
 import io.cardstream.core.settings.Values;
+import io.cardstream.schema.RowLayout;
 import java.io.Serial;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
@@ -156,6 +157,10 @@ public record JobConfig(Values values, Map<String, String> kafkaProperties, Map<
 
     public String metricsTable() {
         return values.get(METRICS_TABLE);
+    }
+
+    public RowLayout rowLayout() {
+        return RowLayout.of(values.get(ROW_LAYOUT));
     }
 
     public long cacheSize() {

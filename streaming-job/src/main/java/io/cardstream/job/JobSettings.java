@@ -4,6 +4,7 @@ import io.cardstream.core.LocalConnection;
 import io.cardstream.core.Topics;
 import io.cardstream.core.settings.Setting;
 import io.cardstream.core.settings.SettingSet;
+import io.cardstream.schema.RowLayout;
 import java.util.List;
 import java.util.Set;
 
@@ -84,6 +85,14 @@ public final class JobSettings {
             table("tx-table", "cardstream:tx_enriched", "Enriched transactions.");
     public static final Setting<String> METRICS_TABLE =
             table("metrics-table", "cardstream:batch_metrics", "One row of counts per batch.");
+    public static final Setting<String> ROW_LAYOUT = Setting.text("row-layout")
+            .label("LAYOUT")
+            .byDefault(RowLayout.DEFAULT.id())
+            .rule(Setting.oneOf("packed", "wide"), "must be packed or wide")
+            .doc("Row layout of tx-table: packed (one JSON cell a row) or wide (one cell a field, the layout of"
+                    + " tables made before the layout mark). The job refuses a table created for the other one"
+                    + " (bin/cardstream schema create --row-layout).")
+            .build();
     public static final Setting<Long> CACHE_SIZE = Setting.number("cache-size")
             .byDefault(1_000_000L)
             .between(0, 100_000_000)
@@ -142,6 +151,7 @@ public final class JobSettings {
                     COMPANY_TABLE,
                     TX_TABLE,
                     METRICS_TABLE,
+                    ROW_LAYOUT,
                     CACHE_SIZE,
                     CACHE_TTL_SECONDS,
                     WRITE_BUFFER_BYTES,

@@ -231,7 +231,7 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
                 .writeBufferSize(config.writeBufferBytes());
         PartitionTally tally;
         try (BufferedMutator mutator = resources.hbase().getBufferedMutator(params)) {
-            HBaseRowSink rows = new HBaseRowSink(mutator, records.partition(), batchTime);
+            HBaseRowSink rows = new HBaseRowSink(mutator, config.rowLayout(), records.partition(), batchTime);
             DimensionSource lookups = (personIds, companyIds) -> {
                 long lookingUp = System.nanoTime();
                 try {

@@ -1,6 +1,7 @@
 package io.cardstream.job;
 
 import io.cardstream.core.Topics;
+import io.cardstream.schema.RowLayout;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.TableDescriptor;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -100,7 +102,26 @@ final class Preflight {
                             + " does not exist; run bin/cardstream schema create first.");
                 }
             }
+            checkRowLayout(hbase.getDescriptor(TableName.valueOf(config.txTable())));
         }
+    }
+
+    /**
+     * Refuses to write a row layout the transactions table was not created for: rows of two layouts in one table
+     * would each hide half of a row from the other's readers, and the Hive facade reads only one.
+     */
+    private void checkRowLayout(TableDescriptor table) {
+        RowLayout recorded = RowLayout.of(table);
+        if (recorded == config.rowLayout()) {
+            return;
+        }
+        throw new IllegalStateException("Invalid setting row-layout: it is " + config.rowLayout() + ", but the table "
+                + config.txTable() + " was created for the " + recorded + " layout"
+                + (table.getValue(RowLayout.TABLE_KEY) == null
+                        ? " (it has no " + RowLayout.TABLE_KEY + " mark: it was made before layouts had one)"
+                        : " (its " + RowLayout.TABLE_KEY + " is " + recorded + ")")
+                + ". Run the job with --row-layout " + recorded + ", or move the table to the " + config.rowLayout()
+                + " layout (docs/operations.md, \"Row layout\").");
     }
 
     /**

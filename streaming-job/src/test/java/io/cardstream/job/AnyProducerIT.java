@@ -9,6 +9,7 @@ import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TopicAdmin;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
+import io.cardstream.schema.TxRow;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -346,7 +347,7 @@ class AnyProducerIT extends SharedStackIT {
                     absent++;
                 } else {
                     assertThat(row.isEmpty()).as("a row for %s", e.getKey()).isFalse();
-                    assertThat(cell(row, "person_id"))
+                    assertThat(TxRow.read(row).get("person_id"))
                             .as("person_id of %s", e.getKey())
                             .isEqualTo(e.getValue());
                     stored++;
@@ -393,9 +394,15 @@ class AnyProducerIT extends SharedStackIT {
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
                 Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
             Result row = table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(txId))));
-            assertThat(cell(row, "enrich_status")).as("status of %s", txId).isEqualTo(status);
-            assertThat(cell(row, "person_name")).as("person_name of %s", txId).isEqualTo(personName);
-            assertThat(cell(row, "person_id")).as("person_id of %s", txId).isEqualTo("P-UNKNOWN");
+            assertThat(TxRow.read(row).get("enrich_status"))
+                    .as("status of %s", txId)
+                    .isEqualTo(status);
+            assertThat(TxRow.read(row).get("person_name"))
+                    .as("person_name of %s", txId)
+                    .isEqualTo(personName);
+            assertThat(TxRow.read(row).get("person_id"))
+                    .as("person_id of %s", txId)
+                    .isEqualTo("P-UNKNOWN");
         }
     }
 
@@ -417,7 +424,8 @@ class AnyProducerIT extends SharedStackIT {
     private String personNameOf(String txId) throws Exception {
         try (Connection c = ConnectionFactory.createConnection(fixture.hbase());
                 Table table = c.getTable(Schema.TX_ENRICHED.tableName())) {
-            return cell(table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(txId)))), "person_name");
+            return TxRow.read(table.get(new Get(Bytes.toBytes(RowKeys.txEnriched(txId)))))
+                    .get("person_name");
         }
     }
 
@@ -506,13 +514,6 @@ class AnyProducerIT extends SharedStackIT {
 
     private Admin admin() {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, STACK.bootstrapServers()));
-    }
-
-    private static String cell(Result row, String column) {
-        byte[] v = row.getValue(
-                Schema.TX_ENRICHED.familyBytes(),
-                Schema.TX_ENRICHED.column(column).qualifierBytes());
-        return v == null ? null : Bytes.toString(v);
     }
 
     private static byte[] bytes(String s) {

@@ -7,6 +7,7 @@ import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.Schema;
+import io.cardstream.schema.TxRow;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -77,15 +78,15 @@ class DimensionUpdateIT extends SharedStackIT {
                 Table table = c.getTable(Schema.TX_ENRICHED.tableName());
                 ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result row : scanner) {
-                String txId = cell(row, "tx_id");
+                String txId = TxRow.read(row).get("tx_id");
                 if (!txId.startsWith(prefix)) {
                     continue;
                 }
-                long processed = Long.parseLong(cell(row, "processed_time"));
-                String personId = cell(row, "person_id");
+                long processed = Long.parseLong(TxRow.read(row).get("processed_time"));
+                String personId = TxRow.read(row).get("person_id");
                 String oldName =
                         names.person(Long.parseLong(personId.substring(1))).name();
-                String name = cell(row, "person_name");
+                String name = TxRow.read(row).get("person_name");
                 if (processed < renamedAt) {
                     assertThat(name)
                             .as("name of %s, enriched before the rename", txId)
@@ -128,12 +129,5 @@ class DimensionUpdateIT extends SharedStackIT {
             mutator.flush();
         }
         return System.currentTimeMillis();
-    }
-
-    private static String cell(Result row, String column) {
-        byte[] v = row.getValue(
-                Schema.TX_ENRICHED.familyBytes(),
-                Schema.TX_ENRICHED.column(column).qualifierBytes());
-        return v == null ? null : Bytes.toString(v);
     }
 }

@@ -11,6 +11,7 @@ import io.cardstream.schema.MetricsJson;
 import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
+import io.cardstream.schema.TxRow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -149,10 +150,10 @@ class HostileInputIT extends SharedStackIT {
                 assertThat(row.isEmpty())
                         .as("a row for valid %s record %s", e.kind(), e.txId())
                         .isFalse();
-                assertThat(cell(row, "tx_id"))
+                assertThat(TxRow.read(row).get("tx_id"))
                         .as("tx_id of a %s record", e.kind())
                         .isEqualTo(e.txId());
-                assertThat(cell(row, "person_id"))
+                assertThat(TxRow.read(row).get("person_id"))
                         .as("person_id of %s", e.txId())
                         .isEqualTo(e.personId());
                 // control characters in a name are stored as U+FFFD (DimensionLookup.bounded), the rest as it is
@@ -162,7 +163,7 @@ class HostileInputIT extends SharedStackIT {
                                 ? names.person(Long.parseLong(e.personId().substring(1)))
                                         .name()
                                 : null;
-                assertThat(cell(row, "person_name"))
+                assertThat(TxRow.read(row).get("person_name"))
                         .as("person_name of %s", e.txId())
                         .isEqualTo(expectedName);
                 checked++;
@@ -259,12 +260,5 @@ class HostileInputIT extends SharedStackIT {
             }
         }
         assertThat(samples).as("batch samples read back").isPositive();
-    }
-
-    private static String cell(Result row, String column) {
-        byte[] v = row.getValue(
-                Schema.TX_ENRICHED.familyBytes(),
-                Schema.TX_ENRICHED.column(column).qualifierBytes());
-        return v == null ? null : Bytes.toString(v);
     }
 }

@@ -19,6 +19,7 @@ import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import io.cardstream.schema.TableSpec;
+import io.cardstream.schema.TxRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -247,10 +248,7 @@ public final class JobFixture {
                 Table table = c.getTable(Schema.TX_ENRICHED.tableName());
                 ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result r : scanner) {
-                String txId = Bytes.toString(r.getValue(
-                        Schema.TX_ENRICHED.familyBytes(),
-                        Schema.TX_ENRICHED.column("tx_id").qualifierBytes()));
-                if (txId != null && txId.startsWith(txIdPrefix)) {
+                if (RowKeys.txIdOf(Bytes.toString(r.getRow())).startsWith(txIdPrefix)) {
                     rows++;
                 }
             }
@@ -315,7 +313,7 @@ public final class JobFixture {
                 want.put(
                         "enrich_status",
                         EnrichStatus.of(!r.unknownPerson(), !r.unknownCompany()).name());
-                want.forEach((column, value) -> assertThat(cell(row, column))
+                want.forEach((column, value) -> assertThat(TxRow.read(row).get(column))
                         .as("%s of %s", column, key)
                         .isEqualTo(value));
             }
@@ -344,13 +342,6 @@ public final class JobFixture {
                     header(letter, Topics.HEADER_SOURCE_PARTITION) + "@" + header(letter, Topics.HEADER_SOURCE_OFFSET));
         }
         assertThat(positions).as("distinct source positions in %s", dlq).hasSize(letters.size());
-    }
-
-    private static String cell(Result row, String column) {
-        byte[] v = row.getValue(
-                Schema.TX_ENRICHED.familyBytes(),
-                Schema.TX_ENRICHED.column(column).qualifierBytes());
-        return v == null ? null : Bytes.toString(v);
     }
 
     /** Reads {@code topic} from the start until {@code expected} records arrived (60 s at most), plus one more poll. */

@@ -10,6 +10,7 @@ import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TopicAdmin;
 import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.RowKeys;
+import io.cardstream.schema.RowLayout;
 import io.cardstream.schema.Schema;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -171,6 +172,11 @@ class StreamingJobIT {
         assertThatThrownBy(() -> new StreamingJob(missingTable).start())
                 .hasMessageContaining("tx-table")
                 .hasMessageContaining("schema create");
+        JobConfig otherLayout = present.with(JobSettings.ROW_LAYOUT, RowLayout.WIDE.id());
+        assertThatThrownBy(() -> new StreamingJob(otherLayout).start())
+                .hasMessageStartingWith("Invalid setting row-layout: it is wide, but the table cardstream:tx_enriched"
+                        + " was created for the packed layout")
+                .hasMessageContaining("--row-layout packed");
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", STACK.bootstrapServers()))) {
             TopicAdmin.createAndAwait(
                     admin,
