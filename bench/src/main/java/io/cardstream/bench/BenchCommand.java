@@ -6,6 +6,7 @@ import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackConfig;
 import io.cardstream.schema.DimensionLoader;
 import io.cardstream.schema.HBaseOptions;
+import io.cardstream.schema.RowLayout;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import java.io.IOException;
@@ -28,6 +29,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.hadoop.hbase.io.compress.Compression;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,8 +87,10 @@ public final class BenchCommand extends CliCommand {
             names = "--ladder",
             paramLabel = "NAME",
             split = ",",
-            description = "Which ladders to run: pipeline-1000, pipeline-500, naive. Default: all three.")
-    List<String> ladders = List.of("pipeline-1000", "pipeline-500", "naive");
+            description = "Which ladders to run: pipeline-1000, pipeline-500, naive (the pipeline in the packed row"
+                    + " layout, and the naive design), wide-1000, wide-500 (the pipeline in the wide layout, side by"
+                    + " side), cpu-10000 (both layouts at 10,000 tx/s, for CPU a transaction). Default: all six.")
+    List<String> ladders = List.of("pipeline-1000", "pipeline-500", "naive", "wide-1000", "wide-500", "cpu-10000");
 
     @Option(
             names = "--rates",
@@ -152,6 +156,12 @@ public final class BenchCommand extends CliCommand {
         try (BenchContext ctx = new BenchContext(home, dataDir, stack, connect(stack))) {
             try (Admin admin = ctx.hbase().getAdmin()) {
                 new SchemaManager(admin, Compression.Algorithm.NONE).create();
+                admin.createTable(
+                        TableDescriptorBuilder.newBuilder(TableDescriptorBuilder.copy(
+                                        RungRunner.WIDE_TABLE, admin.getDescriptor(Schema.TX_ENRICHED.tableName())))
+                                .setValue(RowLayout.TABLE_KEY, RowLayout.WIDE.id())
+                                .build(),
+                        Schema.TX_ENRICHED.splitKeys());
             }
             DimensionLoader loader = new DimensionLoader(ctx.hbase(), 42);
             loader.loadPersons(settings.persons(), n -> {});
@@ -161,6 +171,7 @@ public final class BenchCommand extends CliCommand {
             double consume = 0;
             RawLimits.WriteLimit write = RawLimits.WriteLimit.NOT_MEASURED;
             double get = 0;
+            List<RawLimits.LayoutCost> layouts = List.of();
             if (!skipRaw) {
                 RawLimits raw = new RawLimits(ctx);
                 say.line("Raw limits: Kafka ConsumerPerformance over " + settings.consumeRecords() + " records ...");
@@ -171,6 +182,18 @@ public final class BenchCommand extends CliCommand {
                         "  HBase write (tx_enriched rows and settings, BufferedMutator 8 MB): %,.0f"
                                 + " rows/s sustained (%,.0f rows/s into an empty memstore); HBase %.2f cores, %.1f µs a row",
                         write.steady(), write.burst(), write.hbaseCores(), write.hbaseMicrosPerRow()));
+                say.line("Row layouts, each alone into a copy of tx_enriched (" + settings.writeRows() + " rows) ...");
+                layouts = raw.rowLayouts(Math.min(100_000, settings.writeRows()), settings.writeRows(), 8L << 20);
+                for (RawLimits.LayoutCost l : layouts) {
+                    say.line(String.format(
+                            "  %s: %,.0f rows/s, HBase %.1f µs a row, client %.1f µs a row, %,.0f bytes of cells a"
+                                    + " row",
+                            l.description(),
+                            l.rowsPerSecond(),
+                            l.hbaseMicrosPerRow(),
+                            l.clientMicrosPerRow(),
+                            l.keyValueBytesPerRow()));
+                }
                 get = raw.hbaseGet(settings.persons(), Duration.ofSeconds(settings.getSeconds()));
                 say.line(String.format("  HBase batched get (1,000 person keys a call): %,.0f keys/s", get));
             }
@@ -184,14 +207,23 @@ public final class BenchCommand extends CliCommand {
                     case "pipeline-1000" -> ladder(runner, "pipeline", 1000, ratesOr(settings.rates1000()), rungs, say);
                     case "pipeline-500" -> ladder(runner, "pipeline", 500, ratesOr(settings.rates500()), rungs, say);
                     case "naive" -> ladder(runner, "naive", 1000, ratesOr(settings.naiveRates()), rungs, say);
+                    case "wide-1000" ->
+                        ladder(runner, RungRunner.PIPELINE_WIDE, 1000, ratesOr(settings.rates1000()), rungs, say);
+                    case "wide-500" ->
+                        ladder(runner, RungRunner.PIPELINE_WIDE, 500, ratesOr(settings.rates500()), rungs, say);
+                    case "cpu-10000" -> {
+                        for (String design : List.of("pipeline", RungRunner.PIPELINE_WIDE)) {
+                            ladder(runner, design, 1000, List.of(BenchReport.CPU_RATE), List.of(), rungs, say);
+                        }
+                    }
                     default ->
                         throw new CommandLine.ParameterException(
                                 spec.commandLine(),
-                                "Invalid setting ladder:" + " it must be pipeline-1000, pipeline-500 or naive; got '"
-                                        + ladder + "'.");
+                                "Invalid setting ladder: it must be pipeline-1000, pipeline-500, naive, wide-1000,"
+                                        + " wide-500 or cpu-10000; got '" + ladder + "'.");
                 }
             }
-            report = new BenchReport(machine, consume, write, get, rungs);
+            report = new BenchReport(machine, consume, write, get, layouts, rungs);
         } finally {
             stack.close();
             keepLogs(stack, dataDir.resolveSibling("logs"));
@@ -274,8 +306,11 @@ public final class BenchCommand extends CliCommand {
      * compactions its own rungs cause are part of what it measures.
      */
     private static void quiesce(BenchContext ctx, Duration max, PrintLine say) throws Exception {
-        List<TableName> tables =
-                List.of(Schema.TX_ENRICHED.tableName(), Schema.PERSON.tableName(), Schema.COMPANY.tableName());
+        List<TableName> tables = List.of(
+                Schema.TX_ENRICHED.tableName(),
+                RungRunner.WIDE_TABLE,
+                Schema.PERSON.tableName(),
+                Schema.COMPANY.tableName());
         Duration waited = ctx.awaitCompactionsDone(tables, max);
         if (waited.compareTo(max) >= 0) {
             say.line(String.format(
@@ -289,6 +324,35 @@ public final class BenchCommand extends CliCommand {
     private static void ladder(
             RungRunner runner, String design, long intervalMs, List<Long> rates, List<RateResult> into, PrintLine say)
             throws Exception {
+        ladder(runner, design, intervalMs, rates, null, into, say);
+    }
+
+    /**
+     * Runs the ladder's rungs and adds them to {@code into}; with {@code only} not null, only the rates given, without
+     * stepping down or climbing back (a fixed comparison point).
+     */
+    private static void ladder(
+            RungRunner runner,
+            String design,
+            long intervalMs,
+            List<Long> rates,
+            List<Long> only,
+            List<RateResult> into,
+            PrintLine say)
+            throws Exception {
+        if (only != null) {
+            for (long rate : rates) {
+                say.line(String.format("%s, %d ms batches, %,d tx/s (a fixed point) ...", design, intervalMs, rate));
+                RateResult r = runner.run(design, intervalMs, rate);
+                into.add(r);
+                say.line(String.format(
+                        "  achieved %,.0f tx/s, sustained: %s, CPU µs a stored tx: %s",
+                        r.achievedRps(),
+                        r.sustainable(),
+                        BenchReport.CpuPerTx.of(r).text()));
+            }
+            return;
+        }
         long step = design.equals("naive") ? Ladder.NAIVE_STEP : Ladder.PIPELINE_STEP;
         List<RateResult> done = new ArrayList<>();
         for (OptionalLong rate = Ladder.next(rates, done, step);

@@ -30,7 +30,28 @@ record BenchReport(
         double kafkaConsumeLimit,
         RawLimits.WriteLimit hbaseWrite,
         double hbaseGetLimit,
+        List<RawLimits.LayoutCost> layouts,
         List<RateResult> rungs) {
+
+    /** The rate both row layouts run at for the CPU-per-transaction comparison (the cpu-10000 ladder). */
+    static final long CPU_RATE = 10_000L;
+
+    /**
+     * The CPU of all JVMs per stored transaction, in µs, of {@code design}'s sustained rung at {@link #CPU_RATE} and 1 s
+     * batches; null when there is none or a JVM's CPU was not read.
+     */
+    Double cpuAtFixedRate(String design) {
+        return rungs.stream()
+                .filter(r -> r.design().equals(design)
+                        && r.intervalMs() == 1000
+                        && r.targetRps() == CPU_RATE
+                        && r.sustainable())
+                .map(CpuPerTx::of)
+                .filter(CpuPerTx::known)
+                .map(c -> round1(c.total()))
+                .findFirst()
+                .orElse(null);
+    }
 
     /** The highest target rate of {@code design} at {@code intervalMs} that was sustained; 0 if none was. */
     long sustained(String design, long intervalMs) {
@@ -64,8 +85,12 @@ record BenchReport(
      * two intervals (the design's "about 2 s" at 1 s batches); 0 if none was.
      */
     long withinTwoIntervals(long intervalMs) {
+        return withinTwoIntervals("pipeline", intervalMs);
+    }
+
+    long withinTwoIntervals(String design, long intervalMs) {
         return rungs.stream()
-                .filter(r -> r.design().equals("pipeline")
+                .filter(r -> r.design().equals(design)
                         && r.intervalMs() == intervalMs
                         && r.sustainable()
                         && r.hasLatency()
@@ -98,8 +123,41 @@ record BenchReport(
         boolean ran1000 = ran("pipeline", 1000);
         j.put("ratio_to_hbase_limit", ran1000 ? ratio(s1000, hbaseWrite.steady()) : null);
         j.put("ratio_to_naive", ran1000 ? ratio(s1000, naive) : null);
+        String wide = RungRunner.PIPELINE_WIDE;
+        boolean ranWide1000 = ran(wide, 1000);
+        boolean ranWide500 = ran(wide, 500);
+        long wide1000 = sustained(wide, 1000);
+        long wide500 = sustained(wide, 500);
+        j.put("wide_sustained_rps_1000ms", ranWide1000 ? wide1000 : null);
+        j.put("wide_p99_ms_1000ms", ranWide1000 ? p99AtSustained(wide, 1000) : null);
+        j.put("wide_p99_within_2_intervals_rps_1000ms", ranWide1000 ? withinTwoIntervals(wide, 1000) : null);
+        j.put("wide_sustained_rps_500ms", ranWide500 ? wide500 : null);
+        j.put("wide_p99_ms_500ms", ranWide500 ? p99AtSustained(wide, 500) : null);
+        j.put(
+                "ratio_within_2_intervals_to_wide_1000ms",
+                ran1000 && ranWide1000 ? ratio(withinTwoIntervals(1000), withinTwoIntervals(wide, 1000)) : null);
+        j.put(
+                "ratio_500ms_within_1000ms_to_wide_500ms_sustained",
+                ran("pipeline", 500) && ranWide500 ? ratio(withinTwoIntervals(500), wide500) : null);
+        Double cpu = cpuAtFixedRate("pipeline");
+        Double cpuWide = cpuAtFixedRate(wide);
+        j.put("cpu_us_per_tx_at_10000", cpu);
+        j.put("wide_cpu_us_per_tx_at_10000", cpuWide);
+        j.put("ratio_cpu_to_wide_at_10000", cpu == null || cpuWide == null ? null : ratio(cpu, cpuWide));
+        j.put("row_layouts", layouts.stream().map(BenchReport::layoutRow).toList());
         j.put("rates", rungs.stream().map(BenchReport::row).toList());
         return j;
+    }
+
+    static Map<String, Object> layoutRow(RawLimits.LayoutCost l) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("layout", l.layout());
+        m.put("description", l.description());
+        m.put("rows_per_s", Math.round(l.rowsPerSecond()));
+        m.put("hbase_us_per_row", round1(l.hbaseMicrosPerRow()));
+        m.put("client_us_per_row", round1(l.clientMicrosPerRow()));
+        m.put("kv_bytes_per_row", Math.round(l.keyValueBytesPerRow()));
+        return m;
     }
 
     static Map<String, Object> row(RateResult r) {
@@ -205,12 +263,36 @@ record BenchReport(
                 "p99_within_2_intervals_rps_500ms",
                 "naive_sustained_rps",
                 "ratio_to_hbase_limit",
-                "ratio_to_naive")) {
+                "ratio_to_naive",
+                "wide_sustained_rps_1000ms",
+                "wide_p99_ms_1000ms",
+                "wide_p99_within_2_intervals_rps_1000ms",
+                "wide_sustained_rps_500ms",
+                "wide_p99_ms_500ms",
+                "ratio_within_2_intervals_to_wide_1000ms",
+                "ratio_500ms_within_1000ms_to_wide_500ms_sustained",
+                "cpu_us_per_tx_at_10000",
+                "wide_cpu_us_per_tx_at_10000",
+                "ratio_cpu_to_wide_at_10000")) {
             md.append("| `")
                     .append(key)
                     .append("` | ")
                     .append(format(j.get(key)))
                     .append(" |\n");
+        }
+        if (!layouts.isEmpty()) {
+            md.append("\n| row layout (each alone, BufferedMutator 8 MB) | rows/s | HBase CPU a row | client CPU a row"
+                    + " | bytes of cells a row |\n|---|---|---|---|---|\n");
+            for (RawLimits.LayoutCost l : layouts) {
+                md.append(String.format(
+                        Locale.ROOT,
+                        "| %s | %,.0f | %s | %s | %,.0f |%n",
+                        l.description(),
+                        l.rowsPerSecond(),
+                        micros(l.hbaseMicrosPerRow()),
+                        micros(l.clientMicrosPerRow()),
+                        l.keyValueBytesPerRow()));
+            }
         }
         md.append("\n| design | interval | target tx/s | achieved tx/s | sustained | processing avg | delay avg / max"
                 + " | lag growth | p50 / p95 / p99 / max ms | job CPU (cores) | tx/s per core | heap max"

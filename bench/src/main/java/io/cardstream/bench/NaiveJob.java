@@ -7,6 +7,7 @@ import io.cardstream.core.Transaction;
 import io.cardstream.core.TransactionCodec;
 import io.cardstream.job.EnrichedRows;
 import io.cardstream.job.StreamingJob;
+import io.cardstream.schema.RowLayout;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
 import java.io.IOException;
@@ -168,13 +169,15 @@ final class NaiveJob {
                         Transaction tx = valid.transaction();
                         String person = name(persons.get(new Get(bytes(tx.personId()))), Schema.PERSON);
                         String company = name(companies.get(new Get(bytes(tx.companyId()))), Schema.COMPANY);
-                        out.put(EnrichedRows.put(new EnrichedTransaction(
-                                tx,
-                                person,
-                                company,
-                                EnrichStatus.of(person != null, company != null),
-                                System.currentTimeMillis(),
-                                batchTime)));
+                        out.put(EnrichedRows.put(
+                                new EnrichedTransaction(
+                                        tx,
+                                        person,
+                                        company,
+                                        EnrichStatus.of(person != null, company != null),
+                                        System.currentTimeMillis(),
+                                        batchTime),
+                                RowLayout.DEFAULT));
                     }
                 }
             } catch (IOException e) {

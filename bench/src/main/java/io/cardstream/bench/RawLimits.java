@@ -41,6 +41,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 final class RawLimits {
 
     private static final TableName WRITE_TABLE = TableName.valueOf(Schema.NAMESPACE, "bench_write_limit");
+    private static final TableName LAYOUT_TABLE = TableName.valueOf(Schema.NAMESPACE, "bench_row_layout");
 
     private final BenchContext ctx;
 
@@ -129,60 +130,139 @@ final class RawLimits {
     /** The write limits for the job's rows in a copy of tx_enriched's table settings (descriptor and splits). */
     WriteLimit hbaseWrite(long warmupRows, long rows, long bufferBytes) throws IOException {
         Connection hbase = ctx.hbase();
-        try (Admin admin = hbase.getAdmin()) {
-            if (admin.tableExists(WRITE_TABLE)) {
-                admin.disableTable(WRITE_TABLE);
-                admin.deleteTable(WRITE_TABLE);
-            }
-            admin.createTable(
-                    TableDescriptorBuilder.copy(WRITE_TABLE, admin.getDescriptor(Schema.TX_ENRICHED.tableName())),
-                    Schema.TX_ENRICHED.splitKeys());
-        }
+        LayoutCandidate layout = LayoutCandidate.PACKED;
+        createCopyOfTxTable(WRITE_TABLE);
         try {
-            write(hbase, 0, warmupRows, bufferBytes);
-            double burst = timedWrite(hbase, warmupRows, rows, bufferBytes);
-            long[] pids = {
-                ctx.stack().pids().getOrDefault(LocalStack.HBASE, -1L),
-                ProcessHandle.current().pid()
-            };
+            write(hbase, WRITE_TABLE, layout, 0, warmupRows, bufferBytes);
+            double burst = timedWrite(hbase, WRITE_TABLE, layout, warmupRows, rows, bufferBytes);
+            long[] pids = pids();
             RungRunner.CpuReading cpuStart = RungRunner.CpuReading.of(pids);
-            double steady = timedWrite(hbase, warmupRows + rows, rows, bufferBytes);
+            double steady = timedWrite(hbase, WRITE_TABLE, layout, warmupRows + rows, rows, bufferBytes);
             double[] cores = RungRunner.CpuReading.cores(pids.length, cpuStart, RungRunner.CpuReading.of(pids));
             return new WriteLimit(burst, steady, cores[0], cores[1]);
         } finally {
-            try (Admin admin = hbase.getAdmin()) {
-                admin.disableTable(WRITE_TABLE);
-                admin.deleteTable(WRITE_TABLE);
-            }
+            dropTable(WRITE_TABLE);
         }
     }
 
-    private static double timedWrite(Connection hbase, long first, long rows, long bufferBytes) throws IOException {
+    /**
+     * What one row layout costs HBase and the writing client, measured alone.
+     *
+     * @param rowsPerSecond       the write rate of one BufferedMutator over the measured rows
+     * @param hbaseMicrosPerRow   the HBase process's CPU per row; -1 if the OS did not say
+     * @param clientMicrosPerRow  this JVM's CPU per row (building the Puts and sending them)
+     * @param keyValueBytesPerRow the row's cells as KeyValues (what the WAL and the memstore hold), averaged
+     */
+    record LayoutCost(
+            String layout,
+            String description,
+            double rowsPerSecond,
+            double hbaseMicrosPerRow,
+            double clientMicrosPerRow,
+            double keyValueBytesPerRow) {}
+
+    /**
+     * Each candidate row layout in turn, into a fresh copy of tx_enriched's table (settings and splits): {@code
+     * warmupRows} unmeasured, then {@code rows} measured, then the table dropped, so that no layout's flushes or
+     * compactions fall into another's measurement.
+     */
+    List<LayoutCost> rowLayouts(long warmupRows, long rows, long bufferBytes) throws IOException {
+        List<LayoutCost> costs = new ArrayList<>();
+        Connection hbase = ctx.hbase();
+        for (LayoutCandidate layout : LayoutCandidate.values()) {
+            createCopyOfTxTable(LAYOUT_TABLE);
+            try {
+                write(hbase, LAYOUT_TABLE, layout, 0, warmupRows, bufferBytes);
+                long[] pids = pids();
+                RungRunner.CpuReading cpuStart = RungRunner.CpuReading.of(pids);
+                double rate = timedWrite(hbase, LAYOUT_TABLE, layout, warmupRows, rows, bufferBytes);
+                double[] cores = RungRunner.CpuReading.cores(pids.length, cpuStart, RungRunner.CpuReading.of(pids));
+                costs.add(new LayoutCost(
+                        layout.key(),
+                        layout.description(),
+                        rate,
+                        microsPerRow(cores[0], rate),
+                        microsPerRow(cores[1], rate),
+                        keyValueBytes(layout, 1_000)));
+            } finally {
+                dropTable(LAYOUT_TABLE);
+            }
+        }
+        return costs;
+    }
+
+    private long[] pids() {
+        return new long[] {
+            ctx.stack().pids().getOrDefault(LocalStack.HBASE, -1L),
+            ProcessHandle.current().pid()
+        };
+    }
+
+    private void createCopyOfTxTable(TableName name) throws IOException {
+        try (Admin admin = ctx.hbase().getAdmin()) {
+            if (admin.tableExists(name)) {
+                admin.disableTable(name);
+                admin.deleteTable(name);
+            }
+            admin.createTable(
+                    TableDescriptorBuilder.copy(name, admin.getDescriptor(Schema.TX_ENRICHED.tableName())),
+                    Schema.TX_ENRICHED.splitKeys());
+        }
+    }
+
+    private void dropTable(TableName name) throws IOException {
+        try (Admin admin = ctx.hbase().getAdmin()) {
+            admin.disableTable(name);
+            admin.deleteTable(name);
+        }
+    }
+
+    private static double timedWrite(
+            Connection hbase, TableName table, LayoutCandidate layout, long first, long rows, long bufferBytes)
+            throws IOException {
         long start = System.nanoTime();
-        write(hbase, first, rows, bufferBytes);
+        write(hbase, table, layout, first, rows, bufferBytes);
         return rows / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static void write(Connection hbase, long first, long count, long bufferBytes) throws IOException {
-        TransactionGenerator generator =
-                new TransactionGenerator(GeneratorConfig.defaults(11).withDimensions(100_000, 10_000));
-        long now = System.currentTimeMillis();
+    /** The average KeyValue bytes of the first {@code rows} rows in {@code layout}. */
+    private static double keyValueBytes(LayoutCandidate layout, int rows) {
+        long bytes = 0;
+        RowSource source = new RowSource();
+        for (int i = 0; i < rows; i++) {
+            EnrichedTransaction e = source.row(i);
+            bytes += LayoutCandidate.keyValueBytes(layout.put(EnrichedRows.row(e), EnrichedRows.version(e)));
+        }
+        return bytes / (double) rows;
+    }
+
+    private static void write(
+            Connection hbase, TableName table, LayoutCandidate layout, long first, long count, long bufferBytes)
+            throws IOException {
+        RowSource source = new RowSource();
         try (BufferedMutator mutator =
-                hbase.getBufferedMutator(new BufferedMutatorParams(WRITE_TABLE).writeBufferSize(bufferBytes))) {
+                hbase.getBufferedMutator(new BufferedMutatorParams(table).writeBufferSize(bufferBytes))) {
             for (long i = first; i < first + count; i++) {
-                GeneratedRecord r = generator.generate(i);
-                Transaction tx = r.transaction();
-                Transaction stamped =
-                        new Transaction(tx.txId(), tx.personId(), tx.companyId(), tx.amount(), tx.currency(), now);
-                mutator.mutate(EnrichedRows.put(new EnrichedTransaction(
-                        stamped,
-                        "Holder " + tx.personId(),
-                        "Merchant " + tx.companyId(),
-                        EnrichStatus.OK,
-                        now + 700,
-                        now)));
+                EnrichedTransaction e = source.row(i);
+                mutator.mutate(layout.put(EnrichedRows.row(e), EnrichedRows.version(e)));
             }
             mutator.flush();
+        }
+    }
+
+    /** Enriched transactions as the job makes them, from the producer's generator: names of 17 characters. */
+    private static final class RowSource {
+        private final TransactionGenerator generator =
+                new TransactionGenerator(GeneratorConfig.defaults(11).withDimensions(100_000, 10_000));
+        private final long now = System.currentTimeMillis();
+
+        EnrichedTransaction row(long i) {
+            GeneratedRecord r = generator.generate(i);
+            Transaction tx = r.transaction();
+            Transaction stamped =
+                    new Transaction(tx.txId(), tx.personId(), tx.companyId(), tx.amount(), tx.currency(), now);
+            return new EnrichedTransaction(
+                    stamped, "Holder " + tx.personId(), "Merchant " + tx.companyId(), EnrichStatus.OK, now + 700, now);
         }
     }
 

@@ -9,8 +9,10 @@ import io.cardstream.job.StreamingJob;
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.RowLayout;
 import io.cardstream.schema.Schema;
 import io.cardstream.schema.TableSpec;
+import io.cardstream.schema.TxRow;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
@@ -55,6 +58,17 @@ final class RungRunner {
     private static final int DRAINING_WARMUP_FACTOR = 2;
 
     private static final TableSpec TX = Schema.TX_ENRICHED;
+
+    /** The design of the pipeline writing the wide row layout, into {@link #WIDE_TABLE}: the layout before packed. */
+    static final String PIPELINE_WIDE = "pipeline-wide";
+
+    /** The transactions table of {@link #PIPELINE_WIDE}: tx_enriched's settings and splits, marked wide. */
+    static final TableName WIDE_TABLE = TableName.valueOf(Schema.NAMESPACE, "tx_enriched_wide");
+
+    /** The table {@code design} writes its rows to. */
+    static TableName txTable(String design) {
+        return design.equals(PIPELINE_WIDE) ? WIDE_TABLE : TX.tableName();
+    }
 
     private final BenchContext ctx;
     private final BenchSettings settings;
@@ -249,7 +263,7 @@ final class RungRunner {
             // a job that kept up finishes its last batch or two and stops cleanly; one that fell behind would work
             // through its queue first, so it is stopped at once (its running batch is cut short)
             stopQuietly(job, sustainable);
-            Percentiles latency = latency(seed, windowStart, windowEnd, rate * hold);
+            Percentiles latency = latency(txTable(design), seed, windowStart, windowEnd, rate * hold);
             RateResult r = new RateResult(
                     design,
                     intervalMs,
@@ -409,7 +423,8 @@ final class RungRunner {
                 .with(JobSettings.MASTER, master)
                 .with(JobSettings.PERSON_TABLE, Schema.PERSON.tableName().getNameAsString())
                 .with(JobSettings.COMPANY_TABLE, Schema.COMPANY.tableName().getNameAsString())
-                .with(JobSettings.TX_TABLE, TX.tableName().getNameAsString())
+                .with(JobSettings.TX_TABLE, txTable(design).getNameAsString())
+                .with(JobSettings.ROW_LAYOUT, (design.equals(PIPELINE_WIDE) ? RowLayout.WIDE : RowLayout.PACKED).id())
                 .with(
                         JobSettings.METRICS_TABLE,
                         Schema.BATCH_METRICS.tableName().getNameAsString())
@@ -453,7 +468,8 @@ final class RungRunner {
     }
 
     /** Event time to stored over a random sample of this rung's rows whose event time is in the window. */
-    private Percentiles latency(long seed, long windowStart, long windowEnd, long expectedRows) throws IOException {
+    private Percentiles latency(TableName txTable, long seed, long windowStart, long windowEnd, long expectedRows)
+            throws IOException {
         String prefix = new TransactionGenerator(GeneratorConfig.defaults(seed))
                 .generate(0)
                 .transaction()
@@ -461,15 +477,12 @@ final class RungRunner {
         prefix = prefix.substring(0, prefix.indexOf('-') + 1);
         float chance = (float) Math.min(1.0, LATENCY_SAMPLE / (double) Math.max(1, expectedRows));
         List<Long> values = new ArrayList<>();
-        byte[] et = TX.column("event_time").qualifierBytes();
-        byte[] pt = TX.column("processed_time").qualifierBytes();
-        try (Table table = ctx.hbase().getTable(TX.tableName())) {
+        try (Table table = ctx.hbase().getTable(txTable)) {
             for (int salt = 0; salt < 16; salt++) {
                 Scan scan = new Scan()
                         .setRowPrefixFilter(
                                 String.format("%02x-%s", salt, prefix).getBytes(StandardCharsets.UTF_8))
-                        .addColumn(TX.familyBytes(), et)
-                        .addColumn(TX.familyBytes(), pt)
+                        .addFamily(TX.familyBytes())
                         .setTimeRange(EnrichedRows.firstVersionAt(windowStart), EnrichedRows.firstVersionAt(windowEnd))
                         .setCaching(5000)
                         .setCacheBlocks(false);
@@ -478,11 +491,9 @@ final class RungRunner {
                 }
                 try (ResultScanner scanner = table.getScanner(scan)) {
                     for (Result r : scanner) {
-                        byte[] e = r.getValue(TX.familyBytes(), et);
-                        byte[] p = r.getValue(TX.familyBytes(), pt);
-                        if (e != null && p != null) {
-                            values.add(Long.parseLong(new String(p, StandardCharsets.UTF_8))
-                                    - Long.parseLong(new String(e, StandardCharsets.UTF_8)));
+                        TxRow row = TxRow.read(r);
+                        if (row.eventTime() > 0 && row.processedTime() > 0) {
+                            values.add(row.processedTime() - row.eventTime());
                         }
                     }
                 }

@@ -46,10 +46,91 @@ class BenchReportTest {
             1_500_000,
             new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
             30_000,
+            List.of(),
             List.of(
                     rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 20_000, true, 1800),
                     rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 800),
                     rung("naive", 1000, 1_000, true, 1200), rung("naive", 1000, 2_000, false, 20_000)));
+
+    @Test
+    void theLayoutsAreComparedSideBySideAtTheirSustainedRatesAndAtTenThousand() {
+        RateResult cpu = atTenThousand("pipeline", 0.30, 0.08);
+        RateResult cpuWide = atTenThousand(RungRunner.PIPELINE_WIDE, 0.39, 0.45);
+        BenchReport both = new BenchReport(
+                Map.of("date", "2026-12-05", "cores", 2),
+                1_500_000,
+                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
+                30_000,
+                List.of(
+                        new RawLimits.LayoutCost("wide", "wide: 11 cells", 35_000, 30.04, 20, 907.4),
+                        new RawLimits.LayoutCost("packed", "packed: 1 cell", 90_000, 8.0, 9, 301)),
+                List.of(
+                        rung("pipeline", 1000, 30_000, true, 1500),
+                        rung("pipeline", 1000, 40_000, false, 9000),
+                        rung(RungRunner.PIPELINE_WIDE, 1000, 15_000, true, 1700),
+                        rung(RungRunner.PIPELINE_WIDE, 1000, 20_000, false, 9000),
+                        rung("pipeline", 500, 25_000, true, 950),
+                        rung(RungRunner.PIPELINE_WIDE, 500, 10_000, true, 800),
+                        cpu,
+                        cpuWide));
+        Map<String, Object> json = both.json();
+        assertThat(json)
+                .containsEntry("wide_sustained_rps_1000ms", 15_000L)
+                .containsEntry("wide_p99_ms_1000ms", 1700L)
+                .containsEntry("ratio_within_2_intervals_to_wide_1000ms", 2.0)
+                .containsEntry("wide_sustained_rps_500ms", 10_000L)
+                .containsEntry("ratio_500ms_within_1000ms_to_wide_500ms_sustained", 2.5)
+                .containsEntry("cpu_us_per_tx_at_10000", 30.0 + 8 + 17 + 12)
+                .containsEntry("wide_cpu_us_per_tx_at_10000", 39.0 + 45 + 17 + 12)
+                .containsEntry("ratio_cpu_to_wide_at_10000", 0.59);
+        assertThat(json.get("row_layouts"))
+                .asList()
+                .first()
+                .isEqualTo(Map.of(
+                        "layout",
+                        "wide",
+                        "description",
+                        "wide: 11 cells",
+                        "rows_per_s",
+                        35_000L,
+                        "hbase_us_per_row",
+                        30.0,
+                        "client_us_per_row",
+                        20.0,
+                        "kv_bytes_per_row",
+                        907L));
+        assertThat(both.markdown()).contains("| packed: 1 cell | 90,000 | 8 µs | 9 µs | 301 |");
+        assertThat(report.json())
+                .as("a run without the wide ladders")
+                .containsEntry("wide_sustained_rps_1000ms", null)
+                .containsEntry("ratio_cpu_to_wide_at_10000", null);
+    }
+
+    /** A sustained rung at 10,000 tx/s whose job and HBase used these cores, Kafka 0.17 and the producer 0.12. */
+    private static RateResult atTenThousand(String design, double jobCores, double hbaseCores) {
+        return new RateResult(
+                design,
+                1000,
+                10_000,
+                10_000,
+                20,
+                600,
+                10,
+                50,
+                0,
+                700,
+                900,
+                1500,
+                1600,
+                100_000,
+                jobCores,
+                900,
+                hbaseCores,
+                0.17,
+                0.12,
+                true,
+                null);
+    }
 
     @Test
     void sustainedRateIsTheHighestSustainedRungAndTheRatiosFollow() {
@@ -129,6 +210,7 @@ class BenchReportTest {
                 1_500_000,
                 new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
                 30_000,
+                List.of(),
                 List.of(measured));
         assertThat(one.markdown())
                 .contains("| CPU µs a stored tx: HBase + job + Kafka + producer = all |")
@@ -174,6 +256,7 @@ class BenchReportTest {
                 1_500_000,
                 new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
                 30_000,
+                List.of(),
                 List.of(behind));
         Map<?, ?> row = (Map<?, ?>) ((List<?>) r.json().get("rates")).get(0);
 
@@ -230,6 +313,7 @@ class BenchReportTest {
                 0,
                 RawLimits.WriteLimit.NOT_MEASURED,
                 0,
+                List.of(),
                 List.of(
                         rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 17_500, true, 2500),
                         rung("pipeline", 1000, 20_000, true, 1900), rung("pipeline", 1000, 22_500, true, 4200),
@@ -250,6 +334,7 @@ class BenchReportTest {
                 0,
                 RawLimits.WriteLimit.NOT_MEASURED,
                 0,
+                List.of(),
                 List.of(rung("pipeline", 1000, 3_500, true, 2700), rung("naive", 1000, 500, false, 11_000)));
         assertThat(slow.json())
                 .containsEntry("sustained_rps_1000ms", 3_500L)
@@ -262,6 +347,7 @@ class BenchReportTest {
                 0,
                 new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
                 0,
+                List.of(),
                 List.of(rung("naive", 1000, 400, true, 1300)));
         assertThat(naiveOnly.json())
                 .as("--ladder naive: no pipeline figure to compare")
@@ -392,6 +478,7 @@ class BenchReportTest {
                 0,
                 RawLimits.WriteLimit.NOT_MEASURED,
                 0,
+                List.of(),
                 List.of());
         assertThat(measured.markdown())
                 .contains("decode rate on one core): 1,670,000 records/s before the run," + " 1,210,000 after it.");
@@ -422,6 +509,7 @@ class BenchReportTest {
                 0,
                 RawLimits.WriteLimit.NOT_MEASURED,
                 0,
+                List.of(),
                 List.of());
         assertThat(measured.markdown())
                 .contains("580,327 records/s before the run, 603,280 after it; the processor:"
@@ -441,6 +529,7 @@ class BenchReportTest {
                 0,
                 RawLimits.WriteLimit.NOT_MEASURED,
                 0,
+                List.of(),
                 List.of());
         assertThat(tuned.markdown())
                 .contains("HBase's settings beyond its defaults: `a.b=1`," + " `hbase.hstore.compaction.min=6`.");
@@ -454,6 +543,7 @@ class BenchReportTest {
                 0,
                 RawLimits.WriteLimit.NOT_MEASURED,
                 0,
+                List.of(),
                 List.of());
         assertThat(four.markdown()).contains("the job (local[4])");
     }
