@@ -37,7 +37,10 @@ import picocli.CommandLine.Parameters;
         })
 public final class SchemaCommand extends CliCommand {
 
-    @Parameters(index = "0", paramLabel = "ACTION", description = "create, verify, describe, drop or shell-script")
+    @Parameters(
+            index = "0",
+            paramLabel = "ACTION",
+            description = "create, verify, describe, drop, shell-script or copy-rows")
     String action;
 
     @Option(names = "--yes", description = "Confirm drop.")

@@ -150,7 +150,8 @@ class SchemaIT {
                 assertThat(stored.rawCells()[0].getTimestamp()).isEqualTo(r.eventTime() * 1_000_000L + 7);
                 assertThat(TxRow.read(stored)).isEqualTo(r);
             }
-            t.delete(rows.stream().map(r -> new Delete(r.rowKey())).toList());
+            t.delete(new ArrayList<>(
+                    rows.stream().map(r -> new Delete(r.rowKey())).toList()));
         }
         try (Connection c = connect();
                 Admin admin = c.getAdmin()) {
