@@ -85,8 +85,8 @@ public record BenchSettings(
     }
 
     /**
-     * About 5 minutes on a machine like the published one's: 15 s rungs after 10 to 30 s of warm-up, coarse ladders
-     * (three rungs at most at 1 s, one at 500 ms unless it steps down, two naive), a 20 s JVM warm-up, smaller
+     * About 15 minutes on a machine like the published one's: 15 s rungs after 10 to 30 s of warm-up, coarse ladders
+     * (five rungs at most at 1 s, two at 500 ms, two naive; each in both row layouts but the naive one), a 20 s JVM warm-up, smaller
      * raw-limit samples and at most 30 s of waiting for compactions before a ladder. A first look, not the published
      * figures.
      */
@@ -96,8 +96,8 @@ public record BenchSettings(
                 10,
                 30,
                 15,
-                List.of(15_000L, 22_500L, 30_000L),
-                List.of(15_000L),
+                List.of(15_000L, 22_500L, 30_000L, 45_000L, 60_000L),
+                List.of(15_000L, 22_500L),
                 List.of(1_000L, 2_000L),
                 100_000,
                 10_000,

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.cardstream.job.PartitionResult;
+import io.cardstream.producer.MachineSpeed;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -550,7 +551,7 @@ class BenchReportTest {
 
     @Test
     void theShortCalibrationMeasuresBothRates() {
-        CodecBenchmark.Speed speed = CodecBenchmark.measure(2_000, 0.01, 0, 1, null);
+        MachineSpeed.Speed speed = MachineSpeed.measure(2_000, 0.01, 0, 1, null);
         assertThat(speed.decode()).isPositive();
         assertThat(speed.encode()).isPositive();
     }

@@ -2,6 +2,8 @@ package io.cardstream.demo;
 
 import io.cardstream.core.cli.CliCommand;
 import io.cardstream.localstack.HeapOptions;
+import io.cardstream.producer.MachineSpeed;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,9 +32,11 @@ public final class DemoCommand extends CliCommand {
     @Option(
             names = "--rate",
             paramLabel = "TX/S",
-            defaultValue = "20000",
-            description = "Transactions a second the producer sends. Default: ${DEFAULT-VALUE}")
-    double rate;
+            defaultValue = "auto",
+            description = "Transactions a second the producer sends; auto measures this machine's speed for a few"
+                    + " seconds first and picks about half of what such a machine sustains (5,000 to 20,000)."
+                    + " Default: ${DEFAULT-VALUE}")
+    String rate;
 
     @Option(
             names = "--duration",
@@ -151,10 +155,32 @@ public final class DemoCommand extends CliCommand {
 
     @Override
     public Integer call() {
+        double chosenRate;
+        if (rate.equalsIgnoreCase("auto")) {
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("Measuring this machine's speed (a few seconds) to pick the demo's rate ...");
+            out.flush();
+            double decode = MachineSpeed.measure(200_000, 0.01, 1, 3, null).decode();
+            chosenRate = DemoSettings.autoRate(decode);
+            out.printf(
+                    "One core decodes %,.0f records/s (codec-bench), so the demo sends %,.0f tx/s, about half of what"
+                            + " such a machine sustains; --rate chooses another.%n",
+                    decode, chosenRate);
+            out.flush();
+        } else {
+            try {
+                chosenRate = Double.parseDouble(rate);
+            } catch (NumberFormatException e) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(),
+                        "Invalid setting --rate: it must be auto or a number of transactions a second; got '" + rate
+                                + "'.");
+            }
+        }
         DemoSettings settings;
         try {
             settings = new DemoSettings(
-                    rate,
+                    chosenRate,
                     duration,
                     DemoSettings.parseInterval(batchInterval),
                     persons,

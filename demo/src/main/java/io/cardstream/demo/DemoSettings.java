@@ -63,6 +63,27 @@ public record DemoSettings(
         require(dataDir != null, "--data-dir", "must be given", dataDir);
     }
 
+    /** The least and the most {@code --rate auto} picks, transactions a second. */
+    static final long AUTO_RATE_MIN = 5_000;
+
+    static final long AUTO_RATE_MAX = 20_000;
+
+    /**
+     * The rate {@code --rate auto} picks per record a second that one core decodes ({@code codec-bench}): half of the
+     * rate the pipeline sustained at 1 s batches per unit of that speed, measured (bench/README.md, "The demo's
+     * rate"), so the demo leaves the job half the machine for its bursts, its compactions and a slower day.
+     */
+    static final double AUTO_RATE_PER_DECODE_RATE = 0.0077;
+
+    /**
+     * The demo's rate on a machine whose one core decodes {@code decodePerCore} records a second: {@link
+     * #AUTO_RATE_PER_DECODE_RATE} of it, in thousands, between {@link #AUTO_RATE_MIN} and {@link #AUTO_RATE_MAX}.
+     */
+    static long autoRate(double decodePerCore) {
+        long rate = Math.round(decodePerCore * AUTO_RATE_PER_DECODE_RATE / 1000) * 1000;
+        return Math.max(AUTO_RATE_MIN, Math.min(AUTO_RATE_MAX, rate));
+    }
+
     /** Parses an interval such as {@code 1s}, {@code 500ms} or {@code 1000} (milliseconds). */
     public static long parseInterval(String text) {
         String t = text.trim().toLowerCase(java.util.Locale.ROOT);

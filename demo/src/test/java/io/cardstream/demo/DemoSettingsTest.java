@@ -86,4 +86,14 @@ class DemoSettingsTest {
         assertThat(Demo.behindWarning(240_000, 20_000, 0)).endsWith("try --rate 10000");
         assertThat(Demo.behindWarning(100_000, 2_000, 500)).endsWith("try --rate 1000");
     }
+
+    @Test
+    void theAutomaticRateIsHalfWhatSuchAMachineSustainsBetweenFiveAndTwentyThousand() {
+        assertThat(DemoSettings.autoRate(500_000))
+                .as("the slowest machine seen")
+                .isEqualTo(5_000);
+        assertThat(DemoSettings.autoRate(1_200_000)).isEqualTo(9_000);
+        assertThat(DemoSettings.autoRate(1_950_000)).isEqualTo(15_000);
+        assertThat(DemoSettings.autoRate(10_000_000)).isEqualTo(20_000);
+    }
 }

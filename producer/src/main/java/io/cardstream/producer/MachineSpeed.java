@@ -1,0 +1,93 @@
+package io.cardstream.producer;
+
+import io.cardstream.core.DecodeResult;
+import io.cardstream.core.TransactionCodec;
+import java.io.PrintWriter;
+import java.util.Arrays;
+
+/**
+ * How fast one core of this machine is at the pipeline's own per-record work: decoding and validating records, and
+ * generating and encoding them. Machines of one kind differ by two to three times from day to day, so the benchmark
+ * dates its figures with this ({@code bin/cardstream codec-bench}), and the demo picks its rate from it.
+ */
+public final class MachineSpeed {
+
+    private MachineSpeed() {}
+
+    /**
+     * Median rates of one thread over the measured rounds.
+     *
+     * @param decode records a second decoded and validated
+     * @param encode records a second generated and encoded
+     */
+    public record Speed(double decode, double encode) {}
+
+    /**
+     * Decodes and encodes {@code records} prepared records per round, {@code warmup} rounds unmeasured, then
+     * {@code rounds} measured; prints each round to {@code out} when it is not null.
+     */
+    public static Speed measure(int records, double badRatio, int warmup, int rounds, PrintWriter out) {
+        TransactionCodec codec = TransactionCodec.create();
+        TransactionGenerator generator = new TransactionGenerator(
+                GeneratorConfig.defaults(1).withSkew(1.0).withRatios(badRatio, 0.005));
+        long now = System.currentTimeMillis();
+        byte[][] values = new byte[records][];
+        long bytes = 0;
+        for (int i = 0; i < records; i++) {
+            values[i] = generator.generate(i).value(codec, now);
+            bytes += values[i].length;
+        }
+        if (out != null) {
+            out.printf(
+                    "%d records of %.0f bytes on average, %.1f%% invalid; java %s, %d cores; one thread.%n",
+                    records,
+                    bytes / (double) records,
+                    badRatio * 100,
+                    System.getProperty("java.version"),
+                    Runtime.getRuntime().availableProcessors());
+        }
+        double[] decode = new double[rounds];
+        double[] encode = new double[rounds];
+        long sink = 0;
+        for (int round = -warmup; round < rounds; round++) {
+            long start = System.nanoTime();
+            long valid = 0;
+            for (byte[] value : values) {
+                DecodeResult result = codec.decode(value);
+                if (result instanceof DecodeResult.Valid) {
+                    valid++;
+                }
+            }
+            double decodeRate = records / ((System.nanoTime() - start) / 1e9);
+            start = System.nanoTime();
+            for (int i = 0; i < records; i++) {
+                GeneratedRecord r = generator.generate(i);
+                sink += r.value(codec, now).length;
+            }
+            double encodeRate = records / ((System.nanoTime() - start) / 1e9);
+            if (out != null) {
+                out.printf(
+                        "%s round %d: decode %,.0f records/s (%d valid), generate+encode %,.0f records/s%n",
+                        round < 0 ? "warm-up" : "measured",
+                        round < 0 ? round + warmup + 1 : round + 1,
+                        decodeRate,
+                        valid,
+                        encodeRate);
+            }
+            if (round >= 0) {
+                decode[round] = decodeRate;
+                encode[round] = encodeRate;
+            }
+        }
+        if (sink <= 0) {
+            throw new IllegalStateException("The generator encoded nothing.");
+        }
+        return new Speed(median(decode), median(encode));
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}
