@@ -1,13 +1,10 @@
 package io.cardstream.core;
 
 import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.time.Clock;
@@ -67,21 +64,14 @@ public final class TransactionCodec {
 
     /** The UTF-8 JSON bytes of {@code tx}, fields in contract order, amount as a plain decimal string. */
     public byte[] encode(Transaction tx) {
-        try (ByteArrayBuilder out = new ByteArrayBuilder(192);
-                JsonGenerator g = JSON.createGenerator(out)) {
-            g.writeStartObject();
-            g.writeStringField(TX_ID, tx.txId());
-            g.writeStringField(PERSON_ID, tx.personId());
-            g.writeStringField(COMPANY_ID, tx.companyId());
-            g.writeStringField(AMOUNT, tx.amount().toPlainString());
-            g.writeStringField(CURRENCY, tx.currency());
-            g.writeNumberField(EVENT_TIME, tx.eventTime());
-            g.writeEndObject();
-            g.flush();
-            return out.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException("Encoding a transaction to JSON failed.", e);
-        }
+        return new JsonBytes(160)
+                .string(TX_ID, tx.txId())
+                .string(PERSON_ID, tx.personId())
+                .string(COMPANY_ID, tx.companyId())
+                .string(AMOUNT, tx.amount().toPlainString())
+                .string(CURRENCY, tx.currency())
+                .number(EVENT_TIME, tx.eventTime())
+                .toByteArray();
     }
 
     /** Decodes and validates one record's value. Never throws on bad bytes. */

@@ -3,6 +3,7 @@ package io.cardstream.schema;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.cardstream.core.JsonBytes;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.apache.hadoop.hbase.client.Delete;
@@ -57,7 +58,7 @@ public record TxRow(
     public Put put(RowLayout layout, long version) {
         Put put = new Put(rowKey(), version);
         if (layout == RowLayout.PACKED) {
-            return put.addColumn(FAMILY, PACKED, version, bytes(json()));
+            return put.addColumn(FAMILY, PACKED, version, json());
         }
         put.addColumn(FAMILY, TX_ID, version, bytes(txId));
         put.addColumn(FAMILY, PERSON_ID, version, bytes(personId));
@@ -97,20 +98,19 @@ public record TxRow(
     }
 
     /** The packed layout's cell: a flat JSON object keyed by the Hive column names, without tx_id. */
-    public String json() {
-        StringBuilder s = new StringBuilder(192 + length(personName) + length(companyName));
-        s.append('{');
-        field(s, "person_id", personId).append(',');
-        field(s, "person_name", personName).append(',');
-        field(s, "company_id", companyId).append(',');
-        field(s, "company_name", companyName).append(',');
-        field(s, "amount", amount).append(',');
-        field(s, "currency", currency).append(',');
-        s.append("\"event_time\":").append(eventTime).append(',');
-        s.append("\"processed_time\":").append(processedTime).append(',');
-        s.append("\"batch_time\":").append(batchTime).append(',');
-        field(s, "enrich_status", status);
-        return s.append('}').toString();
+    public byte[] json() {
+        return new JsonBytes(160 + length(personName) + length(companyName))
+                .string("person_id", personId)
+                .string("person_name", personName)
+                .string("company_id", companyId)
+                .string("company_name", companyName)
+                .string("amount", amount)
+                .string("currency", currency)
+                .number("event_time", eventTime)
+                .number("processed_time", processedTime)
+                .number("batch_time", batchTime)
+                .string("enrich_status", status)
+                .toByteArray();
     }
 
     /** The value of the Hive column {@code column}, as text (numbers in decimal); null for an absent name. */
@@ -206,29 +206,8 @@ public record TxRow(
                 status);
     }
 
-    private static StringBuilder field(StringBuilder s, String name, String value) {
-        s.append('"').append(name).append("\":");
-        if (value == null) {
-            return s.append("null");
-        }
-        s.append('"');
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c == '"' || c == '\\') {
-                s.append('\\').append(c);
-            } else if (c < 0x20) {
-                s.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
-            } else {
-                s.append(c);
-            }
-        }
-        return s.append('"');
-    }
-
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
-
     private static int length(String s) {
-        return s == null ? 4 : s.length();
+        return s == null ? 4 : 2 * s.length();
     }
 
     private static String text(Result r, byte[] qualifier) {
