@@ -231,7 +231,8 @@ final class RawLimits {
         RowSource source = new RowSource();
         for (int i = 0; i < rows; i++) {
             EnrichedTransaction e = source.row(i);
-            bytes += LayoutCandidate.keyValueBytes(layout.put(EnrichedRows.row(e), EnrichedRows.version(e)));
+            bytes += LayoutCandidate.keyValueBytes(
+                    layout.put(EnrichedRows.row(e), EnrichedRows.version(EnrichedRows.row(e))));
         }
         return bytes / (double) rows;
     }
@@ -244,7 +245,7 @@ final class RawLimits {
                 hbase.getBufferedMutator(new BufferedMutatorParams(table).writeBufferSize(bufferBytes))) {
             for (long i = first; i < first + count; i++) {
                 EnrichedTransaction e = source.row(i);
-                mutator.mutate(layout.put(EnrichedRows.row(e), EnrichedRows.version(e)));
+                mutator.mutate(layout.put(EnrichedRows.row(e), EnrichedRows.version(EnrichedRows.row(e))));
             }
             mutator.flush();
         }

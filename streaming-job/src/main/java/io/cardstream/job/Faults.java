@@ -16,7 +16,7 @@ final class Faults {
 
     /** Where in a partition's work. */
     enum Step {
-        /** Rows sent to the BufferedMutator, before its flush. */
+        /** Rows held by the row sink, before they are sent. */
         BEFORE_FLUSH,
         /** Rows flushed to HBase. */
         AFTER_FLUSH,

@@ -107,7 +107,8 @@ public final class JobSettings {
     public static final Setting<Long> WRITE_BUFFER_BYTES = Setting.number("write-buffer-bytes")
             .byDefault(8L << 20)
             .between(64 * 1024, 256L * 1024 * 1024)
-            .doc("BufferedMutator write buffer.")
+            .doc("Rows a task holds before it sends them to HBase, in bytes (it sends them at the end of every chunk of"
+                    + " 5,000 transactions anyway).")
             .build();
     public static final Setting<Long> STOP_STALL_SECONDS = Setting.number("stop-stall-seconds")
             .byDefault(30L)

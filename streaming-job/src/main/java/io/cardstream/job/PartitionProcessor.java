@@ -10,8 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.hbase.TableName;
-import org.apache.hadoop.hbase.client.BufferedMutator;
-import org.apache.hadoop.hbase.client.BufferedMutatorParams;
+import org.apache.hadoop.hbase.client.Table;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -32,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * ({@link RangeReader}: transactional markers, aborted records and compaction gaps are skipped, and the task holds one
  * poll's records and one chunk of decoded transactions at a time); decode; dead-letter the invalid, bounded
  * ({@link DeadLetters}); per chunk, look up the distinct persons and companies, enrich with the pure
- * {@link Enricher}, write every column of every row with one BufferedMutator and flush; record latency. Then, and
+ * {@link Enricher}, write every row of the chunk with one batch call; record latency. Then, and
  * only after every row was flushed, it commits the partition's dead letters and the consumer group's offset after its
  * range in one Kafka transaction. Any failure aborts the transaction and throws, which fails the batch: the
  * partition's records are read again on restart, their rows rewritten in place, and their dead letters, aborted once,
@@ -227,11 +226,10 @@ final class PartitionProcessor implements FlatMapFunction<Iterator<OffsetRange>,
     private PartitionResult process(
             RangeReader records, ExecutorResources resources, Producer<byte[], byte[]> deadLetters, Stopwatches watches)
             throws IOException {
-        BufferedMutatorParams params = new BufferedMutatorParams(TableName.valueOf(config.txTable()))
-                .writeBufferSize(config.writeBufferBytes());
         PartitionTally tally;
-        try (BufferedMutator mutator = resources.hbase().getBufferedMutator(params)) {
-            HBaseRowSink rows = new HBaseRowSink(mutator, config.rowLayout(), records.partition(), batchTime);
+        try (Table table = resources.hbase().getTable(TableName.valueOf(config.txTable()))) {
+            HBaseRowSink rows = new HBaseRowSink(
+                    table, config.rowLayout(), config.writeBufferBytes(), records.partition(), batchTime);
             DimensionSource lookups = (personIds, companyIds) -> {
                 long lookingUp = System.nanoTime();
                 try {

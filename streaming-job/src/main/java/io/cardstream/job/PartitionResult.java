@@ -178,7 +178,7 @@ public record PartitionResult(
      *
      * @param totalMicros      the whole task
      * @param readMicros       reading the partition's records
-     * @param hbaseWriteMicros waiting for the BufferedMutator's flushes
+     * @param hbaseWriteMicros waiting for HBase to take the rows
      * @param lookupMicros     the dimension lookups
      * @param kafkaMicros      the dead-letter transaction's claim, offsets and commit
      */
