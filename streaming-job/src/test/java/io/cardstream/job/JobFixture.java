@@ -38,6 +38,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
+import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
@@ -273,6 +274,12 @@ public final class JobFixture {
      * in tx_enriched exactly once, with the right names, amount and status (rows of other runs are passed over).
      */
     public void assertEveryValidStored(GeneratorConfig config, long count, long valid) throws IOException {
+        assertEveryValidStored(config, count, valid, Schema.TX_ENRICHED.tableName());
+    }
+
+    /** {@link #assertEveryValidStored(GeneratorConfig, long, long)} in {@code txTable}, of either row layout. */
+    public void assertEveryValidStored(GeneratorConfig config, long count, long valid, TableName txTable)
+            throws IOException {
         TransactionGenerator generator = new TransactionGenerator(config);
         NameGenerator names = new NameGenerator(NAME_SEED);
         Map<String, GeneratedRecord> expected = new HashMap<>();
@@ -284,7 +291,7 @@ public final class JobFixture {
         }
         Set<String> seen = new HashSet<>();
         try (Connection c = ConnectionFactory.createConnection(hbase());
-                Table table = c.getTable(Schema.TX_ENRICHED.tableName());
+                Table table = c.getTable(txTable);
                 ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result row : scanner) {
                 String key = Bytes.toString(row.getRow());

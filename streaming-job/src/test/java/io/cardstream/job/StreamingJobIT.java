@@ -12,6 +12,7 @@ import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.RowLayout;
 import io.cardstream.schema.Schema;
+import io.cardstream.schema.TxRow;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -19,7 +20,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Get;
@@ -27,6 +30,8 @@ import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
+import org.apache.hadoop.hbase.client.TableDescriptor;
+import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -62,7 +67,7 @@ class StreamingJobIT {
 
     @Test
     void storesEveryValidTransactionOnceAndDeadLettersEveryInvalidOne() throws Exception {
-        Run run = runJob("tx-200k", "dlq-200k", "group-200k", 1000, 2026, 200_000, 50_000);
+        Run run = runJob("tx-200k", "dlq-200k", "group-200k", 1000, 2026, 200_000, 50_000, c -> c);
 
         assertThat(run.summary.sent()).isEqualTo(200_000);
         assertThat(run.summary.invalid()).isBetween(1_500L, 2_500L);
@@ -77,9 +82,39 @@ class StreamingJobIT {
         assertThat(totals[2]).isEqualTo(run.summary.invalid());
     }
 
+    /** Half-second batches, into a table of the wide row layout (one made before the layout mark). */
     @Test
-    void runsAtHalfSecondBatches() throws Exception {
-        Run run = runJob("tx-500ms", "dlq-500ms", "group-500ms", 500, 77, 30_000, 10_000);
+    void runsAtHalfSecondBatchesIntoAWideTable() throws Exception {
+        TableName wide = TableName.valueOf("cardstream:tx_wide");
+        try (Connection c = ConnectionFactory.createConnection(hbaseConf());
+                org.apache.hadoop.hbase.client.Admin admin = c.getAdmin()) {
+            TableDescriptor packed = admin.getDescriptor(Schema.TX_ENRICHED.tableName());
+            admin.createTable(
+                    TableDescriptorBuilder.newBuilder(TableDescriptorBuilder.copy(wide, packed))
+                            .removeValue(Bytes.toBytes(RowLayout.TABLE_KEY))
+                            .build(),
+                    Schema.TX_ENRICHED.splitKeys());
+        }
+        Run run = runJob(
+                "tx-500ms",
+                "dlq-500ms",
+                "group-500ms",
+                500,
+                77,
+                30_000,
+                10_000,
+                c -> c.with(JobSettings.TX_TABLE, wide.getNameAsString())
+                        .with(JobSettings.ROW_LAYOUT, RowLayout.WIDE.id()));
+        FIXTURE.assertEveryValidStored(run.generatorConfig, 30_000, run.summary.valid(), wide);
+        try (Connection c = ConnectionFactory.createConnection(hbaseConf());
+                Table table = c.getTable(wide);
+                ResultScanner scanner = table.getScanner(new Scan().setLimit(100))) {
+            for (Result row : scanner) {
+                assertThat(row.size()).as("cells of a wide row").isBetween(9, 11);
+                assertThat(row.getValue(Schema.TX_ENRICHED.familyBytes(), Bytes.toBytes(TxRow.PACKED_QUALIFIER)))
+                        .isNull();
+            }
+        }
         List<Long> batchTimes = new ArrayList<>();
         try (Connection c = ConnectionFactory.createConnection(hbaseConf());
                 Table table = c.getTable(Schema.BATCH_METRICS.tableName());
@@ -285,10 +320,18 @@ class StreamingJobIT {
 
     /** Starts the job, produces {@code count} records, waits until the group committed the log end, stops it. */
     private static Run runJob(
-            String topic, String dlq, String group, long intervalMs, long seed, long count, double rate)
+            String topic,
+            String dlq,
+            String group,
+            long intervalMs,
+            long seed,
+            long count,
+            double rate,
+            UnaryOperator<JobConfig> more)
             throws Exception {
         FIXTURE.topics(topic, 4, dlq);
-        JobConfig config = FIXTURE.jobConfig(topic, group, dlq).with(JobSettings.BATCH_INTERVAL_MS, intervalMs);
+        JobConfig config =
+                more.apply(FIXTURE.jobConfig(topic, group, dlq).with(JobSettings.BATCH_INTERVAL_MS, intervalMs));
         GeneratorConfig generatorConfig = new GeneratorConfig(seed, PERSONS, COMPANIES, 0.8, 0.01, 0.01);
         long startedAt = System.currentTimeMillis();
         StreamingJob job = new StreamingJob(config);
