@@ -34,7 +34,7 @@ public final class DemoCommand extends CliCommand {
             paramLabel = "TX/S",
             defaultValue = "auto",
             description = "Transactions a second the producer sends; auto measures this machine's speed for a few"
-                    + " seconds first and picks about half of what such a machine sustains (5,000 to 20,000)."
+                    + " seconds first and picks under half of what such a machine sustains (5,000 to 20,000)."
                     + " Default: ${DEFAULT-VALUE}")
     String rate;
 
@@ -163,7 +163,7 @@ public final class DemoCommand extends CliCommand {
             double decode = MachineSpeed.measure(200_000, 0.01, 1, 3, null).decode();
             chosenRate = DemoSettings.autoRate(decode);
             out.printf(
-                    "One core decodes %,.0f records/s (codec-bench), so the demo sends %,.0f tx/s, about half of what"
+                    "One core decodes %,.0f records/s (codec-bench), so the demo sends %,.0f tx/s, under half of what"
                             + " such a machine sustains; --rate chooses another.%n",
                     decode, chosenRate);
             out.flush();

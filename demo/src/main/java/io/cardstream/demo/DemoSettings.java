@@ -69,11 +69,12 @@ public record DemoSettings(
     static final long AUTO_RATE_MAX = 20_000;
 
     /**
-     * The rate {@code --rate auto} picks per record a second that one core decodes ({@code codec-bench}): half of the
-     * rate the pipeline sustained at 1 s batches per unit of that speed, measured (bench/README.md, "The demo's
-     * rate"), so the demo leaves the job half the machine for its bursts, its compactions and a slower day.
+     * The rate {@code --rate auto} picks per record a second that one core decodes ({@code codec-bench}): about 40% of
+     * the rate the pipeline sustained at 1 s batches per unit of that speed (45,000 tx/s at 1.57 M, bench/README.md,
+     * "The demo's rate"), so the demo leaves the job more than half the machine for its bursts, HBase's compactions,
+     * the dashboard and a slower hour.
      */
-    static final double AUTO_RATE_PER_DECODE_RATE = 0.0077;
+    static final double AUTO_RATE_PER_DECODE_RATE = 0.012;
 
     /**
      * The demo's rate on a machine whose one core decodes {@code decodePerCore} records a second: {@link

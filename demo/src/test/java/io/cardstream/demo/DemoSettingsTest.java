@@ -88,12 +88,13 @@ class DemoSettingsTest {
     }
 
     @Test
-    void theAutomaticRateIsHalfWhatSuchAMachineSustainsBetweenFiveAndTwentyThousand() {
+    void theAutomaticRateIsAboutFortyPercentOfWhatSuchAMachineSustainsBetweenFiveAndTwentyThousand() {
         assertThat(DemoSettings.autoRate(500_000))
                 .as("the slowest machine seen")
-                .isEqualTo(5_000);
-        assertThat(DemoSettings.autoRate(1_200_000)).isEqualTo(9_000);
-        assertThat(DemoSettings.autoRate(1_950_000)).isEqualTo(15_000);
+                .isEqualTo(6_000);
+        assertThat(DemoSettings.autoRate(300_000)).as("slower still").isEqualTo(5_000);
+        assertThat(DemoSettings.autoRate(1_200_000)).isEqualTo(14_000);
+        assertThat(DemoSettings.autoRate(1_565_000)).isEqualTo(19_000);
         assertThat(DemoSettings.autoRate(10_000_000)).isEqualTo(20_000);
     }
 }
