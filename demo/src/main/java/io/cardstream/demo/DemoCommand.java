@@ -34,7 +34,7 @@ public final class DemoCommand extends CliCommand {
             paramLabel = "TX/S",
             defaultValue = "auto",
             description = "Transactions a second the producer sends; auto measures this machine's speed for a few"
-                    + " seconds first and picks under half of what such a machine sustains (5,000 to 20,000)."
+                    + " seconds first and picks about a fifth of what such a machine sustains (5,000 to 20,000)."
                     + " Default: ${DEFAULT-VALUE}")
     String rate;
 
@@ -160,10 +160,10 @@ public final class DemoCommand extends CliCommand {
             PrintWriter out = spec.commandLine().getOut();
             out.println("Measuring this machine's speed (a few seconds) to pick the demo's rate ...");
             out.flush();
-            double decode = MachineSpeed.measure(200_000, 0.01, 1, 3, null).decode();
+            double decode = MachineSpeed.decodeRate(20_000, 2_500);
             chosenRate = DemoSettings.autoRate(decode);
             out.printf(
-                    "One core decodes %,.0f records/s (codec-bench), so the demo sends %,.0f tx/s, under half of what"
+                    "One core decodes %,.0f records/s (codec-bench), so the demo sends %,.0f tx/s, about a fifth of what"
                             + " such a machine sustains; --rate chooses another.%n",
                     decode, chosenRate);
             out.flush();

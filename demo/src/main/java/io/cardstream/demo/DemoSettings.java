@@ -1,5 +1,6 @@
 package io.cardstream.demo;
 
+import io.cardstream.producer.MachineSpeed;
 import java.nio.file.Path;
 
 /**
@@ -69,12 +70,12 @@ public record DemoSettings(
     static final long AUTO_RATE_MAX = 20_000;
 
     /**
-     * The rate {@code --rate auto} picks per record a second that one core decodes ({@code codec-bench}): about 40% of
-     * the rate the pipeline sustained at 1 s batches per unit of that speed (45,000 tx/s at 1.57 M, bench/README.md,
-     * "The demo's rate"), so the demo leaves the job more than half the machine for its bursts, HBase's compactions,
-     * the dashboard and a slower hour.
+     * The rate {@code --rate auto} picks per record a second that one core decodes ({@link MachineSpeed#decodeRate},
+     * within about 10% of {@code codec-bench}): about a fifth of the rate the pipeline sustained at 1 s batches per
+     * unit of that speed (45,000 tx/s at 1.57 M, bench/README.md, "The demo's rate"). The demo starts cold: at a third of
+     * that rate the ramp's backlog took 9 s to drain after the ramp (p99 up to 5 s), at a fifth none was left.
      */
-    static final double AUTO_RATE_PER_DECODE_RATE = 0.012;
+    static final double AUTO_RATE_PER_DECODE_RATE = 0.0065;
 
     /**
      * The demo's rate on a machine whose one core decodes {@code decodePerCore} records a second: {@link

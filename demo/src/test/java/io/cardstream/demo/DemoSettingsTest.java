@@ -88,13 +88,13 @@ class DemoSettingsTest {
     }
 
     @Test
-    void theAutomaticRateIsAboutFortyPercentOfWhatSuchAMachineSustainsBetweenFiveAndTwentyThousand() {
+    void theAutomaticRateIsAboutAFifthOfWhatSuchAMachineSustainsBetweenFiveAndTwentyThousand() {
         assertThat(DemoSettings.autoRate(500_000))
                 .as("the slowest machine seen")
-                .isEqualTo(6_000);
-        assertThat(DemoSettings.autoRate(300_000)).as("slower still").isEqualTo(5_000);
-        assertThat(DemoSettings.autoRate(1_200_000)).isEqualTo(14_000);
-        assertThat(DemoSettings.autoRate(1_565_000)).isEqualTo(19_000);
+                .isEqualTo(5_000);
+        assertThat(DemoSettings.autoRate(1_000_000)).isEqualTo(7_000);
+        assertThat(DemoSettings.autoRate(2_000_000)).isEqualTo(13_000);
+        assertThat(DemoSettings.autoRate(3_000_000)).isEqualTo(20_000);
         assertThat(DemoSettings.autoRate(10_000_000)).isEqualTo(20_000);
     }
 }
