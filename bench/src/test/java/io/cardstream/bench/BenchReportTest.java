@@ -55,8 +55,8 @@ class BenchReportTest {
 
     @Test
     void theLayoutsAreComparedSideBySideAtTheirSustainedRatesAndAtTenThousand() {
-        RateResult cpu = atTenThousand("pipeline", 0.30, 0.08);
-        RateResult cpuWide = atTenThousand(RungRunner.PIPELINE_WIDE, 0.39, 0.45);
+        RateResult cpu = withCpu("pipeline", 10_000, 0.30, 0.08);
+        RateResult cpuWide = withCpu(RungRunner.PIPELINE_WIDE, 10_000, 0.39, 0.45);
         BenchReport both = new BenchReport(
                 Map.of("date", "2026-12-05", "cores", 2),
                 1_500_000,
@@ -107,13 +107,13 @@ class BenchReportTest {
                 .containsEntry("ratio_cpu_to_wide_at_10000", null);
     }
 
-    /** A sustained rung at 10,000 tx/s whose job and HBase used these cores, Kafka 0.17 and the producer 0.12. */
-    private static RateResult atTenThousand(String design, double jobCores, double hbaseCores) {
+    /** A sustained rung whose job and HBase used these cores, Kafka 0.17 and the producer 0.12. */
+    private static RateResult withCpu(String design, long rate, double jobCores, double hbaseCores) {
         return new RateResult(
                 design,
                 1000,
-                10_000,
-                10_000,
+                rate,
+                rate,
                 20,
                 600,
                 10,
@@ -179,28 +179,7 @@ class BenchReportTest {
     @Test
     void everyRungReportsTheCpuEachJvmSpentPerStoredTransactionAndTheirSum() throws Exception {
         // the quick run: at 15,000 tx/s HBase 0.45 cores, the job 0.39, Kafka 0.17, the producer 0.12
-        RateResult measured = new RateResult(
-                "pipeline",
-                1000,
-                15_000,
-                15_000,
-                20,
-                600,
-                10,
-                50,
-                0,
-                700,
-                900,
-                1500,
-                1600,
-                100_000,
-                0.39,
-                900,
-                0.45,
-                0.17,
-                0.12,
-                true,
-                null);
+        RateResult measured = withCpu("pipeline", 15_000, 0.39, 0.45);
         BenchReport.CpuPerTx cpu = BenchReport.CpuPerTx.of(measured);
         assertThat(cpu.hbase()).isCloseTo(30, within(0.01));
         assertThat(cpu.job()).isCloseTo(26, within(0.01));
