@@ -38,7 +38,7 @@ public final class DashboardServer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     static final int DEFAULT_LAST = 120;
-    static final int MAX_LAST = 3600;
+    static final int MAX_LAST = MetricsReader.MAX_ROWS;
 
     private final MetricsReader reader;
     private final LongSupplier clock;

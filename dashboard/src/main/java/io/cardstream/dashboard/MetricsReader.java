@@ -38,10 +38,24 @@ public final class MetricsReader {
     private final TableName metricsTable;
     private final TableName txTable;
 
+    /** The most rows one request reads. */
+    public static final int MAX_ROWS = 1_000;
+
+    /** The longest one request reads, in milliseconds; one that would read longer answers 503. */
+    public static final long MAX_READ_MILLIS = 5_000;
+
+    private final int maxRows;
+
     public MetricsReader(Connection connection, TableName metricsTable, TableName txTable) {
+        this(connection, metricsTable, txTable, MAX_ROWS);
+    }
+
+    /** A reader that reads at most {@code maxRows} rows a request (tests use a small one). */
+    MetricsReader(Connection connection, TableName metricsTable, TableName txTable, int maxRows) {
         this.connection = connection;
         this.metricsTable = metricsTable;
         this.txTable = txTable;
+        this.maxRows = maxRows;
     }
 
     /** The newest {@code n} batches, newest first. */
@@ -55,18 +69,25 @@ public final class MetricsReader {
 
     /**
      * The {@code limit} merchants with the largest amounts over the batches since {@code sinceMs}, from each
-     * batch's top-merchant list (so a merchant outside a batch's top list is not counted for that batch).
+     * batch's top-merchant list (so a merchant outside a batch's top list is not counted for that batch), over the
+     * newest {@link #MAX_ROWS} batches of the window at most (16 minutes of 1 s batches): a request reads a bounded
+     * number of rows, for at most {@link #MAX_READ_MILLIS}.
      */
     public List<MerchantTotal> topMerchants(long sinceMs, int limit) throws IOException {
         Map<String, MerchantTotal> totals = new LinkedHashMap<>();
         // only the top-merchant column, a row at a time: an hour of batches is thousands of rows, each with a sample
         Scan scan = new Scan()
                 .addColumn(M.familyBytes(), M.column("top_companies").qualifierBytes())
-                .setCaching(500)
+                .setCaching(Math.min(maxRows, 500))
+                .setLimit(maxRows)
                 .withStopRow(RowKeys.batchMetrics(sinceMs).getBytes(StandardCharsets.UTF_8), true);
+        long deadline = System.nanoTime() + MAX_READ_MILLIS * 1_000_000L;
         try (Table table = connection.getTable(metricsTable);
                 ResultScanner scanner = table.getScanner(scan)) {
             for (Result r : scanner) {
+                if (System.nanoTime() > deadline) {
+                    throw new IOException("Reading the top merchants took longer than " + MAX_READ_MILLIS + " ms.");
+                }
                 for (MetricsJson.Company c : companies(BatchRow.text(r, "top_companies", "[]"))) {
                     String id = c.companyId() == null ? "" : c.companyId();
                     BigDecimal amount = decimal(c.amount() == null ? "0" : c.amount());
@@ -149,8 +170,9 @@ public final class MetricsReader {
         }
     }
 
-    /** Up to {@code limit} metrics rows from the newest. */
-    private List<Result> scanMetrics(int limit) throws IOException {
+    /** Up to {@code limit} metrics rows from the newest, and never more than the request bound. */
+    private List<Result> scanMetrics(int wanted) throws IOException {
+        int limit = Math.min(wanted, maxRows);
         Scan scan = new Scan()
                 .addFamily(M.familyBytes())
                 .setCaching(Math.min(limit, 500))

@@ -111,6 +111,21 @@ class DashboardServerIT {
     }
 
     @Test
+    void everyRequestReadsABoundedNumberOfRows() throws Exception {
+        assertThat(getJson("/api/metrics?last=1000", 200).size()).isEqualTo(6);
+        assertThat(getJson("/api/metrics?last=1001", 400).get("error").asText())
+                .contains("last")
+                .contains("1000");
+        MetricsReader twoRows =
+                new MetricsReader(connection, Schema.BATCH_METRICS.tableName(), Schema.TX_ENRICHED.tableName(), 2);
+        List<MerchantTotal> top = twoRows.topMerchants(NOW - 60_000, 10);
+        assertThat(top.get(0).amount())
+                .as("ACME over the 2 newest batches only")
+                .isEqualByComparingTo("21.00");
+        assertThat(twoRows.latest(5)).hasSize(2);
+    }
+
+    @Test
     void topMerchantsSumTheWindowOnly() throws Exception {
         JsonNode top = getJson("/api/top-merchants?seconds=60", 200);
         assertThat(top.get(0).get("companyId").asText()).isEqualTo("C0000001");
@@ -145,7 +160,7 @@ class DashboardServerIT {
     void badParametersAreRejectedWithAMessageNamingThem() throws Exception {
         assertThat(getJson("/api/metrics?last=0", 400).get("error").asText())
                 .contains("last")
-                .contains("3600");
+                .contains("1000");
         assertThat(getJson("/api/metrics?last=abc", 400).get("error").asText()).contains("last");
         assertThat(getJson("/api/top-merchants?seconds=-5", 400).get("error").asText())
                 .contains("seconds");
