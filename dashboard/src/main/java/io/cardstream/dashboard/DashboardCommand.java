@@ -2,6 +2,12 @@ package io.cardstream.dashboard;
 
 import io.cardstream.core.cli.CliCommand;
 import io.cardstream.schema.HBaseOptions;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HConstants;
@@ -41,6 +47,21 @@ public final class DashboardCommand extends CliCommand {
     String bind;
 
     @Option(
+            names = "--allow-host",
+            paramLabel = "NAME",
+            description = "A host name the dashboard is reached by, besides localhost, 127.0.0.1 and its bind address"
+                    + " (a request naming another in its Host header is refused); repeatable.")
+    List<String> allowHosts = new ArrayList<>();
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "A file holding the access token every request but /api/health must carry (Authorization:"
+                    + " Bearer TOKEN, or as the basic-auth password); else the environment variable "
+                    + Access.TOKEN_ENV + ". Required when --bind is not a loopback address.")
+    Path tokenFile;
+
+    @Option(
             names = "--metrics-table",
             defaultValue = "cardstream:batch_metrics",
             description = "Default: ${DEFAULT-VALUE}")
@@ -54,6 +75,19 @@ public final class DashboardCommand extends CliCommand {
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new DashboardCommand()).execute(args));
+    }
+
+    /** The token in {@code file}, else in {@link Access#TOKEN_ENV}, else null. */
+    public static String token(Path file) {
+        if (file == null) {
+            return System.getenv(Access.TOKEN_ENV);
+        }
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "Invalid setting --token-file: " + file + " cannot be read (" + e + ").");
+        }
     }
 
     /** Client settings for a dashboard: a read that cannot finish in a few seconds answers 503 instead of hanging. */
@@ -72,11 +106,17 @@ public final class DashboardCommand extends CliCommand {
         }
         TableName metrics = tableName("metrics-table", metricsTable);
         TableName tx = tableName("tx-table", txTable);
+        Access access;
+        try {
+            access = Access.of(bind, allowHosts, token(tokenFile));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         Configuration conf = readerConfiguration(hbase.configuration());
         CountDownLatch stopped = new CountDownLatch(1);
         try (Connection connection = HBaseOptions.connect(conf);
                 DashboardServer server =
-                        DashboardServer.start(new MetricsReader(connection, metrics, tx), bind, port)) {
+                        DashboardServer.start(new MetricsReader(connection, metrics, tx), bind, port, access)) {
             spec.commandLine()
                     .getOut()
                     .println("Dashboard: " + server.url() + " (reading HBase at " + HBaseOptions.describe(conf)

@@ -41,14 +41,16 @@ public final class DashboardServer implements AutoCloseable {
     static final int MAX_LAST = MetricsReader.MAX_ROWS;
 
     private final MetricsReader reader;
+    private final Access access;
     private final LongSupplier clock;
     private final HttpServer server;
     private final ExecutorService executor;
     private final String chartScript;
     private final AtomicBoolean failing = new AtomicBoolean();
 
-    private DashboardServer(MetricsReader reader, LongSupplier clock, HttpServer server) {
+    private DashboardServer(MetricsReader reader, Access access, LongSupplier clock, HttpServer server) {
         this.reader = reader;
+        this.access = access;
         this.clock = clock;
         this.server = server;
         this.executor = Executors.newFixedThreadPool(4, r -> {
@@ -61,8 +63,13 @@ public final class DashboardServer implements AutoCloseable {
         server.createContext("/", this::handle);
     }
 
-    /** Binds {@code host:port} (port 0: any free port) and starts serving. */
+    /** Binds {@code host:port} (port 0: any free port) and starts serving, to loopback names only, without a token. */
     public static DashboardServer start(MetricsReader reader, String host, int port) throws IOException {
+        return start(reader, host, port, Access.of(host, java.util.List.of(), null));
+    }
+
+    /** Binds {@code host:port} (port 0: any free port) and starts serving whom {@code access} lets in. */
+    public static DashboardServer start(MetricsReader reader, String host, int port, Access access) throws IOException {
         HttpServer http;
         try {
             http = HttpServer.create(new InetSocketAddress(host, port), 64);
@@ -71,9 +78,13 @@ public final class DashboardServer implements AutoCloseable {
                     "The dashboard could not listen on " + host + ":" + port + " (--port, --bind): " + e.getMessage(),
                     e);
         }
-        DashboardServer server = new DashboardServer(reader, System::currentTimeMillis, http);
+        DashboardServer server = new DashboardServer(reader, access, System::currentTimeMillis, http);
         http.start();
-        LOG.info("The dashboard listens on {}.", server.url());
+        LOG.info(
+                "The dashboard listens on {}, for Host names {}, {}.",
+                server.url(),
+                access.hosts(),
+                access.token() == null ? "without a token" : "with an access token");
         return server;
     }
 
@@ -110,6 +121,23 @@ public final class DashboardServer implements AutoCloseable {
                 return;
             }
             String path = ex.getRequestURI().getPath();
+            if (!access.hostAllowed(ex.getRequestHeaders().getFirst("Host"))) {
+                sendJson(
+                        ex,
+                        403,
+                        Map.of(
+                                "error",
+                                "This dashboard is not served under the host name this request used; start it with"
+                                        + " --allow-host NAME to reach it by that name."));
+                return;
+            }
+            if (!path.equals("/api/health")
+                    && !access.authorized(ex.getRequestHeaders().getFirst("Authorization"))) {
+                ex.getResponseHeaders()
+                        .set("WWW-Authenticate", "Basic realm=\"cardstream dashboard\", charset=\"UTF-8\"");
+                sendJson(ex, 401, Map.of("error", "This dashboard needs its access token."));
+                return;
+            }
             Map<String, String> query = query(ex.getRequestURI());
             switch (path) {
                 case "/", "/index.html" -> sendResource(ex, STATIC + "index.html", "text/html; charset=utf-8");

@@ -1,6 +1,7 @@
 package io.cardstream.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,12 +14,14 @@ import io.cardstream.schema.Schema;
 import io.cardstream.schema.SchemaManager;
 import io.cardstream.schema.TableSpec;
 import io.cardstream.schema.TxRow;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.List;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.TableName;
@@ -108,6 +111,70 @@ class DashboardServerIT {
         assertThat(rows.get(1).get("batchTime").asLong()).isEqualTo(NOW - 1000);
         assertThat(rows.get(0).get("latencyP99Ms").asLong()).isEqualTo(1504);
         assertThat(getJson("/api/metrics", 200).size()).isEqualTo(6);
+    }
+
+    @Test
+    void aRequestNamingAHostTheDashboardIsNotServedUnderIsRefused() throws Exception {
+        assertThat(rawStatus(server, "rebound.attacker.example", null)).isEqualTo(403);
+        assertThat(rawStatus(server, "rebound.attacker.example:" + server.port(), null))
+                .isEqualTo(403);
+        assertThat(rawStatus(server, "localhost:" + server.port(), null)).isEqualTo(200);
+        assertThat(rawStatus(server, "127.0.0.1", null)).isEqualTo(200);
+        assertThat(rawStatus(server, null, null)).as("no Host header").isEqualTo(403);
+    }
+
+    @Test
+    void withATokenEveryRequestButHealthMustCarryIt() throws Exception {
+        Access access = Access.of("127.0.0.1", List.of("dashboard"), "s3cret-token");
+        assertThat(access.toString()).doesNotContain("s3cret");
+        try (DashboardServer guarded = DashboardServer.start(
+                new MetricsReader(connection, Schema.BATCH_METRICS.tableName(), Schema.TX_ENRICHED.tableName()),
+                "127.0.0.1",
+                0,
+                access)) {
+            String basic = Base64.getEncoder().encodeToString("anyone:s3cret-token".getBytes(StandardCharsets.UTF_8));
+            assertThat(rawStatus(guarded, "dashboard", null)).isEqualTo(401);
+            assertThat(rawStatus(guarded, "dashboard", "Bearer wrong")).isEqualTo(401);
+            assertThat(rawStatus(guarded, "dashboard", "Bearer s3cret-token")).isEqualTo(200);
+            assertThat(rawStatus(guarded, "localhost", "Basic " + basic)).isEqualTo(200);
+            assertThat(rawStatus(guarded, "elsewhere", "Bearer s3cret-token")).isEqualTo(403);
+            HttpResponse<String> health = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(guarded.url() + "api/health"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).as("health needs no token").isEqualTo(200);
+            HttpResponse<String> page = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(guarded.url())).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(page.statusCode()).isEqualTo(401);
+            assertThat(page.headers().firstValue("WWW-Authenticate"))
+                    .get()
+                    .asString()
+                    .startsWith("Basic ");
+            assertThat(page.body()).doesNotContain("s3cret");
+        }
+    }
+
+    @Test
+    void anAddressOtherMachinesReachNeedsAToken() {
+        assertThatThrownBy(() -> Access.of("0.0.0.0", List.of(), null))
+                .hasMessageStartingWith("Invalid setting --bind:")
+                .hasMessageContaining(Access.TOKEN_ENV);
+        assertThat(Access.of("0.0.0.0", List.of("dashboard"), "t").hosts()).contains("dashboard", "localhost");
+    }
+
+    /** The status of GET /api/recent sent by hand, with this Host header (none if null) and Authorization. */
+    private static int rawStatus(DashboardServer target, String host, String authorization) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", target.port())) {
+            socket.setSoTimeout(10_000);
+            String request = "GET /api/recent HTTP/1.1\r\n" + (host == null ? "" : "Host: " + host + "\r\n")
+                    + (authorization == null ? "" : "Authorization: " + authorization + "\r\n")
+                    + "Connection: close\r\n\r\n";
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+            String status = new java.io.BufferedReader(
+                            new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+                    .readLine();
+            return Integer.parseInt(status.split(" ")[1]);
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.cardstream.demo;
 
 import io.cardstream.core.Topics;
+import io.cardstream.dashboard.Access;
 import io.cardstream.dashboard.BatchRow;
 import io.cardstream.dashboard.DashboardCommand;
 import io.cardstream.dashboard.DashboardServer;
@@ -145,7 +146,11 @@ final class Demo {
             Configuration readerConf = new Configuration(conf);
             dashboardHBase = HBaseOptions.connect(DashboardCommand.readerConfiguration(readerConf));
             MetricsReader reader = new MetricsReader(dashboardHBase, METRICS_TABLE, TX_TABLE);
-            dashboard = DashboardServer.start(reader, settings.bind(), settings.port());
+            dashboard = DashboardServer.start(
+                    reader,
+                    settings.bind(),
+                    settings.port(),
+                    Access.of(settings.bind(), List.of(), DashboardCommand.token(null)));
 
             // Spark's backpressure PID undershoots after slow (cold) batches: small batches carry the fixed per-batch
             // cost, look slow, and keep the estimate far below capacity for a minute (notes/kafka-spark.md). The demo
