@@ -16,6 +16,7 @@ public final class ProducerSettings {
     private ProducerSettings() {}
 
     public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrap-servers")
+            .alias("bootstrap-server")
             .label("HOST:PORT,...")
             .byDefault(
                     () -> LocalConnection.setting("bootstrap.servers").orElse("127.0.0.1:9092"),

@@ -20,6 +20,7 @@ public final class JobSettings {
     private static final String TABLE_NAME = "[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?";
 
     public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrap-servers")
+            .alias("bootstrap-server")
             .label("HOST:PORT,...")
             .byDefault(
                     () -> LocalConnection.setting("bootstrap.servers").orElse("127.0.0.1:9092"),
@@ -33,6 +34,7 @@ public final class JobSettings {
             .doc("The topic of transactions.")
             .build();
     public static final Setting<String> GROUP_ID = Setting.text("group-id")
+            .alias("group")
             .byDefault("cardstream-job")
             .rule(Setting.notBlank(), "must not be empty")
             .doc("Consumer group; its committed offsets are the job's progress.")

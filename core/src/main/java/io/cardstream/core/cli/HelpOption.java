@@ -2,7 +2,7 @@ package io.cardstream.core.cli;
 
 import picocli.CommandLine.Option;
 
-/** {@code -h/--help}, the same on every command: {@code @Mixin HelpOption help;}. */
+/** {@code -h/--help} and {@code --version}, the same on every command: {@code @Mixin HelpOption help;}. */
 public final class HelpOption {
 
     @Option(
@@ -10,4 +10,7 @@ public final class HelpOption {
             usageHelp = true,
             description = "Show this help and exit.")
     boolean help;
+
+    @Option(names = "--version", versionHelp = true, description = "Print the version and exit.")
+    boolean version;
 }

@@ -1,5 +1,7 @@
 package io.cardstream.core.settings;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
@@ -28,6 +30,7 @@ public final class Setting<T> {
     private final String doc;
     private final boolean secret;
     private final boolean optional;
+    private final List<String> aliases;
 
     private Setting(Builder<T> b) {
         this.name = b.name;
@@ -40,6 +43,7 @@ public final class Setting<T> {
         this.doc = b.doc;
         this.secret = b.secret;
         this.optional = b.optional;
+        this.aliases = List.copyOf(b.aliases);
     }
 
     /** A text setting. */
@@ -73,6 +77,11 @@ public final class Setting<T> {
 
     public Class<T> type() {
         return type;
+    }
+
+    /** Other names the setting answers to, on the command line and in a file (an older or a tool's spelling). */
+    public List<String> aliases() {
+        return aliases;
     }
 
     public String label() {
@@ -183,6 +192,7 @@ public final class Setting<T> {
         private String doc = "";
         private boolean secret;
         private boolean optional;
+        private final List<String> aliases = new ArrayList<>();
 
         private Builder(String name, Class<T> type, String label) {
             this.name = Objects.requireNonNull(name);
@@ -247,6 +257,12 @@ public final class Setting<T> {
 
         public Builder<T> secret() {
             this.secret = true;
+            return this;
+        }
+
+        /** Another name of the setting, for example Kafka's tools' spelling of it. */
+        public Builder<T> alias(String other) {
+            this.aliases.add(other);
             return this;
         }
 

@@ -22,6 +22,9 @@ import picocli.CommandLine.ParseResult;
 public final class SettingSet {
 
     private final Map<String, Setting<?>> settings = new LinkedHashMap<>();
+    /** Each alias, to the name of its setting. */
+    private final Map<String, String> aliases = new LinkedHashMap<>();
+
     private final Set<String> passthroughPrefixes;
 
     /**
@@ -32,6 +35,11 @@ public final class SettingSet {
         for (Setting<?> s : settings) {
             if (this.settings.put(s.name(), s) != null) {
                 throw new IllegalArgumentException("Setting " + s.name() + " is defined twice.");
+            }
+            for (String alias : s.aliases()) {
+                if (aliases.put(alias, s.name()) != null) {
+                    throw new IllegalArgumentException("The alias " + alias + " is defined twice.");
+                }
             }
         }
         this.passthroughPrefixes = Set.copyOf(passthroughPrefixes);
@@ -91,11 +99,15 @@ public final class SettingSet {
         Map<String, String> read = new LinkedHashMap<>();
         for (String key : p.stringPropertyNames()) {
             boolean passthrough = passthroughPrefixes.stream().anyMatch(key::startsWith);
-            if (!passthrough && !settings.containsKey(key) && !otherOptions.contains(key)) {
+            String name = aliases.getOrDefault(key, key);
+            if (!passthrough && !settings.containsKey(name) && !otherOptions.contains(name)) {
                 throw new IllegalArgumentException(
                         "Invalid setting " + key + " in " + file + ": no such option (see --help).");
             }
-            read.put(key, p.getProperty(key));
+            if (read.put(name, p.getProperty(key)) != null) {
+                throw new IllegalArgumentException("Invalid setting " + key + " in " + file + ": " + name
+                        + " is given twice, under two of its names.");
+            }
         }
         return read;
     }
@@ -114,7 +126,12 @@ public final class SettingSet {
     /** Adds one {@code --name} option per setting to {@code spec} (flags also get {@code --no-name}). */
     public void addOptionsTo(CommandSpec spec) {
         for (Setting<?> s : settings.values()) {
-            OptionSpec.Builder option = OptionSpec.builder("--" + s.name())
+            String[] names = new String[1 + s.aliases().size()];
+            names[0] = "--" + s.name();
+            for (int i = 0; i < s.aliases().size(); i++) {
+                names[i + 1] = "--" + s.aliases().get(i);
+            }
+            OptionSpec.Builder option = OptionSpec.builder(names)
                     .description(s.description().replace("%", "%%"))
                     .paramLabel(s.label());
             if (s.isFlag()) {

@@ -75,6 +75,24 @@ class SettingSetTest {
     }
 
     @Test
+    void anAliasIsTheSameSettingOnTheCommandLineAndInAFile(@TempDir Path dir) throws Exception {
+        Setting<String> servers = Setting.text("bootstrap-servers")
+                .alias("bootstrap-server")
+                .byDefault("a:1")
+                .build();
+        SettingSet set = new SettingSet(List.of(servers), Set.of());
+        CommandLine cli = new CommandLine(new Cmd());
+        set.addOptionsTo(cli.getCommandSpec());
+        cli.parseArgs("--bootstrap-server", "b:2");
+        assertThat(set.given(cli.getParseResult())).containsExactly(Map.entry("bootstrap-servers", "b:2"));
+        Path file = dir.resolve("a.properties");
+        Files.writeString(file, "bootstrap-server=c:3\n");
+        assertThat(set.readFile(file)).containsExactly(Map.entry("bootstrap-servers", "c:3"));
+        Files.writeString(file, "bootstrap-server=c:3\nbootstrap-servers=d:4\n");
+        assertThatThrownBy(() -> set.readFile(file)).hasMessageContaining("given twice");
+    }
+
+    @Test
     void theCommandLineWinsOverTheFileWhichWinsOverDefaultsAndPassthroughKeysAreKept(@TempDir Path dir)
             throws Exception {
         Path file = dir.resolve("s.properties");
