@@ -5,9 +5,6 @@ import io.cardstream.core.settings.SettingSet;
 import io.cardstream.core.settings.Values;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalTime;
@@ -16,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
@@ -98,7 +94,7 @@ public final class ProduceCommand extends CliCommand {
     Map<String, String> producerProps = new LinkedHashMap<>();
 
     @Option(
-            names = "--producer-config",
+            names = {"--producer-config", "--producer.config", "--command-config"},
             paramLabel = "FILE",
             description = "A properties file of Kafka producer settings, e.g. security.protocol, sasl.mechanism and"
                     + " sasl.jaas.config: credentials kept out of the command line. --producer-prop wins.")
@@ -249,13 +245,7 @@ public final class ProduceCommand extends CliCommand {
     private Map<String, String> clientProperties() {
         Map<String, String> props = new LinkedHashMap<>();
         if (producerConfig != null) {
-            Properties file = new Properties();
-            try (var in = Files.newBufferedReader(producerConfig, StandardCharsets.UTF_8)) {
-                file.load(in);
-            } catch (IOException e) {
-                throw new UncheckedIOException("The producer config file " + producerConfig + " could not be read.", e);
-            }
-            file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
+            props.putAll(SettingSet.clientProperties("--producer-config", producerConfig));
         }
         props.putAll(producerProps);
         return props;

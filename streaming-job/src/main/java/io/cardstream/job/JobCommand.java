@@ -46,6 +46,14 @@ public final class JobCommand extends CliCommand {
     Path configFile;
 
     @Option(
+            names = {"--command-config", "--consumer.config"},
+            paramLabel = "FILE",
+            description = "A Kafka client properties file, as Kafka's tools take it (security.protocol, sasl.*, ssl.*),"
+                    + " for the consumer and the dead-letter producer; kafka-prop.KEY in --config and --kafka-prop"
+                    + " win over it.")
+    Path clientConfig;
+
+    @Option(
             names = "--kafka-prop",
             paramLabel = "KEY=VALUE",
             description = "Any Kafka client setting for the consumer and the dead-letter producer (repeatable),"
@@ -108,7 +116,9 @@ public final class JobCommand extends CliCommand {
                 file, JobSettings.ALL.given(spec.commandLine().getParseResult()));
         Map<String, String> hbaseSettings = new LinkedHashMap<>(SettingSet.under(JobSettings.HBASE_CONF, file));
         hbaseSettings.putAll(hbase.settings());
-        Map<String, String> kafka = new LinkedHashMap<>(SettingSet.under(JobSettings.KAFKA_PROP, file));
+        Map<String, String> kafka = new LinkedHashMap<>(
+                clientConfig == null ? Map.of() : SettingSet.clientProperties("--command-config", clientConfig));
+        kafka.putAll(SettingSet.under(JobSettings.KAFKA_PROP, file));
         kafka.putAll(kafkaProps);
         return JobConfig.from(raw, kafka, hbaseSettings);
     }

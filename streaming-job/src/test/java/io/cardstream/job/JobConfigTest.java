@@ -32,6 +32,34 @@ class JobConfigTest {
     }
 
     @Test
+    void aKafkaClientFileIsReadAsKafkasToolsReadItAndTheFlagsWinOverIt(@TempDir Path dir) throws Exception {
+        Path client = dir.resolve("client.properties");
+        Files.writeString(client, "security.protocol=SASL_SSL\nsasl.mechanism=SCRAM-SHA-512\nclient.rack=r1\n");
+        Path config = dir.resolve("job.properties");
+        Files.writeString(config, "kafka-prop.sasl.mechanism=PLAIN\nbootstrap-server=k:9092\ngroup=g1\n");
+        JobConfig c = JobCommand.parse(
+                "--consumer.config",
+                client.toString(),
+                "--config",
+                config.toString(),
+                "--kafka-prop",
+                "client.rack=r2");
+        assertThat(c.kafkaProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "PLAIN")
+                .containsEntry("client.rack", "r2");
+        assertThat(c.bootstrapServers()).isEqualTo("k:9092");
+        assertThat(c.groupId()).isEqualTo("g1");
+        assertThat(JobCommand.parse("--bootstrap-server", "x:1", "--group", "g2")
+                        .groupId())
+                .isEqualTo("g2");
+        assertThatThrownBy(() -> JobCommand.parse(
+                        "--command-config", dir.resolve("missing").toString()))
+                .hasMessageContaining("--command-config")
+                .hasMessageContaining("missing");
+    }
+
+    @Test
     void acceptsHalfSecondBatches() {
         assertThat(config(500, "earliest", Map.of()).batchIntervalMs()).isEqualTo(500);
     }

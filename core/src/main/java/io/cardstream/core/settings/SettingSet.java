@@ -112,6 +112,25 @@ public final class SettingSet {
         return read;
     }
 
+    /**
+     * A client properties file as Kafka's tools take it ({@code --command-config}, {@code --consumer.config}): every
+     * key as it is; a file that cannot be read fails naming the option and the file.
+     */
+    public static Map<String, String> clientProperties(String option, Path file) {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "Invalid setting " + option + ": the file " + file + " cannot be read (" + e + ").");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String key : p.stringPropertyNames()) {
+            out.put(key, p.getProperty(key));
+        }
+        return out;
+    }
+
     /** Only the keys of {@code raw} under {@code prefix}, with the prefix cut off. */
     public static Map<String, String> under(String prefix, Map<String, String> raw) {
         Map<String, String> out = new LinkedHashMap<>();
