@@ -32,8 +32,8 @@ WITH SERDEPROPERTIES ('hbase.columns.mapping' = ':key,c:n,c:cat')
 TBLPROPERTIES ('hbase.table.name' = 'cardstream:company');
 
 -- Enriched transactions, one row per valid transaction, written by the streaming job. HBase holds each row as
--- one JSON cell, d:v (the "packed" row layout: a third of the bytes and of HBase's CPU of one cell a field); the
--- view cardstream.tx_enriched below gives Hue the typed columns. A table made before the layout mark holds one
+-- one JSON cell, d:v (the "packed" row layout: under half the bytes and a quarter of HBase's CPU of one cell a
+-- field); the view cardstream.tx_enriched below gives Hue the typed columns. A table made before the layout mark holds one
 -- cell a field: run tx-enriched-wide.hql after this file for it (docs/operations.md, "Row layout").
 CREATE EXTERNAL TABLE IF NOT EXISTS cardstream.tx_enriched_cells (
   row_key STRING COMMENT '<salt>-<tx_id>',
