@@ -216,7 +216,7 @@ public final class BenchCommand extends CliCommand {
                         for (String design : List.of("pipeline", RungRunner.PIPELINE_WIDE)) {
                             // each on a server done compacting what came before, which it would otherwise pay for
                             quiesce(ctx, CPU_QUIESCE_MAX, say);
-                            ladder(runner, design, 1000, List.of(BenchReport.CPU_RATE), List.of(), rungs, say);
+                            fixedPoint(runner, design, 1000, BenchReport.CPU_RATE, rungs, say);
                         }
                     }
                     default ->
@@ -325,39 +325,22 @@ public final class BenchCommand extends CliCommand {
         }
     }
 
+    /** One rung at {@code rate}, whatever it sustains: a fixed point of comparison, not a ladder. */
+    private static void fixedPoint(
+            RungRunner runner, String design, long intervalMs, long rate, List<RateResult> into, PrintLine say)
+            throws Exception {
+        say.line(String.format("%s, %d ms batches, %,d tx/s (a fixed point) ...", design, intervalMs, rate));
+        RateResult r = runner.run(design, intervalMs, rate);
+        into.add(r);
+        say.line(String.format(
+                "  achieved %,.0f tx/s, sustained: %s, CPU µs a stored tx: %s",
+                r.achievedRps(), r.sustainable(), BenchReport.CpuPerTx.of(r).text()));
+    }
+
     /** Runs the ladder's rungs (see {@link Ladder}) and adds them to {@code into}. */
     private static void ladder(
             RungRunner runner, String design, long intervalMs, List<Long> rates, List<RateResult> into, PrintLine say)
             throws Exception {
-        ladder(runner, design, intervalMs, rates, null, into, say);
-    }
-
-    /**
-     * Runs the ladder's rungs and adds them to {@code into}; with {@code only} not null, only the rates given, without
-     * stepping down or climbing back (a fixed comparison point).
-     */
-    private static void ladder(
-            RungRunner runner,
-            String design,
-            long intervalMs,
-            List<Long> rates,
-            List<Long> only,
-            List<RateResult> into,
-            PrintLine say)
-            throws Exception {
-        if (only != null) {
-            for (long rate : rates) {
-                say.line(String.format("%s, %d ms batches, %,d tx/s (a fixed point) ...", design, intervalMs, rate));
-                RateResult r = runner.run(design, intervalMs, rate);
-                into.add(r);
-                say.line(String.format(
-                        "  achieved %,.0f tx/s, sustained: %s, CPU µs a stored tx: %s",
-                        r.achievedRps(),
-                        r.sustainable(),
-                        BenchReport.CpuPerTx.of(r).text()));
-            }
-            return;
-        }
         long step = design.equals("naive") ? Ladder.NAIVE_STEP : Ladder.PIPELINE_STEP;
         List<RateResult> done = new ArrayList<>();
         for (OptionalLong rate = Ladder.next(rates, done, step);

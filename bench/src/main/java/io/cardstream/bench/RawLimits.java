@@ -12,6 +12,7 @@ import io.cardstream.producer.RateSchedule;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.Schema;
+import io.cardstream.schema.TxRow;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -28,6 +29,7 @@ import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.BufferedMutatorParams;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.Get;
+import org.apache.hadoop.hbase.client.Put;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.client.TableDescriptorBuilder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -230,9 +232,7 @@ final class RawLimits {
         long bytes = 0;
         RowSource source = new RowSource();
         for (int i = 0; i < rows; i++) {
-            EnrichedTransaction e = source.row(i);
-            bytes += LayoutCandidate.keyValueBytes(
-                    layout.put(EnrichedRows.row(e), EnrichedRows.version(EnrichedRows.row(e))));
+            bytes += LayoutCandidate.keyValueBytes(source.put(layout, i));
         }
         return bytes / (double) rows;
     }
@@ -244,8 +244,7 @@ final class RawLimits {
         try (BufferedMutator mutator =
                 hbase.getBufferedMutator(new BufferedMutatorParams(table).writeBufferSize(bufferBytes))) {
             for (long i = first; i < first + count; i++) {
-                EnrichedTransaction e = source.row(i);
-                mutator.mutate(layout.put(EnrichedRows.row(e), EnrichedRows.version(EnrichedRows.row(e))));
+                mutator.mutate(source.put(layout, i));
             }
             mutator.flush();
         }
@@ -256,6 +255,12 @@ final class RawLimits {
         private final TransactionGenerator generator =
                 new TransactionGenerator(GeneratorConfig.defaults(11).withDimensions(100_000, 10_000));
         private final long now = System.currentTimeMillis();
+
+        /** Row {@code i} in {@code layout}, as the job would write it. */
+        Put put(LayoutCandidate layout, long i) {
+            TxRow row = EnrichedRows.row(row(i));
+            return layout.put(row, EnrichedRows.version(row));
+        }
 
         EnrichedTransaction row(long i) {
             GeneratedRecord r = generator.generate(i);

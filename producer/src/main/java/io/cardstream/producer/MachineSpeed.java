@@ -30,14 +30,12 @@ public final class MachineSpeed {
      */
     public static Speed measure(int records, double badRatio, int warmup, int rounds, PrintWriter out) {
         TransactionCodec codec = TransactionCodec.create();
-        TransactionGenerator generator = new TransactionGenerator(
-                GeneratorConfig.defaults(1).withSkew(1.0).withRatios(badRatio, 0.005));
+        TransactionGenerator generator = generator(badRatio);
         long now = System.currentTimeMillis();
-        byte[][] values = new byte[records][];
+        byte[][] values = prepared(generator, codec, records);
         long bytes = 0;
-        for (int i = 0; i < records; i++) {
-            values[i] = generator.generate(i).value(codec, now);
-            bytes += values[i].length;
+        for (byte[] value : values) {
+            bytes += value.length;
         }
         if (out != null) {
             out.printf(
@@ -96,13 +94,7 @@ public final class MachineSpeed {
      */
     public static double decodeRate(int records, long millis) {
         TransactionCodec codec = TransactionCodec.create();
-        TransactionGenerator generator = new TransactionGenerator(
-                GeneratorConfig.defaults(1).withSkew(1.0).withRatios(0.01, 0.005));
-        long now = System.currentTimeMillis();
-        byte[][] values = new byte[records][];
-        for (int i = 0; i < records; i++) {
-            values[i] = generator.generate(i).value(codec, now);
-        }
+        byte[][] values = prepared(generator(0.01), codec, records);
         long until = System.nanoTime() + millis * 1_000_000L;
         List<Double> rates = new ArrayList<>();
         long valid = 0;
@@ -116,6 +108,22 @@ public final class MachineSpeed {
         }
         rates.sort(null);
         return rates.get(rates.size() - 1 - rates.size() / 10);
+    }
+
+    /** The records both measurements decode: the producer's, Zipf 1.0, with {@code badRatio} invalid. */
+    private static TransactionGenerator generator(double badRatio) {
+        return new TransactionGenerator(
+                GeneratorConfig.defaults(1).withSkew(1.0).withRatios(badRatio, 0.005));
+    }
+
+    /** Records 0 to {@code records - 1} of {@code generator}, encoded, stamped now. */
+    private static byte[][] prepared(TransactionGenerator generator, TransactionCodec codec, int records) {
+        long now = System.currentTimeMillis();
+        byte[][] values = new byte[records][];
+        for (int i = 0; i < records; i++) {
+            values[i] = generator.generate(i).value(codec, now);
+        }
+        return values;
     }
 
     /** One round, a method of its own so that the JIT compiles it whole rather than swapping in a running loop. */
