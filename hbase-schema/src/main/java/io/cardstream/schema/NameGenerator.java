@@ -1,5 +1,11 @@
 package io.cardstream.schema;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.SplittableRandom;
 
 /**
@@ -10,143 +16,14 @@ import java.util.SplittableRandom;
  */
 public final class NameGenerator {
 
-    private static final String[] FIRST = {
-        "Anna",
-        "José",
-        "Zoë",
-        "Mohammed",
-        "Olga",
-        "Liam",
-        "Sofía",
-        "Björn",
-        "Aiko",
-        "Chloé",
-        "Łukasz",
-        "Noah",
-        "Fatima",
-        "Jürgen",
-        "Amélie",
-        "Søren",
-        "Ines",
-        "Rajesh",
-        "Maria",
-        "Ólafur",
-        "Emma",
-        "Kateřina",
-        "Wei",
-        "Seán",
-        "Agnieszka",
-        "Luca",
-        "Ayşe",
-        "Dmitri",
-        "Nuno",
-        "芳",
-        "Hana",
-        "François",
-        "Grace",
-        "Mateo",
-        "Åsa"
-    };
-    private static final String[] LAST = {
-        "Núñez",
-        "Ødegaard",
-        "Müller",
-        "O'Brien",
-        "Smith",
-        "García",
-        "Kowalski",
-        "Nakamura",
-        "Dubois",
-        "Rossi",
-        "Johansson",
-        "Novák",
-        "Silva",
-        "Öztürk",
-        "Ivanova",
-        "MacLeod",
-        "Schröder",
-        "Van der Berg",
-        "Østergaard",
-        "D'Angelo",
-        "Wójcik",
-        "Papadopoulos",
-        "王",
-        "Hernández",
-        "Łuczak",
-        "Fernández-López",
-        "Nguyễn",
-        "Kim",
-        "O\"Neil",
-        "Brown",
-        "Jensen",
-        "Horváth",
-        "Żak",
-        "Costa",
-        "Ahmed"
-    };
-    private static final String[] CITIES = {
-        "Paris", "Kraków", "München", "São Paulo", "Zürich", "Reykjavík", "Málaga", "Göteborg", "Łódź", "Tokyo",
-        "New York", "Dublin", "İstanbul", "Praha", "Lisboa", "Madrid", "Warszawa", "Bologna", "Århus", "Montréal"
-    };
-    private static final String[] COMPANY_WORDS = {
-        "Café",
-        "Bäckerei",
-        "Fresh",
-        "Nordic",
-        "Golden",
-        "Blue",
-        "Metro",
-        "Green",
-        "Royal",
-        "Urban",
-        "Señor",
-        "Little",
-        "Grand",
-        "Smart",
-        "Happy",
-        "Żabka",
-        "Crêperie",
-        "Sun",
-        "Ocean",
-        "Alpine"
-    };
-    private static final String[] COMPANY_NOUNS = {
-        "Market", "Fuel", "Books", "Pharmacy", "Electronics", "Bistro", "Travel", "Garage", "Boutique", "Hotel",
-        "Cinema", "Grocer", "Bakery", "Taxi", "Florist", "Gym", "Kiosk", "Pizzeria", "Hardware", "Optics"
-    };
-    private static final String[] COMPANY_SUFFIXES = {
-        "",
-        "",
-        "",
-        " GmbH",
-        " S.A.",
-        " Ltd",
-        " & Co",
-        " sp. z o.o.",
-        " AB",
-        " \"Premium\"",
-        " <Express>",
-        " & Sons",
-        " Inc.",
-        " S.à r.l.",
-        " Oy"
-    };
-    private static final String[] CATEGORIES = {
-        "Grocery",
-        "Fuel",
-        "Restaurants",
-        "Travel",
-        "Electronics",
-        "Pharmacy",
-        "Clothing",
-        "Entertainment",
-        "Hotels",
-        "Transport",
-        "Books",
-        "Home & Garden",
-        "Health",
-        "Services"
-    };
+    private static final WordLists WORDS = WordLists.load("names.txt");
+    private static final String[] FIRST = WORDS.list("first");
+    private static final String[] LAST = WORDS.list("last");
+    private static final String[] CITIES = WORDS.list("cities");
+    private static final String[] COMPANY_WORDS = WORDS.list("company-words");
+    private static final String[] COMPANY_NOUNS = WORDS.list("company-nouns");
+    private static final String[] COMPANY_SUFFIXES = WORDS.list("company-suffixes");
+    private static final String[] CATEGORIES = WORDS.list("categories");
 
     private final long seed;
 
@@ -173,5 +50,37 @@ public final class NameGenerator {
         String name = COMPANY_WORDS[r.nextInt(COMPANY_WORDS.length)] + " "
                 + COMPANY_NOUNS[r.nextInt(COMPANY_NOUNS.length)] + COMPANY_SUFFIXES[r.nextInt(COMPANY_SUFFIXES.length)];
         return new Company(name, CATEGORIES[r.nextInt(CATEGORIES.length)]);
+    }
+
+    /** The word lists of a resource beside this class: {@code name:word|word|...} a line, {@code #} comments. */
+    private record WordLists(String resource, Map<String, String[]> lists) {
+
+        static WordLists load(String resource) {
+            try (InputStream in = NameGenerator.class.getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IllegalStateException("The word lists " + resource + " are missing from the classpath.");
+                }
+                Map<String, String[]> lists = new HashMap<>();
+                for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                    int colon = line.indexOf(':');
+                    if (!line.isBlank() && !line.startsWith("#") && colon > 0) {
+                        lists.put(
+                                line.substring(0, colon),
+                                line.substring(colon + 1).split("\\|", -1));
+                    }
+                }
+                return new WordLists(resource, lists);
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not read the word lists " + resource + ".", e);
+            }
+        }
+
+        String[] list(String name) {
+            String[] words = lists.get(name);
+            if (words == null) {
+                throw new IllegalStateException("The word lists " + resource + " have no list '" + name + "'.");
+            }
+            return words;
+        }
     }
 }

@@ -20,6 +20,13 @@ class NameGeneratorTest {
     }
 
     @Test
+    void aRowIsPinnedSoTheWordListsCannotBeReorderedUnnoticed() {
+        NameGenerator names = new NameGenerator(42);
+        assertThat(names.person(7)).isEqualTo(new NameGenerator.Person("François Kowalski", "Paris"));
+        assertThat(names.company(7)).isEqualTo(new NameGenerator.Company("Fresh Grocer AB", "Hotels"));
+    }
+
+    @Test
     void namesIncludeNonAsciiAndCharactersThatNeedEscaping() {
         NameGenerator names = new NameGenerator(1);
         List<String> all = new ArrayList<>();
