@@ -9,7 +9,10 @@ import java.io.Serial;
 import java.io.Serializable;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,79 +54,78 @@ public final class MetricsJson {
     }
 
     public static String companies(List<Company> companies) {
-        return write(g -> {
-            for (Company c : companies) {
-                g.writeStartObject();
-                g.writeStringField("companyId", c.companyId());
-                g.writeStringField("name", c.name());
-                g.writeStringField("amount", c.amount());
-                g.writeNumberField("transactions", c.transactions());
-                g.writeEndObject();
-            }
-        });
+        return write(companies);
     }
 
     public static String sample(List<SampleTx> sample) {
-        return write(g -> {
-            for (SampleTx r : sample) {
-                g.writeStartObject();
-                g.writeStringField("txId", r.txId());
-                g.writeStringField("personName", r.personName());
-                g.writeStringField("companyName", r.companyName());
-                g.writeStringField("amount", r.amount());
-                g.writeStringField("currency", r.currency());
-                g.writeNumberField("eventTime", r.eventTime());
-                g.writeNumberField("processedTime", r.processedTime());
-                g.writeStringField("status", r.status());
-                g.writeEndObject();
-            }
-        });
+        return write(sample);
     }
 
     /** Reads a {@code top_companies} value; throws {@link IllegalArgumentException} on anything but an array. */
     public static List<Company> readCompanies(String json) {
-        return read(
-                json,
-                f -> new Company(text(f, "companyId"), text(f, "name"), text(f, "amount"), number(f, "transactions")));
+        return read(json, Company.class);
     }
 
     /** Reads a {@code sample} value; throws {@link IllegalArgumentException} on anything but an array. */
     public static List<SampleTx> readSample(String json) {
-        return read(
-                json,
-                f -> new SampleTx(
-                        text(f, "txId"),
-                        text(f, "personName"),
-                        text(f, "companyName"),
-                        text(f, "amount"),
-                        text(f, "currency"),
-                        number(f, "eventTime"),
-                        number(f, "processedTime"),
-                        text(f, "status")));
+        return read(json, SampleTx.class);
     }
 
-    private interface Body {
-        void write(JsonGenerator g) throws IOException;
-    }
-
-    private static String write(Body body) {
+    /** An array of one object an entry, a field a record component by its name: a string, or a number for a long. */
+    private static String write(List<? extends Record> entries) {
         StringWriter out = new StringWriter();
         try (JsonGenerator g = JSON.createGenerator(out)) {
             g.writeStartArray();
-            body.write(g);
+            for (Record entry : entries) {
+                g.writeStartObject();
+                for (RecordComponent c : entry.getClass().getRecordComponents()) {
+                    Object value = c.getAccessor().invoke(entry);
+                    if (value instanceof Long number) {
+                        g.writeNumberField(c.getName(), number);
+                    } else {
+                        g.writeStringField(c.getName(), (String) value);
+                    }
+                }
+                g.writeEndObject();
+            }
             g.writeEndArray();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("A metrics JSON record could not be read.", e);
         }
         return out.toString();
     }
 
-    private interface Entry<T> {
-        T of(Map<String, Object> fields);
+    /** The entries of {@link #write}'s array, of {@code type}: an absent or unreadable field is null, or 0. */
+    private static <T extends Record> List<T> read(String json, Class<T> type) {
+        RecordComponent[] components = type.getRecordComponents();
+        Constructor<T> constructor;
+        try {
+            constructor = type.getDeclaredConstructor(
+                    Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new IllegalStateException(type + " has no canonical constructor.", e);
+        }
+        List<T> out = new ArrayList<>();
+        for (Map<String, Object> fields : objects(json)) {
+            Object[] args = new Object[components.length];
+            for (int i = 0; i < components.length; i++) {
+                String name = components[i].getName();
+                args[i] = components[i].getType() == long.class ? number(fields, name) : text(fields, name);
+            }
+            try {
+                out.add(constructor.newInstance(args));
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException("A metrics JSON record could not be made.", e);
+            }
+        }
+        return out;
     }
 
-    private static <T> List<T> read(String json, Entry<T> entry) {
-        List<T> out = new ArrayList<>();
+    /** The scalar fields of each object of the array {@code json}: longs as Long, other scalars as text. */
+    private static List<Map<String, Object>> objects(String json) {
+        List<Map<String, Object>> out = new ArrayList<>();
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
                 throw new IllegalArgumentException("Not a JSON array: " + abbreviated(json));
@@ -141,7 +143,7 @@ public final class MetricsJson {
                         p.skipChildren();
                     }
                 }
-                out.add(entry.of(fields));
+                out.add(fields);
             }
         } catch (IOException e) {
             throw new IllegalArgumentException("Not well-formed JSON: " + abbreviated(json), e);

@@ -36,4 +36,23 @@ class MetricsJsonTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("Not well-formed");
     }
+
+    @Test
+    void writesAFieldARecordComponentInItsOrderNumbersAsNumbers() {
+        String json = MetricsJson.companies(List.of(new MetricsJson.Company("c-1", "Café \"Premium\"", "12.50", 3)));
+        assertThat(json)
+                .isEqualTo("[{\"companyId\":\"c-1\",\"name\":\"Café \\\"Premium\\\"\",\"amount\":\"12.50\","
+                        + "\"transactions\":3}]");
+        List<MetricsJson.SampleTx> sample =
+                List.of(new MetricsJson.SampleTx("tx-1", "王芳", "Żabka", "9.99", "PLN", 1_000L, 1_700L, "OK"));
+        assertThat(MetricsJson.sample(sample))
+                .isEqualTo("[{\"txId\":\"tx-1\",\"personName\":\"王芳\",\"companyName\":\"Żabka\",\"amount\":\"9.99\","
+                        + "\"currency\":\"PLN\",\"eventTime\":1000,\"processedTime\":1700,\"status\":\"OK\"}]");
+    }
+
+    @Test
+    void anAbsentNumberReadsAsZeroAndAFieldOfAnotherTypeIsLeftOut() {
+        assertThat(MetricsJson.readCompanies("[{\"companyId\":\"c-9\",\"transactions\":\"many\",\"later\":true}]"))
+                .containsExactly(new MetricsJson.Company("c-9", null, null, 0));
+    }
 }
