@@ -4,6 +4,7 @@ import io.cardstream.core.DimensionIds;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongConsumer;
+import java.util.function.LongFunction;
 import org.apache.hadoop.hbase.client.BufferedMutator;
 import org.apache.hadoop.hbase.client.BufferedMutatorParams;
 import org.apache.hadoop.hbase.client.Connection;
@@ -36,29 +37,33 @@ public final class DimensionLoader {
 
     /** Writes persons 0 to {@code count}-1; {@code progress} hears the running count every 100,000 rows. */
     public Loaded loadPersons(long count, LongConsumer progress) throws IOException {
-        TableSpec t = Schema.PERSON;
-        byte[] family = t.familyBytes();
-        byte[] name = t.column("name").qualifierBytes();
-        byte[] city = t.column("city").qualifierBytes();
-        return load(t, count, progress, n -> {
+        return load(Schema.PERSON, "city", count, progress, n -> {
             NameGenerator.Person p = names.person(n);
-            return new Put(bytes(DimensionIds.personId(n)))
-                    .addColumn(family, name, bytes(p.name()))
-                    .addColumn(family, city, bytes(p.city()));
+            return new Row(DimensionIds.personId(n), p.name(), p.city());
         });
     }
 
     /** Writes companies 0 to {@code count}-1. */
     public Loaded loadCompanies(long count, LongConsumer progress) throws IOException {
-        TableSpec t = Schema.COMPANY;
-        byte[] family = t.familyBytes();
-        byte[] name = t.column("name").qualifierBytes();
-        byte[] category = t.column("category").qualifierBytes();
-        return load(t, count, progress, n -> {
+        return load(Schema.COMPANY, "category", count, progress, n -> {
             NameGenerator.Company c = names.company(n);
-            return new Put(bytes(DimensionIds.companyId(n)))
-                    .addColumn(family, name, bytes(c.name()))
-                    .addColumn(family, category, bytes(c.category()));
+            return new Row(DimensionIds.companyId(n), c.name(), c.category());
+        });
+    }
+
+    /** A dimension row: its key, its name and its one other column's value. */
+    private record Row(String key, String name, String attribute) {}
+
+    private Loaded load(TableSpec table, String attribute, long count, LongConsumer progress, LongFunction<Row> rows)
+            throws IOException {
+        byte[] family = table.familyBytes();
+        byte[] name = table.column("name").qualifierBytes();
+        byte[] other = table.column(attribute).qualifierBytes();
+        return load(table, count, progress, n -> {
+            Row row = rows.apply(n);
+            return new Put(bytes(row.key()))
+                    .addColumn(family, name, bytes(row.name()))
+                    .addColumn(family, other, bytes(row.attribute()));
         });
     }
 

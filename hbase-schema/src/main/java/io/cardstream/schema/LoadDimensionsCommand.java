@@ -51,14 +51,14 @@ public final class LoadDimensionsCommand extends CliCommand {
 
     @Override
     public Integer call() {
-        PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         if (persons < 0 || companies < 0 || persons > 999_999_999L || companies > 9_999_999L) {
             throw new CommandLine.ParameterException(
                     spec.commandLine(),
                     "persons must be between 0 and 999999999" + " and companies between 0 and 9999999; got " + persons
                             + " and " + companies + ".");
         }
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
         Configuration conf = hbase.configuration();
         try (Connection connection = HBaseOptions.connect(conf);
                 Admin admin = connection.getAdmin()) {
