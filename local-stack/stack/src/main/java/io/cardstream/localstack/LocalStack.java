@@ -357,8 +357,7 @@ public final class LocalStack implements AutoCloseable {
         if (service.equals(KAFKA)) {
             int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
             kafka = startKafka(config.withPorts(port, kafkaControllerPort, config.zookeeperPort())
-                            .withKafkaScram(Math.max(0, kafkaSaslPort), config.kafkaScramUsers())
-                            .withKafkaSaslSslPort(Math.max(0, kafkaSaslSslPort)))
+                            .withKafkaSaslPorts(Math.max(0, kafkaSaslPort), Math.max(0, kafkaSaslSslPort)))
                     .node;
         } else {
             hbase = startHBase(config.withPorts(config.kafkaPort(), config.kafkaControllerPort(), zookeeperPort)).node;

@@ -68,7 +68,7 @@ public final class LocalStackCli extends CliCommand {
             config = StackSettings.config(StackSettings.ALL.resolve(
                     StackSettings.ALL.given(spec.commandLine().getParseResult())));
             if (scramUsers != null) {
-                config = config.withKafkaScram(config.kafkaSaslPort(), readScramUsers(scramUsers));
+                config = config.withKafkaScram(readScramUsers(scramUsers));
             }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

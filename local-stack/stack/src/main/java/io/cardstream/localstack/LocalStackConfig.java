@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -131,37 +132,33 @@ public record LocalStackConfig(
     }
 
     public LocalStackConfig withServices(boolean startKafka, boolean startHBase) {
-        Builder b = edit();
-        b.kafka = startKafka;
-        b.hbase = startHBase;
-        return b.build();
+        return with(b -> {
+            b.kafka = startKafka;
+            b.hbase = startHBase;
+        });
     }
 
     public LocalStackConfig withPorts(int kafkaClientPort, int controllerPort, int zkPort) {
-        Builder b = edit();
-        b.kafkaPort = kafkaClientPort;
-        b.kafkaControllerPort = controllerPort;
-        b.zookeeperPort = zkPort;
-        return b.build();
+        return with(b -> {
+            b.kafkaPort = kafkaClientPort;
+            b.kafkaControllerPort = controllerPort;
+            b.zookeeperPort = zkPort;
+        });
     }
 
     public LocalStackConfig withHeaps(String kafkaMaxHeap, String hbaseMaxHeap) {
-        Builder b = edit();
-        b.kafkaHeap = kafkaMaxHeap;
-        b.hbaseHeap = hbaseMaxHeap;
-        return b.build();
+        return with(b -> {
+            b.kafkaHeap = kafkaMaxHeap;
+            b.hbaseHeap = hbaseMaxHeap;
+        });
     }
 
     public LocalStackConfig withKafkaPartitions(int partitions) {
-        Builder b = edit();
-        b.kafkaPartitions = partitions;
-        return b.build();
+        return with(b -> b.kafkaPartitions = partitions);
     }
 
     public LocalStackConfig withStartTimeout(Duration timeout) {
-        Builder b = edit();
-        b.startTimeout = timeout;
-        return b.build();
+        return with(b -> b.startTimeout = timeout);
     }
 
     /** The hbase-site settings the HBase JVM gets beyond its own defaults: {@link #HBASE_TUNING}, then the caller's. */
@@ -172,40 +169,31 @@ public record LocalStackConfig(
     }
 
     public LocalStackConfig withHBaseSettings(Map<String, String> settings) {
-        Builder b = edit();
-        b.hbaseSettings = settings;
-        return b.build();
+        return with(b -> b.hbaseSettings = settings);
     }
 
     /**
-     * The broker also listens with SASL_PLAINTEXT and SCRAM-SHA-512 for {@code users} (name to password), on
-     * {@code saslPort} (0: a free port). Clients then log in there; the PLAINTEXT listener stays for the stack's
-     * own checks and for tests.
+     * The broker also listens with SASL_PLAINTEXT and SASL_SSL, SCRAM-SHA-512, for {@code users} (name to password),
+     * on the ports {@link #withKafkaSaslPorts} sets (free ones by default). Clients then log in there; the PLAINTEXT
+     * listener stays for the stack's own checks and for tests.
      */
-    public LocalStackConfig withKafkaScram(int saslPort, Map<String, String> users) {
-        Builder b = edit();
-        b.kafkaSaslPort = saslPort;
-        b.kafkaScramUsers = users;
-        return b.build();
+    public LocalStackConfig withKafkaScram(Map<String, String> users) {
+        return with(b -> b.kafkaScramUsers = users);
     }
 
     /** The ports of the SASL_PLAINTEXT and SASL_SSL listeners that come with SCRAM users (0: a free port). */
     public LocalStackConfig withKafkaSaslPorts(int saslPort, int saslSslPort) {
-        Builder b = edit();
-        b.kafkaSaslPort = saslPort;
-        b.kafkaSaslSslPort = saslSslPort;
-        return b.build();
+        return with(b -> {
+            b.kafkaSaslPort = saslPort;
+            b.kafkaSaslSslPort = saslSslPort;
+        });
     }
 
-    /** The port of the SASL_SSL listener that comes with SCRAM users (0: a free port). */
-    public LocalStackConfig withKafkaSaslSslPort(int saslSslPort) {
-        Builder b = edit();
-        b.kafkaSaslSslPort = saslSslPort;
+    /** A copy of this configuration with {@code change} applied to a builder that starts from it. */
+    private LocalStackConfig with(Consumer<Builder> change) {
+        Builder b = new Builder(this);
+        change.accept(b);
         return b.build();
-    }
-
-    private Builder edit() {
-        return new Builder(this);
     }
 
     /** A copy being changed: the withers set what they change, and {@link #build()} validates the whole. */

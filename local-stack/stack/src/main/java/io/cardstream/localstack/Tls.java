@@ -80,10 +80,10 @@ final class Tls {
         Files.writeString(
                 passwordFile(), Base64.getUrlEncoder().withoutPadding().encodeToString(random), StandardCharsets.UTF_8);
         String pw = passwordFile().toString();
+        Path certificate = dir.resolve("broker.crt");
         keytool(
                 "-genkeypair",
-                "-alias",
-                "broker",
+                keystore(),
                 "-keyalg",
                 "RSA",
                 "-keysize",
@@ -94,56 +94,45 @@ final class Tls {
                 "CN=localhost",
                 "-ext",
                 "SAN=IP:127.0.0.1,DNS:localhost",
-                "-keystore",
-                keystore().toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass:file",
-                pw,
                 "-keypass:file",
                 pw);
-        keytool(
-                "-exportcert",
-                "-alias",
-                "broker",
-                "-keystore",
-                keystore().toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass:file",
-                pw,
-                "-rfc",
-                "-file",
-                dir.resolve("broker.crt").toString());
-        keytool(
-                "-importcert",
-                "-noprompt",
-                "-alias",
-                "broker",
-                "-file",
-                dir.resolve("broker.crt").toString(),
-                "-keystore",
-                truststore().toString(),
-                "-storetype",
-                "PKCS12",
-                "-storepass:file",
-                pw);
+        keytool("-exportcert", keystore(), "-rfc", "-file", certificate.toString());
+        keytool("-importcert", truststore(), "-noprompt", "-file", certificate.toString());
     }
 
-    private static void keytool(String... args) throws IOException {
+    /**
+     * Runs keytool's {@code command} on the entry "broker" of the PKCS12 store {@code store}, whose password is in the
+     * password file, with {@code args}.
+     */
+    private void keytool(String command, Path store, String... args) throws IOException {
+        List<String> all = new ArrayList<>(List.of(
+                command,
+                "-alias",
+                "broker",
+                "-keystore",
+                store.toString(),
+                "-storetype",
+                "PKCS12",
+                "-storepass:file",
+                passwordFile().toString()));
+        all.addAll(List.of(args));
+        run(all);
+    }
+
+    private static void run(List<String> args) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
+        command.addAll(args);
         Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
         String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         try {
             if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
                 p.destroyForcibly();
-                throw new IOException("keytool " + args[0] + " failed: " + output.trim());
+                throw new IOException("keytool " + args.get(0) + " failed: " + output.trim());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while keytool " + args[0] + " ran.", e);
+            throw new IOException("Interrupted while keytool " + args.get(0) + " ran.", e);
         }
     }
 }

@@ -65,29 +65,27 @@ class LocalStackLifecycleIT {
     @Test
     void aTakenBrokerPortFailsTheStartNamingKafkaAndShowingItsLog() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            LocalStackConfig kafkaOnTakenPort = config.withServices(true, false).withPorts(taken.getLocalPort(), 0, 0);
-            assertThatThrownBy(() -> LocalStack.start(kafkaOnTakenPort))
-                    .isInstanceOfSatisfying(
-                            LocalStackException.class,
-                            e -> assertThat(e.service()).isEqualTo("Kafka"))
-                    .hasMessageContaining("The Kafka JVM exited")
-                    .hasMessageContaining("last lines of the Kafka log")
-                    .hasMessageContaining("Address already in use");
+            assertTheStartFailsNamingItsLog(
+                    "Kafka", config.withServices(true, false).withPorts(taken.getLocalPort(), 0, 0));
         }
     }
 
     @Test
     void aTakenZooKeeperPortFailsTheStartNamingHBaseAndShowingItsLog() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            LocalStackConfig hbaseOnTakenPort = config.withServices(false, true).withPorts(0, 0, taken.getLocalPort());
-            assertThatThrownBy(() -> LocalStack.start(hbaseOnTakenPort))
-                    .isInstanceOfSatisfying(
-                            LocalStackException.class,
-                            e -> assertThat(e.service()).isEqualTo("HBase"))
-                    .hasMessageContaining("The HBase JVM exited")
-                    .hasMessageContaining("last lines of the HBase log")
-                    .hasMessageContaining("Address already in use");
+            assertTheStartFailsNamingItsLog(
+                    "HBase", config.withServices(false, true).withPorts(0, 0, taken.getLocalPort()));
         }
+    }
+
+    /** Starting {@code onATakenPort} fails naming {@code service} and quoting the bind error from its log. */
+    private static void assertTheStartFailsNamingItsLog(String service, LocalStackConfig onATakenPort) {
+        assertThatThrownBy(() -> LocalStack.start(onATakenPort))
+                .isInstanceOfSatisfying(
+                        LocalStackException.class, e -> assertThat(e.service()).isEqualTo(service))
+                .hasMessageContaining("The " + service + " JVM exited")
+                .hasMessageContaining("last lines of the " + service + " log")
+                .hasMessageContaining("Address already in use");
     }
 
     @Test
