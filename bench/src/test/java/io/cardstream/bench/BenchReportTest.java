@@ -1,5 +1,6 @@
 package io.cardstream.bench;
 
+import static io.cardstream.bench.TestRungs.rung;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -15,39 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class BenchReportTest {
 
-    private static RateResult rung(String design, long interval, long rate, boolean ok, long p99) {
-        return new RateResult(
-                design,
-                interval,
-                rate,
-                ok ? rate : rate * 0.7,
-                20,
-                600,
-                ok ? 10 : 4000,
-                50,
-                ok ? 0 : 90_000,
-                700,
-                900,
-                p99,
-                p99 + 100,
-                100_000,
-                1.5,
-                900,
-                1.2,
-                0.1,
-                -1,
-                ok,
-                design.equals("naive")
-                        ? null
-                        : new PartitionResult.TaskTimes(1_120_400, 56_000, 504_000, 302_500, 201_600));
-    }
-
-    private final BenchReport report = new BenchReport(
-            Map.of("date", "2026-11-25", "cores", 2),
-            1_500_000,
-            new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
-            30_000,
-            List.of(),
+    private final BenchReport report = measuredOn(
+            "2026-11-25",
             List.of(
                     rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 20_000, true, 1800),
                     rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 800),
@@ -185,13 +155,7 @@ class BenchReportTest {
         assertThat(cpu.job()).isCloseTo(26, within(0.01));
         assertThat(cpu.total()).isCloseTo(75.33, within(0.01));
         assertThat(cpu.text()).isEqualTo("30 + 26 + 11 + 8 = 75");
-        BenchReport one = new BenchReport(
-                Map.of("date", "2026-12-05", "cores", 2),
-                1_500_000,
-                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
-                30_000,
-                List.of(),
-                List.of(measured));
+        BenchReport one = measuredOn("2026-12-05", List.of(measured));
         assertThat(one.markdown())
                 .contains("| CPU µs a stored tx: HBase + job + Kafka + producer = all |")
                 .contains("| 30 + 26 + 11 + 8 = 75 |");
@@ -231,13 +195,7 @@ class BenchReportTest {
                 0.19,
                 false,
                 null);
-        BenchReport r = new BenchReport(
-                Map.of("date", "2026-12-03", "cores", 2),
-                1_500_000,
-                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
-                30_000,
-                List.of(),
-                List.of(behind));
+        BenchReport r = measuredOn("2026-12-03", List.of(behind));
         Map<?, ?> row = (Map<?, ?>) ((List<?>) r.json().get("rates")).get(0);
 
         assertThat(row.containsKey("latency_p99_ms")).isTrue();
@@ -288,16 +246,10 @@ class BenchReportTest {
 
     @Test
     void theLatencyBoundRateIsTheHighestSustainedRungWithP99WithinTwoIntervals() {
-        BenchReport noisy = new BenchReport(
-                Map.of(),
-                0,
-                RawLimits.WriteLimit.NOT_MEASURED,
-                0,
-                List.of(),
-                List.of(
-                        rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 17_500, true, 2500),
-                        rung("pipeline", 1000, 20_000, true, 1900), rung("pipeline", 1000, 22_500, true, 4200),
-                        rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 1200)));
+        BenchReport noisy = rungsOnly(List.of(
+                rung("pipeline", 1000, 15_000, true, 1500), rung("pipeline", 1000, 17_500, true, 2500),
+                rung("pipeline", 1000, 20_000, true, 1900), rung("pipeline", 1000, 22_500, true, 4200),
+                rung("pipeline", 1000, 25_000, false, 9000), rung("pipeline", 500, 10_000, true, 1200)));
         assertThat(noisy.json())
                 .containsEntry("sustained_rps_1000ms", 22_500L)
                 .containsEntry("p99_within_2_intervals_rps_1000ms", 20_000L)
@@ -309,13 +261,8 @@ class BenchReportTest {
     /** A slow machine's full run (2026-12-03) sustained none of the naive rates: its ratio was printed as 0.0. */
     @Test
     void aRatioWithNothingToDivideByIsNotApplicableRatherThanZero() {
-        BenchReport slow = new BenchReport(
-                Map.of(),
-                0,
-                RawLimits.WriteLimit.NOT_MEASURED,
-                0,
-                List.of(),
-                List.of(rung("pipeline", 1000, 3_500, true, 2700), rung("naive", 1000, 500, false, 11_000)));
+        BenchReport slow =
+                rungsOnly(List.of(rung("pipeline", 1000, 3_500, true, 2700), rung("naive", 1000, 500, false, 11_000)));
         assertThat(slow.json())
                 .containsEntry("sustained_rps_1000ms", 3_500L)
                 .containsEntry("naive_sustained_rps", 0L)
@@ -447,19 +394,8 @@ class BenchReportTest {
     @Test
     void theMarkdownNamesTheMachinesSpeedBeforeAndAfterTheRunWhenItWasMeasured() {
         assertThat(report.markdown()).doesNotContain("codec-bench");
-        BenchReport measured = new BenchReport(
-                Map.of(
-                        "date",
-                        "2026-12-02",
-                        BenchCommand.SPEED_BEFORE,
-                        1_670_000L,
-                        BenchCommand.SPEED_AFTER,
-                        1_210_000L),
-                0,
-                RawLimits.WriteLimit.NOT_MEASURED,
-                0,
-                List.of(),
-                List.of());
+        BenchReport measured = machineOnly(Map.of(
+                "date", "2026-12-02", BenchCommand.SPEED_BEFORE, 1_670_000L, BenchCommand.SPEED_AFTER, 1_210_000L));
         assertThat(measured.markdown())
                 .contains("decode rate on one core): 1,670,000 records/s before the run," + " 1,210,000 after it.");
         assertThat(measured.json().get("machine"))
@@ -474,23 +410,17 @@ class BenchReportTest {
 
     @Test
     void theMarkdownNamesTheProcessorAndTheStealTimeWhenTheyWereRead() {
-        BenchReport measured = new BenchReport(
-                Map.of(
-                        "date",
-                        "2026-12-03",
-                        BenchCommand.SPEED_BEFORE,
-                        580_327L,
-                        BenchCommand.SPEED_AFTER,
-                        603_280L,
-                        BenchCommand.CPU_MODEL,
-                        "Intel(R) Xeon(R) Processor",
-                        BenchCommand.STEAL_SHARE,
-                        0.095),
-                0,
-                RawLimits.WriteLimit.NOT_MEASURED,
-                0,
-                List.of(),
-                List.of());
+        BenchReport measured = machineOnly(Map.of(
+                "date",
+                "2026-12-03",
+                BenchCommand.SPEED_BEFORE,
+                580_327L,
+                BenchCommand.SPEED_AFTER,
+                603_280L,
+                BenchCommand.CPU_MODEL,
+                "Intel(R) Xeon(R) Processor",
+                BenchCommand.STEAL_SHARE,
+                0.095));
         assertThat(measured.markdown())
                 .contains("580,327 records/s before the run, 603,280 after it; the processor:"
                         + " Intel(R) Xeon(R) Processor; 9.5% of the CPU time went to other guests of the host during the run"
@@ -500,17 +430,11 @@ class BenchReportTest {
     @Test
     void theMarkdownNamesHBasesSettingsBeyondItsDefaults() {
         assertThat(report.markdown()).doesNotContain("beyond its defaults");
-        BenchReport tuned = new BenchReport(
-                Map.of(
-                        "date",
-                        "2026-12-02",
-                        BenchCommand.HBASE_SETTINGS,
-                        new TreeMap<>(Map.of("hbase.hstore.compaction.min", "6", "a.b", "1"))),
-                0,
-                RawLimits.WriteLimit.NOT_MEASURED,
-                0,
-                List.of(),
-                List.of());
+        BenchReport tuned = machineOnly(Map.of(
+                "date",
+                "2026-12-02",
+                BenchCommand.HBASE_SETTINGS,
+                new TreeMap<>(Map.of("hbase.hstore.compaction.min", "6", "a.b", "1"))));
         assertThat(tuned.markdown())
                 .contains("HBase's settings beyond its defaults: `a.b=1`," + " `hbase.hstore.compaction.min=6`.");
     }
@@ -518,13 +442,7 @@ class BenchReportTest {
     @Test
     void theHeadingNamesTheJobsTaskSlots() {
         assertThat(report.markdown()).contains("the job (local[2])");
-        BenchReport four = new BenchReport(
-                Map.of("date", "2026-12-03", BenchCommand.JOB_MASTER, "local[4]"),
-                0,
-                RawLimits.WriteLimit.NOT_MEASURED,
-                0,
-                List.of(),
-                List.of());
+        BenchReport four = machineOnly(Map.of("date", "2026-12-03", BenchCommand.JOB_MASTER, "local[4]"));
         assertThat(four.markdown()).contains("the job (local[4])");
     }
 
@@ -533,5 +451,26 @@ class BenchReportTest {
         MachineSpeed.Speed speed = MachineSpeed.measure(2_000, 0.01, 0, 1, null);
         assertThat(speed.decode()).isPositive();
         assertThat(speed.encode()).isPositive();
+    }
+
+    /** A report of a run that measured only the machine: no raw limits, no layouts, no rungs. */
+    private static BenchReport machineOnly(Map<String, Object> machine) {
+        return new BenchReport(machine, 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of(), List.of());
+    }
+
+    /** A report of a run that measured only {@code rungs}. */
+    private static BenchReport rungsOnly(List<RateResult> rungs) {
+        return new BenchReport(Map.of(), 0, RawLimits.WriteLimit.NOT_MEASURED, 0, List.of(), rungs);
+    }
+
+    /** A report of a run on {@code date}, with raw limits measured (a 2-core machine), no layouts and {@code rungs}. */
+    private static BenchReport measuredOn(String date, List<RateResult> rungs) {
+        return new BenchReport(
+                Map.of("date", date, "cores", 2),
+                1_500_000,
+                new RawLimits.WriteLimit(45_000, 35_000, 1.4, 0.5),
+                30_000,
+                List.of(),
+                rungs);
     }
 }

@@ -24,29 +24,7 @@ class LadderTest {
         for (OptionalLong r = Ladder.next(rates, done, step); r.isPresent(); r = Ladder.next(rates, done, step)) {
             long rate = r.getAsLong();
             ran.add(rate);
-            boolean ok = sustains.test(rate);
-            done.add(new RateResult(
-                    "pipeline",
-                    1000,
-                    rate,
-                    ok ? rate : rate * 0.7,
-                    20,
-                    600,
-                    ok ? 10 : 4000,
-                    50,
-                    0,
-                    700,
-                    900,
-                    1000,
-                    1100,
-                    100_000,
-                    0.3,
-                    900,
-                    1.0,
-                    0.1,
-                    0.1,
-                    ok,
-                    null));
+            done.add(TestRungs.rung("pipeline", 1000, rate, sustains.test(rate), 1000));
             assertThat(ran).as("a ladder ends").hasSizeLessThan(10);
         }
         return ran;
