@@ -11,6 +11,7 @@ import java.util.EnumSet;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class TransactionCodecTest {
@@ -272,15 +273,18 @@ class TransactionCodecTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"0", "0.00", "-1", "-0.01", "000"})
-    void rejectsAnAmountThatIsNotPositive(String amount) {
-        assertThat(reasonOf(with("amount", "\"" + amount + "\""))).isEqualTo(InvalidReason.AMOUNT_NOT_POSITIVE);
-    }
-
-    @ParameterizedTest
-    @ValueSource(strings = {"1.234", "0.001", "10.000"})
-    void rejectsAnAmountWithMoreThanTwoDecimals(String amount) {
-        assertThat(reasonOf(with("amount", "\"" + amount + "\""))).isEqualTo(InvalidReason.AMOUNT_TOO_MANY_DECIMALS);
+    @CsvSource({
+        "0, AMOUNT_NOT_POSITIVE",
+        "0.00, AMOUNT_NOT_POSITIVE",
+        "-1, AMOUNT_NOT_POSITIVE",
+        "-0.01, AMOUNT_NOT_POSITIVE",
+        "000, AMOUNT_NOT_POSITIVE",
+        "1.234, AMOUNT_TOO_MANY_DECIMALS",
+        "0.001, AMOUNT_TOO_MANY_DECIMALS",
+        "10.000, AMOUNT_TOO_MANY_DECIMALS"
+    })
+    void rejectsAnAmountThatIsNotPositiveOrHasMoreThanTwoDecimals(String amount, InvalidReason reason) {
+        assertThat(reasonOf(with("amount", "\"" + amount + "\""))).isEqualTo(reason);
     }
 
     @Test

@@ -172,27 +172,19 @@ public final class HiveHBaseScenario {
         }
     }
 
+    /** A row of the scenario: at {@code second} after T0, in euros, processed 700 ms later in the batch of T0 + 1 s. */
     private static TxRow txRow(
-            String txId,
-            String personId,
-            String personName,
-            String companyId,
-            String companyName,
+            String id,
+            String person,
+            String cardholder,
+            String company,
+            String merchant,
             String amount,
             int second,
             String status) {
+        long event = T0 + second * 1000L;
         return new TxRow(
-                txId,
-                personId,
-                personName,
-                companyId,
-                companyName,
-                amount,
-                "EUR",
-                T0 + second * 1000L,
-                T0 + second * 1000L + 700,
-                T0 + 1000,
-                status);
+                id, person, cardholder, company, merchant, amount, "EUR", event, event + 700, T0 + 1000, status);
     }
 
     private static Put put(Put put, TableSpec table, String column, String value) {

@@ -41,8 +41,6 @@ import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * What producers the job does not control write, through the real job at its default settings: transactions
@@ -56,7 +54,6 @@ import org.slf4j.LoggerFactory;
  */
 class AnyProducerIT extends SharedStackIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(AnyProducerIT.class);
     private static final JobFixture.Names RUN = JobFixture.Names.of("any-producer");
     private static final int PERSONS = 200;
     /** The person whose name in HBase is 100 kB long. */
@@ -77,7 +74,6 @@ class AnyProducerIT extends SharedStackIT {
 
     @Test
     void everyKindOfProducerInputIsStoredOrDeadLetteredOnceAndTheJobKeepsRunning() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(PERSONS, 50);
         setPersonName(LONG_NAME_PERSON, "N".repeat(100_000));
         fixture.topics(RUN.topic(), 2, RUN.dlq());
@@ -144,7 +140,6 @@ class AnyProducerIT extends SharedStackIT {
 
     @Test
     void aCompactedTopicWithOffsetGapsIsReadToItsEnd() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(PERSONS, 50);
         String topic = "compacted-tx";
         String dlq = "compacted-dlq";
@@ -354,7 +349,7 @@ class AnyProducerIT extends SharedStackIT {
                 }
             }
         }
-        LOG.info("{} valid records stored, {} aborted ones absent, {} invalid ones.", stored, absent, invalid.size());
+        log.info("{} valid records stored, {} aborted ones absent, {} invalid ones.", stored, absent, invalid.size());
         assertThat(absent).isPositive();
     }
 
@@ -459,7 +454,7 @@ class AnyProducerIT extends SharedStackIT {
                     gaps += all.get(i).offset() - all.get(i - 1).offset() - 1;
                 }
                 if (gaps > 0) {
-                    LOG.info(
+                    log.info(
                             "The cleaner left {} records of {} offsets: {} offsets are gaps.",
                             all.size(),
                             all.get(all.size() - 1).offset() + 1,

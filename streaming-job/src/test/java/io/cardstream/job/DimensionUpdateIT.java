@@ -21,8 +21,6 @@ import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Cardholders are renamed in HBase while the job runs with a dimension cache of a 2 s TTL: every transaction
@@ -31,7 +29,6 @@ import org.slf4j.LoggerFactory;
  */
 class DimensionUpdateIT extends SharedStackIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DimensionUpdateIT.class);
     private static final JobFixture.Names RUN = JobFixture.Names.of("rename");
     private static final int PERSONS = 2_000;
     private static final int TTL_SECONDS = 2;
@@ -40,7 +37,6 @@ class DimensionUpdateIT extends SharedStackIT {
 
     @Test
     void newTransactionsCarryANewNameOnceTheCacheTtlHasPassed() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         fixture.prepare(RUN, 2, PERSONS, 200);
         JobConfig config = fixture.jobConfig(RUN)
                 .with(JobSettings.BATCH_INTERVAL_MS, 500L)
@@ -100,7 +96,7 @@ class DimensionUpdateIT extends SharedStackIT {
                 }
             }
         }
-        LOG.info(
+        log.info(
                 "{} transactions enriched before the rename carry the old names, {} enriched more than {} ms after"
                         + " it the new ones.",
                 before,

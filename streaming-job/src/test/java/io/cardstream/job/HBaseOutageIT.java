@@ -32,11 +32,8 @@ class HBaseOutageIT {
 
     @Test
     void noOffsetIsCommittedWhileHBaseIsDownAndNothingIsLost() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         fixture.prepare(RUN, 2, 2_000, 200);
-        JobConfig config = fixture.jobConfig(RUN)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 5_000L)
-                .with(JobSettings.INITIAL_RATE, 5_000L);
+        JobConfig config = fixture.jobConfig(RUN, 5_000L);
         GeneratorConfig before = new GeneratorConfig(31, 2_000, 200, 0, 0.01, 0.01);
         GeneratorConfig during = new GeneratorConfig(32, 2_000, 200, 0, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);

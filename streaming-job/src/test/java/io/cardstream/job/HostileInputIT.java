@@ -36,8 +36,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A corpus of about 12,000 hostile records ({@link HostileCorpus}) through the real job: it never fails, every
@@ -47,7 +45,6 @@ import org.slf4j.LoggerFactory;
  */
 class HostileInputIT extends SharedStackIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(HostileInputIT.class);
     private static final JobFixture.Names RUN = JobFixture.Names.of("hostile");
     private static final int PERSONS = 1_000;
     /** Just under the broker's default message.max.bytes (1,048,588) less a record batch's own overhead. */
@@ -55,7 +52,6 @@ class HostileInputIT extends SharedStackIT {
 
     @Test
     void neverFailsDeadLettersEveryInvalidRecordAndStoresEveryValidOneExactly() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         fixture.schemaAndDimensions(PERSONS, 100);
         Map<String, String> hostileNames = renamePersonsToInjections();
         fixture.topics(RUN.topic(), 2, RUN.dlq());
@@ -64,12 +60,10 @@ class HostileInputIT extends SharedStackIT {
         List<HostileCorpus.Entry> corpus = HostileCorpus.build(13, PERSONS, startedAt, NEAR_BROKER_LIMIT);
         Map<String, HostileCorpus.Entry> invalidAt = produce(corpus);
         long valid = corpus.stream().filter(HostileCorpus.Entry::valid).count();
-        LOG.info("Produced {} hostile records: {} valid, {} invalid.", corpus.size(), valid, invalidAt.size());
+        log.info("Produced {} hostile records: {} valid, {} invalid.", corpus.size(), valid, invalidAt.size());
         assertThat(corpus).hasSizeGreaterThanOrEqualTo(10_000);
 
-        JobConfig config = fixture.jobConfig(RUN)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 5_000L)
-                .with(JobSettings.INITIAL_RATE, 5_000L);
+        JobConfig config = fixture.jobConfig(RUN, 5_000L);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
         try {
@@ -169,7 +163,7 @@ class HostileInputIT extends SharedStackIT {
                 checked++;
             }
         }
-        LOG.info("Every one of the {} valid hostile records is stored with its ids and names as sent.", checked);
+        log.info("Every one of the {} valid hostile records is stored with its ids and names as sent.", checked);
         assertThat(checked).isGreaterThan(3_500);
     }
 
@@ -218,7 +212,7 @@ class HostileInputIT extends SharedStackIT {
             assertThat(reasons).as("reason code of %s", position).contains(code);
             byReason.merge(code, 1, Integer::sum);
         }
-        LOG.info(
+        log.info(
                 "Dead letters by reason: {}; {} cut to their first {} bytes.",
                 byReason,
                 truncated,

@@ -80,43 +80,29 @@ class JobConfigTest {
 
     @Test
     void theApplicationIsNamedCardstreamUnlessSparkSubmitNamesIt() {
-        JobConfig config = JobConfig.defaults("b:9092");
-        assertThat(StreamingJob.sparkConf(config).get("spark.app.name")).isEqualTo("cardstream");
-        System.setProperty("spark.app.name", "fraud-enrichment"); // what spark-submit --name does
-        try {
-            assertThat(StreamingJob.sparkConf(config).get("spark.app.name")).isEqualTo("fraud-enrichment");
-        } finally {
-            System.clearProperty("spark.app.name");
-        }
+        assertSparkSubmitWins("spark.app.name", "cardstream", "fraud-enrichment"); // spark-submit --name
     }
 
     @Test
     void theSparkUisKillLinksAreOffUnlessSparkSubmitTurnsThemOn() {
-        JobConfig config = JobConfig.defaults("b:9092");
-        assertThat(StreamingJob.sparkConf(config).get("spark.ui.killEnabled")).isEqualTo("false");
-        System.setProperty("spark.ui.killEnabled", "true"); // what spark-submit --conf does
-        try {
-            assertThat(StreamingJob.sparkConf(config).get("spark.ui.killEnabled"))
-                    .isEqualTo("true");
-        } finally {
-            System.clearProperty("spark.ui.killEnabled");
-        }
+        assertSparkSubmitWins("spark.ui.killEnabled", "false", "true"); // spark-submit --conf
     }
 
-    @Test
-    void minRateIsBackpressuresFloorUnlessASparkSettingSaysOtherwise() throws Exception {
-        assertThat(StreamingJob.sparkConf(config(1000, "earliest", Map.of())).contains(MIN_RATE))
-                .isFalse();
-        JobConfig floor = JobCommand.parse("--min-rate", "5000", "--bootstrap-servers", "b:9092");
-        assertThat(floor.describe()).containsEntry("min-rate", "5000");
-        assertThat(StreamingJob.sparkConf(floor).get(MIN_RATE)).isEqualTo("5000");
-        System.setProperty(MIN_RATE, "7000"); // what spark-submit --conf does
+    /**
+     * The job's Spark configuration holds {@code ours} for {@code key}, and {@code submitted} when spark-submit set it
+     * (spark-submit hands its settings to the driver as system properties).
+     */
+    private static void assertSparkSubmitWins(String key, String ours, String submitted) {
+        JobConfig config = JobConfig.defaults("b:9092");
+        assertThat(StreamingJob.sparkConf(config).get(key)).as(key).isEqualTo(ours);
+        System.setProperty(key, submitted);
         try {
-            assertThat(StreamingJob.sparkConf(floor).get(MIN_RATE)).isEqualTo("7000");
+            assertThat(StreamingJob.sparkConf(config).get(key))
+                    .as(key + " set by spark-submit")
+                    .isEqualTo(submitted);
         } finally {
-            System.clearProperty(MIN_RATE);
+            System.clearProperty(key);
         }
-        assertThatThrownBy(() -> config(1000, "earliest", Map.of(), -1)).hasMessageContaining("min-rate");
     }
 
     @Test

@@ -99,8 +99,10 @@ public final class JobFixture {
         topics(names.topic(), partitions, names.dlq());
     }
 
+    /** A fixture on {@code stack}; the jobs the ITs start in their own JVM run without Spark's UI (a port each). */
     public JobFixture(LocalStackExtension stack) {
         this.stack = stack;
+        System.setProperty("spark.ui.enabled", "false");
     }
 
     /**
@@ -155,6 +157,44 @@ public final class JobFixture {
         return jobConfig(names.topic(), names.group(), names.dlq());
     }
 
+    /**
+     * As {@link #jobConfig(Names)}, reading at most {@code ratePerPartition} records a second from each partition, and
+     * as many in the first batch (max-rate-per-partition and initial-rate).
+     */
+    public JobConfig jobConfig(Names names, long ratePerPartition) {
+        return jobConfig(names)
+                .with(JobSettings.MAX_RATE_PER_PARTITION, ratePerPartition)
+                .with(JobSettings.INITIAL_RATE, ratePerPartition);
+    }
+
+    /**
+     * Starts a job of {@code config} on the scenario {@code names}, waits (3 minutes at most) until it has committed
+     * every partition's log end, and stops it: gracefully once drained, at once if it failed or the wait ran out.
+     */
+    public void runUntilDrained(JobConfig config, Names names, int partitions) throws Exception {
+        StreamingJob job = new StreamingJob(config);
+        boolean drained = false;
+        try {
+            job.start();
+            awaitCommittedToLogEnd(
+                    names.group(), names.topic(), partitions, Duration.ofSeconds(180), () -> job.failure() == null);
+            drained = true;
+        } finally {
+            job.stop(drained);
+        }
+    }
+
+    /** Polls until {@code job} has failed, and fails the test if it has not within {@code timeout}. */
+    public static void awaitFailure(StreamingJob job, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (job.failure() == null) {
+            assertThat(System.nanoTime())
+                    .as("the job failed within %d s", timeout.toSeconds())
+                    .isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(100);
+        }
+    }
+
     /** As {@link #jobConfig(Names)}, for a topic, group and dead-letter topic named apart. */
     public JobConfig jobConfig(String topic, String group, String dlq) {
         return JobConfig.defaults(stack.bootstrapServers())
@@ -170,6 +210,18 @@ public final class JobFixture {
             TopicAdmin.createAndAwait(admin, topic, partitions, (short) 1, Duration.ofSeconds(30));
             TopicAdmin.createDeadLetterTopicAndAwait(admin, dlq, 1, (short) 1, Duration.ofSeconds(30));
         }
+    }
+
+    /**
+     * A scenario whose records are all in Kafka before its job starts: {@link #prepare} with the generator's persons
+     * and companies, then {@code count} records produced at 20,000 a second, every one acknowledged.
+     */
+    public StormProducer.Summary preparedWithRecords(Names names, int partitions, GeneratorConfig generator, long count)
+            throws Exception {
+        prepare(names, partitions, generator.persons(), generator.companies());
+        StormProducer.Summary summary = produce(names.topic(), generator, count, 20_000);
+        assertThat(summary.acked()).as("records the broker acknowledged").isEqualTo(count);
+        return summary;
     }
 
     public StormProducer.Summary produce(String topic, GeneratorConfig config, long count, double rate) {

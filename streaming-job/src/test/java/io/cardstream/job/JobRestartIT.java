@@ -12,8 +12,6 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The job in its own JVM (spark-submit) while 300,000 transactions arrive at 30,000 a second: stopped once
@@ -23,7 +21,6 @@ import org.slf4j.LoggerFactory;
  */
 class JobRestartIT extends SharedStackIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(JobRestartIT.class);
     private static final JobFixture.Names RUN = JobFixture.Names.of("restart");
     private static final int PARTITIONS = 4;
     private static final long TOTAL = 300_000;
@@ -35,7 +32,7 @@ class JobRestartIT extends SharedStackIT {
         GeneratorConfig generatorConfig = new GeneratorConfig(9001, 5_000, 500, 0.5, 0.01, 0.01);
         long seed = System.nanoTime();
         Random moments = new Random(seed);
-        LOG.info("Kill moments drawn with seed {}.", seed);
+        log.info("Kill moments drawn with seed {}.", seed);
         // 4,000 records a second per partition at most: 16,000 a batch, so every stop leaves work to do; a short
         // session lets a restarted driver's consumer replace a killed one's in the group within seconds
         List<String> args = fixture.jobArgs(
@@ -75,7 +72,7 @@ class JobRestartIT extends SharedStackIT {
                 job.kill();
             }
             committed = fixture.committedTotal(RUN.group());
-            LOG.info("Kill {} of the job: {} records committed by then.", kill, committed);
+            log.info("Kill {} of the job: {} records committed by then.", kill, committed);
             assertThat(committed).as("kill %d came mid-stream", kill).isLessThan(TOTAL);
         }
 
@@ -88,7 +85,7 @@ class JobRestartIT extends SharedStackIT {
             fixture.awaitCommittedToLogEnd(RUN.group(), RUN.topic(), PARTITIONS, Duration.ofSeconds(240), job::isAlive);
             assertThat(job.terminate(90)).isTrue();
         }
-        LOG.info("Restart to first new commit, after the graceful stop and after each kill: {} ms.", recoveries);
+        log.info("Restart to first new commit, after the graceful stop and after each kill: {} ms.", recoveries);
 
         fixture.assertEveryRecordAccountedFor(generatorConfig, TOTAL, summary, RUN.topic(), RUN.dlq());
     }

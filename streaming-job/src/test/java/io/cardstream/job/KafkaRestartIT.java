@@ -34,11 +34,8 @@ class KafkaRestartIT {
 
     @Test
     void aBrokerCrashMidRunLosesAndDuplicatesNothing() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         fixture.prepare(RUN, PARTITIONS, 5_000, 500);
-        JobConfig config = fixture.jobConfig(RUN)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 10_000L)
-                .with(JobSettings.INITIAL_RATE, 10_000L);
+        JobConfig config = fixture.jobConfig(RUN, 10_000L);
         GeneratorConfig generator = new GeneratorConfig(4242, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         boolean passed = false;
@@ -86,23 +83,16 @@ class KafkaRestartIT {
      */
     @Test
     void aGracefulStopWithTheBrokerDownEndsAfterItsStallAndLosesNothing() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
-        String topic = "broker-down-tx";
-        String dlq = "broker-down-dlq";
-        String group = "broker-down-group";
+        JobFixture.Names run = JobFixture.Names.of("broker-down");
+        String group = run.group();
         long count = 40_000;
         long stallSeconds = 5;
-        fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(topic, PARTITIONS, dlq);
         GeneratorConfig generator = new GeneratorConfig(4343, 5_000, 500, 0.8, 0.01, 0.01);
-        StormProducer.Summary summary = fixture.produce(topic, generator, count, 20_000);
-        assertThat(summary.acked()).isEqualTo(count);
+        StormProducer.Summary summary = fixture.preparedWithRecords(run, PARTITIONS, generator, count);
         // 4 partitions at 1,000 records a second each: about 10 s of batches. The stopped job's consumer cannot leave
         // the group with the broker down, and the coordinator waits for its session to end before the next job's
         // consumer gets the partitions: a short session (Kafka's default is 45 s) keeps that wait to seconds
-        JobConfig config = fixture.jobConfig(topic, group, dlq)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 1_000L)
-                .with(JobSettings.INITIAL_RATE, 1_000L)
+        JobConfig config = fixture.jobConfig(run, 1_000L)
                 .with(JobSettings.STOP_STALL_SECONDS, stallSeconds)
                 .withKafkaProperties(Map.of("session.timeout.ms", "6000"));
         StreamingJob job = new StreamingJob(config);
@@ -128,17 +118,8 @@ class KafkaRestartIT {
         }
         assertThat(fixture.committedTotal(group)).as("the broker died mid-run").isLessThan(count);
 
-        StreamingJob again = new StreamingJob(config);
-        boolean passed = false;
-        try {
-            again.start();
-            fixture.awaitCommittedToLogEnd(
-                    group, topic, PARTITIONS, Duration.ofSeconds(180), () -> again.failure() == null);
-            fixture.assertEveryRecordAccountedFor(generator, count, summary, topic, dlq);
-            passed = true;
-        } finally {
-            again.stop(passed);
-        }
+        fixture.runUntilDrained(config, run, PARTITIONS);
+        fixture.assertEveryRecordAccountedFor(generator, count, summary, run.topic(), run.dlq());
     }
 
     /**
@@ -147,32 +128,17 @@ class KafkaRestartIT {
      */
     @Test
     void aBrokerThatStaysDownFailsTheJobAfterTheTimeoutNamingTheBrokers() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
-        String topic = "broker-gone-tx";
-        String dlq = "broker-gone-dlq";
-        String group = "broker-gone-group";
-        fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(topic, PARTITIONS, dlq);
-        GeneratorConfig generator = new GeneratorConfig(4444, 5_000, 500, 0.8, 0.01, 0.01);
-        assertThat(fixture.produce(topic, generator, 2_000, 20_000).acked()).isEqualTo(2_000);
-        JobConfig config = fixture.jobConfig(topic, group, dlq)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 10_000L)
-                .with(JobSettings.INITIAL_RATE, 10_000L)
-                .withKafkaTimeoutSeconds(10);
+        JobFixture.Names run = JobFixture.Names.of("broker-gone");
+        fixture.preparedWithRecords(run, PARTITIONS, new GeneratorConfig(4444, 5_000, 500, 0.8, 0.01, 0.01), 2_000);
+        JobConfig config = fixture.jobConfig(run, 10_000L).withKafkaTimeoutSeconds(10);
         StreamingJob job = new StreamingJob(config);
         job.start();
         try {
             fixture.awaitCommittedToLogEnd(
-                    group, topic, PARTITIONS, Duration.ofSeconds(120), () -> job.failure() == null);
+                    run.group(), run.topic(), PARTITIONS, Duration.ofSeconds(120), () -> job.failure() == null);
             STACK.stack().stop(LocalStack.KAFKA, true);
             long down = System.nanoTime();
-            long deadline = down + TimeUnit.SECONDS.toNanos(90);
-            while (job.failure() == null) {
-                assertThat(System.nanoTime())
-                        .as("the job failed within 90 s of the broker's death")
-                        .isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(250);
-            }
+            JobFixture.awaitFailure(job, Duration.ofSeconds(90));
             long tookMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down);
             LOG.info(
                     "With the broker gone, the job failed after {} ms: {}",

@@ -41,7 +41,7 @@ class KafkaSecurityIT {
 
     @RegisterExtension
     static final LocalStackExtension STACK =
-            LocalStackExtension.kafkaAndHBase().configure(c -> c.withKafkaScram(0, Map.of(USER, PASSWORD)));
+            LocalStackExtension.kafkaAndHBase().configure(c -> c.withKafkaScram(Map.of(USER, PASSWORD)));
 
     private static final JobFixture FIXTURE = new JobFixture(STACK);
 

@@ -31,8 +31,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A flood of {@value #LARGE} records of 900 kB each (18 GB once decompressed; lz4 makes them a few kB on the wire),
@@ -43,7 +41,6 @@ import org.slf4j.LoggerFactory;
  */
 class LargeRecordFloodIT extends SharedStackIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(LargeRecordFloodIT.class);
     private static final JobFixture.Names RUN = JobFixture.Names.of("flood");
     private static final int LARGE = 20_000;
     private static final int LARGE_BYTES = 900_000;
@@ -79,7 +76,7 @@ class LargeRecordFloodIT extends SharedStackIT {
                 }
             }
         }
-        LOG.info(
+        log.info(
                 "Produced {} records of {} bytes and {} valid ones in {} ms.",
                 LARGE,
                 LARGE_BYTES,
@@ -87,14 +84,14 @@ class LargeRecordFloodIT extends SharedStackIT {
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
 
         List<String> args = fixture.jobArgs(RUN);
-        Path log = JobFixture.freshDirectory("flood-it").resolve("job.log");
-        try (JobProcess job = JobProcess.start(log, args)) {
+        Path jobLog = JobFixture.freshDirectory("flood-it").resolve("job.log");
+        try (JobProcess job = JobProcess.start(jobLog, args)) {
             long running = System.nanoTime();
             fixture.awaitCommittedToLogEnd(RUN.group(), RUN.topic(), 2, Duration.ofSeconds(600), job::isAlive);
-            LOG.info(
+            log.info(
                     "The job (1 GB heap) took the flood in {} ms.",
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - running));
-            assertThat(job.isAlive()).as("the job runs; see %s", log).isTrue();
+            assertThat(job.isAlive()).as("the job runs; see %s", jobLog).isTrue();
             assertThat(job.terminate(90)).isTrue();
             assertThat(job.output()).doesNotContain("OutOfMemoryError").doesNotContainPattern("Batch \\d+ failed");
         }

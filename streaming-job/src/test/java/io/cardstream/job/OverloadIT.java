@@ -20,8 +20,6 @@ import org.apache.hadoop.hbase.client.Scan;
 import org.apache.hadoop.hbase.client.Table;
 import org.apache.hadoop.hbase.util.Bytes;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Overload, and the guard against real-time monopolisation: the job runs under spark-submit with one core
@@ -34,7 +32,6 @@ import org.slf4j.LoggerFactory;
  */
 class OverloadIT extends SharedStackIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(OverloadIT.class);
     private static final JobFixture.Names RUN = JobFixture.Names.of("overload");
     private static final int PARTITIONS = 4;
     /**
@@ -91,7 +88,7 @@ class OverloadIT extends SharedStackIT {
 
             List<Long> batches = batchSizesSince(startedAt);
             long largest = batches.stream().mapToLong(Long::longValue).max().orElse(0);
-            LOG.info(
+            log.info(
                     "Overload: {} records at {}/s against a cap of {} a batch; lag {} when the storm ended, zero {} s"
                             + " later; {} batches, the largest {} records; the job's JVM used {} cores while overloaded;"
                             + " peak resident memory {} MB.",

@@ -70,12 +70,7 @@ class PartitionResultTest {
                 .as("under Kafka's offset.metadata.max.bytes")
                 .isLessThan(4096);
         PartitionResult again = PartitionResult.committedBefore(metadata);
-        assertThat(again.counts().records()).isEqualTo(5_000);
-        assertThat(again.counts().enriched()).isEqualTo(4_950);
-        assertThat(again.counts().deadLettered()).isEqualTo(50);
-        assertThat(again.counts().missing()).isEqualTo(12);
-        assertThat(again.counts().repeated()).isEqualTo(3);
-        assertThat(again.counts().boundedNames()).isEqualTo(2);
+        assertThat(again.counts()).isEqualTo(new Counts(5_000, 4_950, 50, 12, 3, 2));
         assertThat(again.amountSum()).isEqualByComparingTo("123456.78");
         assertThat(again.committedBefore()).isEqualTo(1);
         assertThat(PartitionResult.committedBefore("written by another tool")
@@ -106,12 +101,7 @@ class PartitionResultTest {
     void survivesJavaSerialisationFieldForField() throws Exception {
         PartitionResult before = result(3_000);
         PartitionResult after = (PartitionResult) deserialize(serialize(before));
-        assertThat(after.counts().records()).isEqualTo(5_000);
-        assertThat(after.counts().enriched()).isEqualTo(4_950);
-        assertThat(after.counts().deadLettered()).isEqualTo(50);
-        assertThat(after.counts().repeated()).isEqualTo(3);
-        assertThat(after.counts().boundedNames()).isEqualTo(2);
-        assertThat(after.counts().missing()).isEqualTo(12);
+        assertThat(after.counts()).isEqualTo(new Counts(5_000, 4_950, 50, 12, 3, 2));
         assertThat(after.latencyHistogram()).isEqualTo(before.latencyHistogram());
         assertThat(BatchSummary.decode(after.latencyHistogram()).getTotalCount())
                 .isEqualTo(2);

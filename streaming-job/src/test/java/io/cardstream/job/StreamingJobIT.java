@@ -61,7 +61,6 @@ class StreamingJobIT {
 
     @BeforeAll
     static void schemaAndDimensions() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         FIXTURE.schemaAndDimensions(PERSONS, COMPANIES);
     }
 
@@ -139,14 +138,9 @@ class StreamingJobIT {
 
     @Test
     void carriesOnWhenAnotherExecutorFencedItsDeadLetterProducers() throws Exception {
-        String topic = "tx-fenced";
-        String dlq = "dlq-fenced";
-        String group = "group-fenced";
-        FIXTURE.topics(topic, 2, dlq);
-        JobConfig config = FIXTURE.jobConfig(topic, group, dlq)
-                .with(JobSettings.BATCH_INTERVAL_MS, 500L)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 10_000L)
-                .with(JobSettings.INITIAL_RATE, 10_000L);
+        JobFixture.Names run = JobFixture.Names.of("fenced");
+        FIXTURE.topics(run.topic(), 2, run.dlq());
+        JobConfig config = FIXTURE.jobConfig(run, 10_000L).with(JobSettings.BATCH_INTERVAL_MS, 500L);
         GeneratorConfig before = new GeneratorConfig(61, PERSONS, COMPANIES, 0, 0.02, 0);
         GeneratorConfig after = new GeneratorConfig(62, PERSONS, COMPANIES, 0, 0.02, 0);
         StreamingJob job = new StreamingJob(config);
@@ -155,15 +149,16 @@ class StreamingJobIT {
         boolean passed = false;
         try {
             job.start();
-            first = FIXTURE.produce(topic, before, 10_000, 5_000);
-            FIXTURE.awaitCommittedToLogEnd(group, topic, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+            first = FIXTURE.produce(run.topic(), before, 10_000, 5_000);
+            FIXTURE.awaitCommittedToLogEnd(
+                    run.group(), run.topic(), 2, Duration.ofSeconds(120), () -> job.failure() == null);
             // what an executor does when a partition moves to it: a producer of the partition's transactional id
             for (int p = 0; p < 2; p++) {
                 Map<String, Object> props = Map.of(
                         "bootstrap.servers",
                         STACK.bootstrapServers(),
                         "transactional.id",
-                        ExecutorResources.transactionalId(config, new TopicPartition(topic, p)),
+                        ExecutorResources.transactionalId(config, new TopicPartition(run.topic(), p)),
                         "key.serializer",
                         ByteArraySerializer.class,
                         "value.serializer",
@@ -172,8 +167,9 @@ class StreamingJobIT {
                     other.initTransactions();
                 }
             }
-            second = FIXTURE.produce(topic, after, 10_000, 5_000);
-            FIXTURE.awaitCommittedToLogEnd(group, topic, 2, Duration.ofSeconds(120), () -> job.failure() == null);
+            second = FIXTURE.produce(run.topic(), after, 10_000, 5_000);
+            FIXTURE.awaitCommittedToLogEnd(
+                    run.group(), run.topic(), 2, Duration.ofSeconds(120), () -> job.failure() == null);
             passed = true;
         } finally {
             job.stop(passed);
@@ -185,7 +181,7 @@ class StreamingJobIT {
         assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(before))).isEqualTo(first.valid());
         assertThat(FIXTURE.countRows(JobFixture.txIdPrefix(after))).isEqualTo(second.valid());
         long invalid = first.invalid() + second.invalid();
-        var letters = FIXTURE.consume(dlq, (int) invalid);
+        var letters = FIXTURE.consume(run.dlq(), (int) invalid);
         assertThat(letters).as("dead letters").hasSize((int) invalid);
         Set<String> positions = new HashSet<>();
         for (var letter : letters) {
@@ -267,10 +263,10 @@ class StreamingJobIT {
      */
     @Test
     void aCommittedOffsetBelowTheLogStartFailsTheStartUnlessTheLossIsAccepted() throws Exception {
-        String topic = "retention-tx";
-        String dlq = "retention-dlq";
-        String group = "retention-group";
-        FIXTURE.topics(topic, 2, dlq);
+        JobFixture.Names run = JobFixture.Names.of("retention");
+        String topic = run.topic();
+        String group = run.group();
+        FIXTURE.topics(topic, 2, run.dlq());
         GeneratorConfig generatorConfig = new GeneratorConfig(7_777, PERSONS, COMPANIES, 0.8, 0, 0);
         FIXTURE.produce(topic, generatorConfig, 1_000, 20_000);
         TopicPartition p0 = new TopicPartition(topic, 0);
@@ -288,22 +284,14 @@ class StreamingJobIT {
                     .all()
                     .get(30, TimeUnit.SECONDS);
         }
-        JobConfig config = FIXTURE.jobConfig(topic, group, dlq);
+        JobConfig config = FIXTURE.jobConfig(run);
         assertThatThrownBy(() -> new StreamingJob(config).start())
                 .hasMessageContaining("group " + group)
                 .hasMessageContaining("partition 0: offsets 10 to 99 (90 records)")
                 .hasMessageNotContaining("partition 1")
                 .hasMessageContaining("resume-after-data-loss");
 
-        StreamingJob job = new StreamingJob(config.withResumeAfterDataLoss(true));
-        boolean passed = false;
-        try {
-            job.start();
-            FIXTURE.awaitCommittedToLogEnd(group, topic, 2, Duration.ofSeconds(120), () -> job.failure() == null);
-            passed = true;
-        } finally {
-            job.stop(passed);
-        }
+        FIXTURE.runUntilDrained(config.withResumeAfterDataLoss(true), run, 2);
         TransactionGenerator generator = new TransactionGenerator(generatorConfig);
         int stored = 0;
         try (Connection c = ConnectionFactory.createConnection(FIXTURE.hbase());

@@ -26,8 +26,6 @@ import org.apache.hadoop.hbase.util.Bytes;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Task retries on, as on a cluster ({@code local[2,4]}: Spark runs a failed task again, up to four attempts), and a
@@ -38,7 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 class TaskRetryIT extends SharedStackIT {
 
-    private static final Logger LOG = LoggerFactory.getLogger(TaskRetryIT.class);
     private static final JobFixture.Names RUN = JobFixture.Names.of("retry");
     private static final int PARTITIONS = 2;
     private static final long COUNT = 40_000;
@@ -51,7 +48,6 @@ class TaskRetryIT extends SharedStackIT {
 
     @Test
     void aFaultAtEveryStepOfAFirstAttemptIsRetriedToExactlyOnce() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
         System.setProperty("spark.extraListeners", AttemptRecorder.class.getName());
         AttemptRecorder.RETRIES.set(0);
         fixture.prepare(RUN, PARTITIONS, 5_000, 500);
@@ -74,10 +70,7 @@ class TaskRetryIT extends SharedStackIT {
             return false;
         });
 
-        JobConfig config = fixture.jobConfig(RUN)
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 5_000L)
-                .with(JobSettings.INITIAL_RATE, 5_000L)
-                .withMaster("local[2,4]");
+        JobConfig config = fixture.jobConfig(RUN, 5_000L).withMaster("local[2,4]");
         GeneratorConfig generator = new GeneratorConfig(5151, 5_000, 500, 0.8, 0.01, 0.01);
         StreamingJob job = new StreamingJob(config);
         AtomicBoolean sampling = new AtomicBoolean(true);
@@ -95,7 +88,7 @@ class TaskRetryIT extends SharedStackIT {
             assertThat(job.failure()).as("the job's failure").isNull();
             passed = true;
 
-            LOG.info(
+            log.info(
                     "Faults injected at {}; {} task attempts after a first ran.",
                     injected,
                     AttemptRecorder.RETRIES.get());
@@ -122,13 +115,8 @@ class TaskRetryIT extends SharedStackIT {
      */
     @Test
     void aBatchThatFailsAfterSomePartitionsCommittedCountsWhatTheyCommitted() throws Exception {
-        System.setProperty("spark.ui.enabled", "false");
-        String topic = "partial-tx";
-        String group = "partial-group";
-        fixture.schemaAndDimensions(5_000, 500);
-        fixture.topics(topic, PARTITIONS, "partial-dlq");
-        GeneratorConfig generator = new GeneratorConfig(5252, 5_000, 500, 0.8, 0.01, 0.01);
-        assertThat(fixture.produce(topic, generator, 4_000, 20_000).acked()).isEqualTo(4_000);
+        JobFixture.Names run = JobFixture.Names.of("partial");
+        fixture.preparedWithRecords(run, PARTITIONS, new GeneratorConfig(5252, 5_000, 500, 0.8, 0.01, 0.01), 4_000);
         AtomicBoolean partitionOneCommitted = new AtomicBoolean();
         Faults.set(point -> {
             if (point.step() == Faults.Step.AFTER_COMMIT && point.partition().partition() == 1) {
@@ -143,29 +131,20 @@ class TaskRetryIT extends SharedStackIT {
             }
             return true;
         });
-        JobConfig config = fixture.jobConfig(topic, group, "partial-dlq")
-                .with(JobSettings.MAX_RATE_PER_PARTITION, 5_000L)
-                .with(JobSettings.INITIAL_RATE, 5_000L)
-                .withMaster("local[2,4]");
+        JobConfig config = fixture.jobConfig(run, 5_000L).withMaster("local[2,4]");
         StreamingJob job = new StreamingJob(config);
         try {
             job.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (job.failure() == null) {
-                assertThat(System.nanoTime())
-                        .as("the batch failed within 120 s")
-                        .isLessThan(deadline);
-                TimeUnit.MILLISECONDS.sleep(100);
-            }
+            JobFixture.awaitFailure(job, Duration.ofSeconds(120));
         } finally {
             job.stop(false);
             Faults.set(null);
         }
-        Map<TopicPartition, Long> committed = fixture.committed(group);
-        assertThat(committed.get(new TopicPartition(topic, 0)))
+        Map<TopicPartition, Long> committed = fixture.committed(run.group());
+        assertThat(committed.get(new TopicPartition(run.topic(), 0)))
                 .as("partition 0 committed nothing")
                 .isNull();
-        long partitionOne = committed.get(new TopicPartition(topic, 1));
+        long partitionOne = committed.get(new TopicPartition(run.topic(), 1));
         assertThat(partitionOne).as("partition 1 committed its range").isPositive();
         assertThat(metricsTotal("records"))
                 .as("the failed batch's row counts partition 1's records")
