@@ -3,6 +3,8 @@ package io.cardstream.producer;
 import io.cardstream.core.DecodeResult;
 import io.cardstream.core.TransactionCodec;
 import java.io.PrintWriter;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -86,23 +88,37 @@ public final class MachineSpeed {
     }
 
     /**
-     * The decode rate alone, quickly: {@code records} prepared records decoded round after round for {@code millis};
-     * the rate of the fastest tenth of the rounds, records a second. A cold JVM decodes at a tenth of its speed for a
-     * while, and how long varies from run to run (0.3 to 4 s here), so a fixed count of rounds, or their median,
-     * measured the JIT compiler; once the loop is compiled the fastest rounds agree with {@code codec-bench}'s median
-     * within about 10%.
+     * The decode rate alone, quickly: {@code records} prepared records decoded round after round for at least
+     * {@code millis}, and on until the JIT compiler has been idle for half a second (at most four times {@code millis}
+     * in all); the rate of the fastest tenth of the rounds, records a second. A cold JVM decodes at a tenth of its
+     * speed until the loop is compiled, and when that happens varies from run to run (0.3 to 4 s here): a fixed time
+     * sometimes ended before it and measured the interpreter (193,000 records/s on a machine whose codec-bench said
+     * 1.77 M). Once the loop is compiled the fastest rounds agree with {@code codec-bench}'s median within about 10%.
      */
     public static double decodeRate(int records, long millis) {
         TransactionCodec codec = TransactionCodec.create();
         byte[][] values = prepared(generator(0.01), codec, records);
-        long until = System.nanoTime() + millis * 1_000_000L;
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        boolean jitTimed = jit != null && jit.isCompilationTimeMonitoringSupported();
+        long begin = System.nanoTime();
+        long minEnd = begin + millis * 1_000_000L;
+        long maxEnd = begin + 4 * millis * 1_000_000L;
+        long jitTime = jitTimed ? jit.getTotalCompilationTime() : 0;
+        long jitQuietSince = begin;
         List<Double> rates = new ArrayList<>();
         long valid = 0;
+        long now;
         do {
             long start = System.nanoTime();
             valid += decodeRound(codec, values);
-            rates.add(records / ((System.nanoTime() - start) / 1e9));
-        } while (System.nanoTime() < until);
+            now = System.nanoTime();
+            rates.add(records / ((now - start) / 1e9));
+            long compiled = jitTimed ? jit.getTotalCompilationTime() : 0;
+            if (compiled != jitTime) {
+                jitTime = compiled;
+                jitQuietSince = now;
+            }
+        } while (now < minEnd || (now < maxEnd && now - jitQuietSince < 500_000_000L));
         if (valid == 0) {
             throw new IllegalStateException("No record decoded as valid.");
         }
