@@ -74,8 +74,8 @@ public final class BenchCommand extends CliCommand {
 
     @Option(
             names = "--quick",
-            description = "About 5 minutes: shorter rungs, shorter ladders with coarse steps, at"
-                    + " most 30 s of waiting for compactions; a first look (the full run takes 30 to 50 minutes).")
+            description = "About 16 minutes: shorter rungs, shorter ladders with coarse steps, at"
+                    + " most 30 s of waiting for compactions; a first look (the full run takes about two hours).")
     boolean quick;
 
     @Option(
