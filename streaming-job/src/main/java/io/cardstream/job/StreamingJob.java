@@ -41,7 +41,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import scala.Tuple2;
 import scala.collection.JavaConverters;
-import scala.collection.Seq;
 import scala.reflect.ClassTag;
 import scala.reflect.ClassTag$;
 
@@ -247,9 +246,10 @@ public final class StreamingJob implements AutoCloseable {
      * direct stream's consistent placement): a partition stays on one executor from batch to batch, and so do its
      * reader and its dead-letter producer, which another executor's would otherwise fence at every move.
      */
+    @SuppressWarnings({"rawtypes", "unchecked"}) // the Seq types differ: Scala 2.12's collection.Seq, 2.13's immutable
     private static JavaRDD<OffsetRange> placedAsKafkaRdd(RDD<?> kafkaRdd, OffsetRange[] ranges) {
         Partition[] partitions = kafkaRdd.partitions();
-        List<Tuple2<OffsetRange, Seq<String>>> placed = new ArrayList<>(ranges.length);
+        List placed = new ArrayList<>(ranges.length);
         for (int i = 0; i < ranges.length; i++) {
             placed.add(new Tuple2<>(ranges[i], kafkaRdd.preferredLocations(partitions[i])));
         }
