@@ -25,6 +25,15 @@ public final class JobProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The module's jar for spark-submit, target/*-spark.jar, which {@code mvn package} made. */
+    static Path shadedJar() throws IOException {
+        try (Stream<Path> files = Files.list(Path.of("target"))) {
+            return files.filter(p -> p.getFileName().toString().endsWith("-spark.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("The shaded jar is not built (mvn package)."));
+        }
+    }
+
     /** {@code --master local[2]}, on target/spark-classpath.txt (a Spark distribution's jars, from Maven). */
     static JobProcess start(Path log, List<String> jobArgs) throws IOException {
         return start(log, "local[2]", jobArgs);
@@ -32,12 +41,7 @@ public final class JobProcess implements AutoCloseable {
 
     /** {@code --master <master>}, on target/spark-classpath.txt (a Spark distribution's jars, from Maven). */
     static JobProcess start(Path log, String master, List<String> jobArgs) throws IOException {
-        Path jar;
-        try (Stream<Path> files = Files.list(Path.of("target"))) {
-            jar = files.filter(p -> p.getFileName().toString().endsWith("-spark.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("The shaded jar is not built (mvn package)."));
-        }
+        Path jar = shadedJar();
         String sparkClasspath =
                 Files.readString(Path.of("target", "spark-classpath.txt")).trim();
         return submit(
