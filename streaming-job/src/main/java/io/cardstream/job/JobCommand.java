@@ -7,9 +7,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +36,7 @@ import picocli.CommandLine.Option;
                     + " batch-interval-ms=500; kafka-prop.KEY and hbase-conf.KEY for the passthroughs. Flags win."
         },
         exitCodeList = {
-            "0:stopped by SIGTERM or Ctrl-C after the running batch committed",
+            "0:stopped by SIGTERM, Ctrl-C or the stop file after the running batch committed",
             "1:a batch failed (nothing of it committed) or the job could not start",
             "2:invalid configuration"
         })
@@ -63,9 +65,33 @@ public final class JobCommand extends CliCommand {
     @Mixin
     HBaseOptions hbase;
 
+    /**
+     * Runs the command and ends with its exit code, except in {@code --deploy-mode cluster}: there YARN's
+     * ApplicationMaster (and a standalone master's driver wrapper) runs this method on a thread and reports how it
+     * ends, so it returns normally on a clean stop (SUCCEEDED) and throws on a failure (FAILED, with the reason);
+     * {@code System.exit} would be reported as an early exit, a failure whatever its code.
+     */
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        CommandLine cli = commandLine();
+        int status = cli.execute(args);
+        if (!inClusterDeployMode()) {
+            System.exit(status);
+        }
+        if (status != 0) {
+            String reason = ((JobCommand) cli.getCommand()).failure;
+            throw new IllegalStateException("The cardstream job ended with exit code " + status
+                    + (reason == null ? "" : ": " + reason)
+                    + (status == 2 ? " (invalid configuration)" : ""));
+        }
     }
+
+    /** Whether spark-submit started the driver on the cluster ({@code --deploy-mode cluster}). */
+    static boolean inClusterDeployMode() {
+        return "cluster".equals(System.getProperty("spark.submit.deployMode"));
+    }
+
+    /** Why the command failed, for {@link #main}'s exception in cluster deploy mode. */
+    private String failure;
 
     /** The command with its options: those above, and one per {@link JobSettings} setting. */
     static CommandLine commandLine() {
@@ -126,9 +152,12 @@ public final class JobCommand extends CliCommand {
     @Override
     public Integer call() throws Exception {
         JobConfig config;
+        Optional<StopFile> stopFile;
         try {
             config = config();
+            stopFile = StopFile.of(config.get(JobSettings.STOP_FILE), new Configuration());
         } catch (IllegalArgumentException e) {
+            failure = e.getMessage();
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         LOG.info(
@@ -144,17 +173,33 @@ public final class JobCommand extends CliCommand {
                         () -> job.stop(true), 100, Math.max(120, config.stopStallSeconds() + 60), TimeUnit.SECONDS);
         try {
             job.start();
-            job.awaitTermination();
+            stopFile.ifPresent(f -> LOG.info("The job stops gracefully when the file {} appears.", f));
+            while (!job.awaitTerminationOrTimeout(StopFile.POLL_MS)) {
+                if (stopFile.isPresent() && stopFile.get().present()) {
+                    LOG.info("The stop file {} appeared.", stopFile.get());
+                    job.stop(true);
+                    stopFile.get().delete();
+                }
+            }
         } catch (Exception e) {
             if (job.stopping()) {
                 // a stop that gave up on a stuck batch fails that batch's generation; the stop has said why
                 LOG.info("The streaming context ended while the job was stopping: {}", e.toString());
-                return job.failure() == null ? 0 : 1;
+                return outcome(job);
             }
             LOG.error("The job stops: {}", e.toString());
+            failure = e.toString();
             job.stop(false);
             return 1;
         }
-        return job.failure() == null ? 0 : 1;
+        return outcome(job);
+    }
+
+    private int outcome(StreamingJob job) {
+        if (job.failure() == null) {
+            return 0;
+        }
+        failure = job.failure().toString();
+        return 1;
     }
 }

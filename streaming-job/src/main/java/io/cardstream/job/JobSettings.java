@@ -119,6 +119,15 @@ public final class JobSettings {
                     + " a Kafka or HBase that is down, stops now instead; partitions that had not committed are read"
                     + " again on the next start.")
             .build();
+    public static final Setting<String> STOP_FILE = Setting.text("stop-file")
+            .label("PATH")
+            .byDefault(() -> "", "none")
+            .doc("A file (any Hadoop path: hdfs://..., file:/...) whose appearance stops the job gracefully, as"
+                    + " SIGTERM does, and ends it with status 0, which YARN reports as SUCCEEDED: the way to stop it in"
+                    + " --deploy-mode cluster, where yarn application -kill leaves the driver no time to finish its"
+                    + " batch. Looked for every 2 s; the job deletes it once stopped and refuses to start while it"
+                    + " exists.")
+            .build();
     public static final Setting<Long> KAFKA_TIMEOUT_SECONDS = Setting.number("kafka-timeout-seconds")
             .byDefault(120L)
             .between(10, 86_400)
@@ -159,6 +168,7 @@ public final class JobSettings {
                     CACHE_TTL_SECONDS,
                     WRITE_BUFFER_BYTES,
                     STOP_STALL_SECONDS,
+                    STOP_FILE,
                     KAFKA_TIMEOUT_SECONDS,
                     RESUME_AFTER_DATA_LOSS),
             Set.of(KAFKA_PROP, HBASE_CONF));

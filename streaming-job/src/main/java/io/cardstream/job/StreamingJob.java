@@ -272,6 +272,15 @@ public final class StreamingJob implements AutoCloseable {
         context.awaitTermination();
     }
 
+    /**
+     * Waits until the job stops or {@code millis} pass; throws the failure of a batch that failed.
+     *
+     * @return whether the job has stopped
+     */
+    public boolean awaitTerminationOrTimeout(long millis) throws InterruptedException {
+        return context.awaitTerminationOrTimeout(millis);
+    }
+
     /** The first batch failure, if any. */
     public Throwable failure() {
         return state.failure();
