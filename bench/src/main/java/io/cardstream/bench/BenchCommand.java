@@ -75,7 +75,7 @@ public final class BenchCommand extends CliCommand {
     @Option(
             names = "--quick",
             description = "About 16 minutes: shorter rungs, shorter ladders with coarse steps, at"
-                    + " most 30 s of waiting for compactions; a first look (the full run takes about two hours).")
+                    + " most 30 s of waiting for compactions; a first look (the full run takes about 70 minutes).")
     boolean quick;
 
     @Option(
