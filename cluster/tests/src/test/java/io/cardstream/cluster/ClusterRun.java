@@ -9,11 +9,15 @@ import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 
@@ -89,6 +93,11 @@ final class ClusterRun {
         return cp.append(sparkHome().resolve("jars")).append("/*").toString();
     }
 
+    /** The run's name: its directory's, its topics' prefix and the application's ({@code --name}). */
+    String name() {
+        return name;
+    }
+
     Path dir() {
         return dir;
     }
@@ -151,6 +160,64 @@ final class ClusterRun {
             assertThat(job.output()).contains("The job stopped.");
             fixture.assertEveryRecordAccountedFor(config, TRANSACTIONS, summary, topic(), dlq());
             return firstBatch;
+        }
+    }
+
+    /**
+     * As {@link #run}, with the driver on the cluster ({@code --deploy-mode cluster}): its log is the one
+     * {@code driverLog} finds there; the job is stopped by its stop file, as a user stops it there, and spark-submit,
+     * which waits for the application to end, must exit 0.
+     */
+    void runInClusterMode(
+            Map<String, String> env, String classpath, List<String> submitArgs, Callable<Optional<Path>> driverLog)
+            throws Exception {
+        Path stopFile = dir.resolve("stop");
+        List<String> args = new java.util.ArrayList<>(jobArgs());
+        args.addAll(List.of("--stop-file", stopFile.toUri().toString()));
+        try (JobProcess job =
+                JobProcess.submit(dir.resolve("spark-submit.log"), dir, env, classpath, submitArgs, jobJar(), args)) {
+            Path driver = awaitDriverLine(driverLog, job, BATCH_LINE, Duration.ofSeconds(180));
+
+            GeneratorConfig config = new GeneratorConfig(name.hashCode(), 1_000, 100, 0.8, 0.01, 0.005);
+            StormProducer.Summary summary = fixture.produce(topic(), config, TRANSACTIONS, RATE);
+            assertThat(summary.acked()).isEqualTo(TRANSACTIONS);
+            fixture.awaitCommittedToLogEnd(name + "-group", topic(), PARTITIONS, Duration.ofSeconds(240), job::isAlive);
+
+            Files.createFile(stopFile);
+            assertThat(job.waitFor(120))
+                    .as("spark-submit ends with the application after the stop file; see %s", job.log())
+                    .isTrue();
+            assertThat(job.exitValue())
+                    .as("spark-submit's exit code; see %s and %s", job.log(), driver)
+                    .isZero();
+            assertThat(Files.readString(driver, StandardCharsets.ISO_8859_1))
+                    .containsPattern("The stop file \\S+/stop appeared")
+                    .contains("The job stopped.");
+            assertThat(stopFile)
+                    .as("the stop file, deleted by the job once stopped")
+                    .doesNotExist();
+            fixture.assertEveryRecordAccountedFor(config, TRANSACTIONS, summary, topic(), dlq());
+        }
+    }
+
+    /** Polls until the driver's log (once the cluster has made it) has a line matching {@code pattern}. */
+    private static Path awaitDriverLine(
+            Callable<Optional<Path>> driverLog, JobProcess submit, Pattern pattern, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<Path> log = driverLog.call();
+            if (log.isPresent()
+                    && pattern.matcher(Files.readString(log.get(), StandardCharsets.ISO_8859_1))
+                            .find()) {
+                return log.get();
+            }
+            assertThat(submit.isAlive())
+                    .as("spark-submit runs until the driver logs /%s/; see %s and %s", pattern, submit.log(), log)
+                    .isTrue();
+            assertThat(System.nanoTime())
+                    .as("the driver logs /%s/ within %s; see %s and %s", pattern, timeout, submit.log(), log)
+                    .isLessThan(deadline);
+            TimeUnit.MILLISECONDS.sleep(500);
         }
     }
 

@@ -54,7 +54,7 @@ class StandaloneIT {
                 ClusterRun.sparkHome().toString(),
                 // the Worker's launcher asks for the Scala version even when $SPARK_HOME/jars exists
                 "SPARK_SCALA_VERSION",
-                "2.12",
+                System.getProperty("cardstream.spark.scala.version", "2.12"),
                 "SPARK_LOCAL_IP",
                 "127.0.0.1",
                 "SPARK_LOCAL_DIRS",
