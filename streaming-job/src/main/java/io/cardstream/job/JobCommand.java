@@ -36,7 +36,9 @@ import picocli.CommandLine.Option;
                     + " batch-interval-ms=500; kafka-prop.KEY and hbase-conf.KEY for the passthroughs. Flags win."
         },
         exitCodeList = {
-            "0:stopped by SIGTERM, Ctrl-C or the stop file after the running batch committed",
+            "0:stopped by the stop file after the running batch committed",
+            "143:stopped by SIGTERM (130: Ctrl-C) after the running batch committed: the JVM's own status for the"
+                    + " signal",
             "1:a batch failed (nothing of it committed) or the job could not start",
             "2:invalid configuration"
         })

@@ -31,6 +31,19 @@ class JobConfigTest {
                 .withKafkaProperties(kafka);
     }
 
+    /** conf/job.properties, the template the distribution ships, is a configuration the job accepts as it is. */
+    @Test
+    void theJobPropertiesTemplateIsAValidConfiguration() throws Exception {
+        Path template = JobProcess.jdk17Flags().getParent().getParent().resolve("conf/job.properties");
+        JobConfig config = JobCommand.parse("--config", template.toString());
+        assertThat(config.bootstrapServers()).isEqualTo("broker1:9092,broker2:9092");
+        assertThat(config.maxRatePerPartition()).isEqualTo(12_500);
+        assertThat(config.get(JobSettings.STOP_FILE)).isEmpty();
+        assertThat(JobCommand.parse("--config", template.toString(), "--stop-file", "file:/tmp/stop")
+                        .get(JobSettings.STOP_FILE))
+                .isEqualTo("file:/tmp/stop");
+    }
+
     @Test
     void aKafkaClientFileIsReadAsKafkasToolsReadItAndTheFlagsWinOverIt(@TempDir Path dir) throws Exception {
         Path client = dir.resolve("client.properties");
