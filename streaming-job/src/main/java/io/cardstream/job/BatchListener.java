@@ -16,8 +16,8 @@ import scala.Option;
 
 /**
  * On the driver, when Spark reports a batch complete: takes that batch's summary (left by the output operation),
- * adds Spark's own scheduling and processing delays, writes the {@code batch_metrics} row and logs the batch's one
- * INFO line. A batch that failed left no summary and gets no row.
+ * adds Spark's own scheduling and processing delays, writes the {@code batch_metrics} row, adds the batch to the
+ * job's metrics source and logs the batch's one INFO line. A batch that failed left no summary and gets no row.
  */
 final class BatchListener implements StreamingListener {
 
@@ -27,11 +27,13 @@ final class BatchListener implements StreamingListener {
     private final Connection hbase;
     private final TableName metricsTable;
     private final long intervalMs;
+    private final JobMetricsSource metrics;
 
-    BatchListener(Connection hbase, TableName metricsTable, long intervalMs) {
+    BatchListener(Connection hbase, TableName metricsTable, long intervalMs, JobMetricsSource metrics) {
         this.hbase = hbase;
         this.metricsTable = metricsTable;
         this.intervalMs = intervalMs;
+        this.metrics = metrics;
     }
 
     void offer(BatchSummary summary) {
@@ -44,6 +46,7 @@ final class BatchListener implements StreamingListener {
      */
     void writeFailed(BatchSummary s) {
         summaries.remove(s.batchTime());
+        metrics.record(s, -1);
         try (Table table = hbase.getTable(metricsTable)) {
             table.put(MetricsRows.put(s, -1, -1));
         } catch (IOException e) {
@@ -65,6 +68,7 @@ final class BatchListener implements StreamingListener {
         }
         long processingMs = millis(info.processingDelay());
         long schedulingMs = millis(info.schedulingDelay());
+        metrics.record(s, processingMs);
         try (Table table = hbase.getTable(metricsTable)) {
             table.put(MetricsRows.put(s, processingMs, schedulingMs));
         } catch (IOException e) {

@@ -25,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.spark.Partition;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkEnv;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.rdd.RDD;
 import org.apache.spark.streaming.Durations;
@@ -158,9 +159,11 @@ public final class StreamingJob implements AutoCloseable {
             driverHBase.close();
             throw e;
         }
-        BatchListener listener =
-                new BatchListener(driverHBase, TableName.valueOf(config.metricsTable()), config.batchIntervalMs());
+        JobMetricsSource metrics = new JobMetricsSource();
+        BatchListener listener = new BatchListener(
+                driverHBase, TableName.valueOf(config.metricsTable()), config.batchIntervalMs(), metrics);
         context = new JavaStreamingContext(sparkConf, Durations.milliseconds(config.batchIntervalMs()));
+        SparkEnv.get().metricsSystem().registerSource(metrics);
         context.addStreamingListener(listener);
         context.sparkContext().sc().addSparkListener(new AttemptListener());
         extraListeners.forEach(context::addStreamingListener);
@@ -181,11 +184,12 @@ public final class StreamingJob implements AutoCloseable {
         context.start();
         daemon("cardstream-kafka-watch", this::watchKafka);
         LOG.info(
-                "The job started: topic {}, group {}, {} ms batches, master {}.",
+                "The job started: topic {}, group {}, {} ms batches, master {}, Spark UI {}.",
                 config.topic(),
                 config.groupId(),
                 config.batchIntervalMs(),
-                context.sparkContext().master());
+                context.sparkContext().master(),
+                uiUrl().orElse("off"));
     }
 
     /**

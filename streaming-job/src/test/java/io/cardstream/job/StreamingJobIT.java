@@ -64,9 +64,47 @@ class StreamingJobIT {
         FIXTURE.schemaAndDimensions(PERSONS, COMPANIES);
     }
 
+    /**
+     * Also the job's metrics in Spark's metrics system: with {@code conf/metrics.properties} (the Prometheus servlet)
+     * the driver's UI serves the job's counters, and each equals the {@code batch_metrics} totals of the run.
+     */
     @Test
     void storesEveryValidTransactionOnceAndDeadLettersEveryInvalidOne() throws Exception {
-        Run run = runJob("tx-200k", "dlq-200k", "group-200k", 1000, 2026, 200_000, 50_000, c -> c);
+        Map<String, Long> scraped = new java.util.TreeMap<>();
+        Map<String, Long> rows = new java.util.TreeMap<>();
+        long since = System.currentTimeMillis();
+        Map<String, String> spark = Map.of(
+                "spark.ui.enabled", "true",
+                "spark.ui.port", "0",
+                "spark.metrics.conf",
+                        cardstreamRoot().resolve("conf/metrics.properties").toString(),
+                "spark.metrics.namespace", "cardstream");
+        Run run = runJob("tx-200k", "dlq-200k", "group-200k", 1000, 2026, 200_000, 50_000, c -> c, spark, job -> {
+            String url = job.uiUrl().orElseThrow() + "/metrics/prometheus/";
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            // a batch's row and its counters come just after its commit, and empty batches keep coming: poll until
+            // a scrape and the rows written by then agree
+            do {
+                scraped.clear();
+                scraped.putAll(PrometheusText.counters(url, "metrics_cardstream_driver_cardstream_"));
+                rows.clear();
+                rows.putAll(metricsColumnTotals(since));
+                TimeUnit.MILLISECONDS.sleep(200);
+            } while (!(scraped.equals(rows) && scraped.getOrDefault("records", 0L) == 200_000)
+                    && System.nanoTime() < deadline);
+        });
+
+        // the counters as Prometheus scraped them, against the metrics rows' totals of the same batches
+        assertThat(scraped)
+                .as("counters scraped from the driver's /metrics/prometheus/, against the batch_metrics rows")
+                .isEqualTo(rows)
+                .containsEntry("records", 200_000L)
+                .containsEntry("enriched", run.summary.valid())
+                .containsEntry("dead_lettered", run.summary.invalid())
+                .containsKeys("missing_dimensions", "repeated_tx_ids", "batches");
+        assertThat(rows.get("missing_dimensions"))
+                .as("missing dimensions in the run")
+                .isPositive();
 
         assertThat(run.summary.sent()).isEqualTo(200_000);
         assertThat(run.summary.invalid()).isBetween(1_500L, 2_500L);
@@ -74,11 +112,11 @@ class StreamingJobIT {
 
         FIXTURE.assertEveryRecordAccountedFor(run.generatorConfig, 200_000, run.summary, "tx-200k", "dlq-200k");
 
-        // consumed = enriched + dead-lettered, batch by batch, as the metrics rows say
-        long[] totals = metricsTotals(run.startedAt);
-        assertThat(totals[0]).isEqualTo(200_000);
-        assertThat(totals[1]).isEqualTo(run.summary.valid());
-        assertThat(totals[2]).isEqualTo(run.summary.invalid());
+        // consumed = enriched + dead-lettered, batch by batch, as the metrics rows say (after the job's stop)
+        assertThat(metricsColumnTotals(run.startedAt))
+                .containsEntry("records", 200_000L)
+                .containsEntry("enriched", run.summary.valid())
+                .containsEntry("dead_lettered", run.summary.invalid());
     }
 
     /** Half-second batches, into a table of the wide row layout (one made before the layout mark). */
@@ -103,7 +141,9 @@ class StreamingJobIT {
                 30_000,
                 10_000,
                 c -> c.with(JobSettings.TX_TABLE, wide.getNameAsString())
-                        .with(JobSettings.ROW_LAYOUT, RowLayout.WIDE.id()));
+                        .with(JobSettings.ROW_LAYOUT, RowLayout.WIDE.id()),
+                Map.of(),
+                job -> {});
         FIXTURE.assertEveryValidStored(run.generatorConfig, 30_000, run.summary.valid(), wide);
         try (Connection c = ConnectionFactory.createConnection(hbaseConf());
                 Table table = c.getTable(wide);
@@ -133,7 +173,7 @@ class StreamingJobIT {
         // newest first; consecutive batches of this job are 500 ms apart (the other test's job is stopped)
         assertThat(gaps).contains(500L);
         assertThat(gaps.stream().filter(g -> g % 500 != 0)).isEmpty();
-        assertThat(metricsTotals(run.startedAt)[0]).isEqualTo(30_000);
+        assertThat(metricsColumnTotals(run.startedAt)).containsEntry("records", 30_000L);
     }
 
     @Test
@@ -306,7 +346,21 @@ class StreamingJobIT {
 
     private record Run(GeneratorConfig generatorConfig, StormProducer.Summary summary, long startedAt) {}
 
-    /** Starts the job, produces {@code count} records, waits until the group committed the log end, stops it. */
+    @FunctionalInterface
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** What a test does with the running job once it has committed every record. */
+    @FunctionalInterface
+    private interface WhileRunning {
+        void accept(StreamingJob job) throws Exception;
+    }
+
+    /**
+     * Starts the job ({@code spark}: Spark settings for it, as spark-submit's --conf would give them), produces
+     * {@code count} records, waits until the group committed the log end, runs {@code drained}, stops it.
+     */
     private static Run runJob(
             String topic,
             String dlq,
@@ -315,7 +369,9 @@ class StreamingJobIT {
             long seed,
             long count,
             double rate,
-            UnaryOperator<JobConfig> more)
+            UnaryOperator<JobConfig> more,
+            Map<String, String> spark,
+            WhileRunning drained)
             throws Exception {
         FIXTURE.topics(topic, 4, dlq);
         JobConfig config =
@@ -324,32 +380,63 @@ class StreamingJobIT {
         long startedAt = System.currentTimeMillis();
         StreamingJob job = new StreamingJob(config);
         StormProducer.Summary summary;
-        boolean drained = false;
+        boolean finished = false;
         try {
-            job.start();
+            withSystemProperties(spark, job::start);
             summary = FIXTURE.produce(topic, generatorConfig, count, rate);
             FIXTURE.awaitCommittedToLogEnd(group, topic, 4, Duration.ofSeconds(180), () -> job.failure() == null);
-            drained = true;
+            drained.accept(job);
+            finished = true;
         } finally {
             // after a failure a batch may be stuck on a dead service; a graceful stop would wait for it
-            job.stop(drained);
+            job.stop(finished);
         }
         assertThat(job.failure()).isNull();
         FIXTURE.awaitCommittedToLogEnd(group, topic, 4, Duration.ofSeconds(10), () -> true);
         return new Run(generatorConfig, summary, startedAt);
     }
 
-    /** records, enriched and dead-lettered summed over the metrics rows of batches since {@code since}. */
-    private static long[] metricsTotals(long since) throws Exception {
-        long[] totals = new long[3];
+    /** Runs {@code action} with these system properties set (SparkConf reads spark.* from them), then restores them. */
+    private static void withSystemProperties(Map<String, String> properties, Step action) throws Exception {
+        Map<String, String> before = new java.util.HashMap<>();
+        properties.forEach((k, v) -> before.put(k, System.setProperty(k, v)));
+        try {
+            action.run();
+        } finally {
+            before.forEach((k, v) -> {
+                if (v == null) {
+                    System.clearProperty(k);
+                } else {
+                    System.setProperty(k, v);
+                }
+            });
+        }
+    }
+
+    /** The repository's root, where conf/ is. */
+    private static java.nio.file.Path cardstreamRoot() {
+        return JobProcess.jdk17Flags().getParent().getParent();
+    }
+
+    /**
+     * The metrics rows of batches since {@code since}, summed, under the names of the job's metrics source: records,
+     * enriched, dead_lettered, missing_dimensions, repeated_tx_ids, and batches (how many rows).
+     */
+    private static Map<String, Long> metricsColumnTotals(long since) throws Exception {
+        Map<String, String> names = Map.of(
+                "records", "records",
+                "enriched", "enriched",
+                "dead_lettered", "dead_lettered",
+                "missing_dims", "missing_dimensions",
+                "repeated", "repeated_tx_ids");
+        Map<String, Long> totals = new java.util.TreeMap<>();
         try (Connection c = ConnectionFactory.createConnection(hbaseConf());
                 Table table = c.getTable(Schema.BATCH_METRICS.tableName());
                 ResultScanner scanner = table.getScanner(new Scan())) {
             for (Result row : scanner) {
-                if (Long.parseLong(metric(row, "batch_time")) >= since - 1000) {
-                    totals[0] += Long.parseLong(metric(row, "records"));
-                    totals[1] += Long.parseLong(metric(row, "enriched"));
-                    totals[2] += Long.parseLong(metric(row, "dead_lettered"));
+                if (Long.parseLong(metric(row, "batch_time")) >= since) {
+                    totals.merge("batches", 1L, Long::sum);
+                    names.forEach((column, name) -> totals.merge(name, Long.parseLong(metric(row, column)), Long::sum));
                 }
             }
         }
