@@ -199,6 +199,23 @@ class ComposeFileTest {
         assertThat(hue.getProperty("hive_server_port")).isEqualTo("10000");
     }
 
+    /** Nothing is published beyond this machine: every port a user reaches is bound to 127.0.0.1. */
+    @Test
+    void publishesEveryPortOnLoopbackOnly() {
+        Map<String, List<String>> published = new java.util.TreeMap<>();
+        services.forEach((name, service) -> {
+            List<String> ports =
+                    list(service.get("ports")).stream().map(Object::toString).toList();
+            if (!ports.isEmpty()) {
+                published.put(name, ports);
+            }
+        });
+        assertThat(published).as("services publishing ports").containsKeys("kafka", "dashboard", "hiveserver2");
+        published.forEach((name, ports) -> assertThat(ports)
+                .as("ports of %s", name)
+                .allSatisfy(p -> assertThat(p).startsWith("127.0.0.1:")));
+    }
+
     @Test
     void givesHBaseTheLocalStacksTuning() {
         Configuration server = site("docker/hbase/hbase-site.xml");
