@@ -34,7 +34,7 @@ class JobConfigTest {
     /** conf/job.properties, the template the distribution ships, is a configuration the job accepts as it is. */
     @Test
     void theJobPropertiesTemplateIsAValidConfiguration() throws Exception {
-        Path template = JobProcess.jdk17Flags().getParent().getParent().resolve("conf/job.properties");
+        Path template = JobProcess.repositoryRoot().resolve("conf/job.properties");
         JobConfig config = JobCommand.parse("--config", template.toString());
         assertThat(config.bootstrapServers()).isEqualTo("broker1:9092,broker2:9092");
         assertThat(config.maxRatePerPartition()).isEqualTo(12_500);

@@ -99,8 +99,13 @@ public final class JobProcess implements AutoCloseable {
         return new JobProcess(builder.start(), log);
     }
 
-    /** bin/spark-jdk17.flags of this checkout, found from the working directory (the repository or a module). */
+    /** bin/spark-jdk17.flags of this checkout. */
     public static Path jdk17Flags() {
+        return repositoryRoot().resolve("bin/spark-jdk17.flags");
+    }
+
+    /** The checkout's root (where bin/ and conf/ are), found from the working directory (the root or a module). */
+    public static Path repositoryRoot() {
         Path dir = Path.of("").toAbsolutePath();
         while (dir != null && !Files.isRegularFile(dir.resolve("bin/spark-jdk17.flags"))) {
             dir = dir.getParent();
@@ -109,7 +114,7 @@ public final class JobProcess implements AutoCloseable {
             throw new IllegalStateException(
                     "bin/spark-jdk17.flags not found above " + Path.of("").toAbsolutePath());
         }
-        return dir.resolve("bin/spark-jdk17.flags");
+        return dir;
     }
 
     public boolean isAlive() {

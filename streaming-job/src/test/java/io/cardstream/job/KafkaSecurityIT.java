@@ -163,7 +163,7 @@ class KafkaSecurityIT {
 
     /** bin/cardstream produce on the SASL listener with {@code clientConfig}, its output to {@code log}. */
     private static Process produce(Path clientConfig, Path log, long count) throws IOException {
-        Path root = JobProcess.jdk17Flags().getParent().getParent();
+        Path root = JobProcess.repositoryRoot();
         ProcessBuilder pb = new ProcessBuilder(
                         root.resolve("bin/cardstream").toString(),
                         "produce",

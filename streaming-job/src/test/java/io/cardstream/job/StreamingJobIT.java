@@ -77,7 +77,9 @@ class StreamingJobIT {
                 "spark.ui.enabled", "true",
                 "spark.ui.port", "0",
                 "spark.metrics.conf",
-                        cardstreamRoot().resolve("conf/metrics.properties").toString(),
+                        JobProcess.repositoryRoot()
+                                .resolve("conf/metrics.properties")
+                                .toString(),
                 "spark.metrics.namespace", "cardstream");
         Run run = runJob("tx-200k", "dlq-200k", "group-200k", 1000, 2026, 200_000, 50_000, c -> c, spark, job -> {
             String url = job.uiUrl().orElseThrow() + "/metrics/prometheus/";
@@ -411,11 +413,6 @@ class StreamingJobIT {
                 }
             });
         }
-    }
-
-    /** The repository's root, where conf/ is. */
-    private static java.nio.file.Path cardstreamRoot() {
-        return JobProcess.jdk17Flags().getParent().getParent();
     }
 
     /**
