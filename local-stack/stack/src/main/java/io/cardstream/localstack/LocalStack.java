@@ -71,17 +71,21 @@ public final class LocalStack implements AutoCloseable {
     private final int kafkaControllerPort;
     private final int kafkaSaslPort;
     private final int kafkaSaslSslPort;
+    private final int kafkaKerberosPort;
+    private final LocalKdc kdc;
     private final Thread shutdownHook;
     private boolean closed;
 
-    private LocalStack(LocalStackConfig config, Started kafka, Started hbase) {
+    private LocalStack(LocalStackConfig config, LocalKdc kdc, Started kafka, Started hbase) {
         this.config = config;
+        this.kdc = kdc;
         this.kafka = kafka == null ? null : kafka.node;
         this.hbase = hbase == null ? null : hbase.node;
         this.bootstrapServers = kafka == null ? null : "127.0.0.1:" + kafka.ports[0];
         this.kafkaControllerPort = kafka == null ? -1 : kafka.ports[1];
-        this.kafkaSaslPort = kafka == null || kafka.ports.length < 3 ? -1 : kafka.ports[2];
-        this.kafkaSaslSslPort = kafka == null || kafka.ports.length < 4 ? -1 : kafka.ports[3];
+        this.kafkaSaslPort = kafka == null ? -1 : kafka.ports[2];
+        this.kafkaSaslSslPort = kafka == null ? -1 : kafka.ports[3];
+        this.kafkaKerberosPort = kafka == null ? -1 : kafka.ports[4];
         this.zookeeperPort = hbase == null ? -1 : hbase.ports[0];
         this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -100,11 +104,12 @@ public final class LocalStack implements AutoCloseable {
             throw new UncheckedIOException(
                     "The local stack's data directory " + config.dataDir() + " could not be created.", e);
         }
+        LocalKdc kdc = config.kerberos() ? LocalKdc.start(config.dataDir().resolve("kerberos")) : null;
         CompletableFuture<Started> kafkaStart = config.kafka()
-                ? CompletableFuture.supplyAsync(() -> startKafka(config))
+                ? CompletableFuture.supplyAsync(() -> startKafka(config, kdc))
                 : CompletableFuture.completedFuture(null);
         CompletableFuture<Started> hbaseStart = config.hbase()
-                ? CompletableFuture.supplyAsync(() -> startHBase(config))
+                ? CompletableFuture.supplyAsync(() -> startHBase(config, kdc))
                 : CompletableFuture.completedFuture(null);
         Started k = null;
         Started h = null;
@@ -126,9 +131,15 @@ public final class LocalStack implements AutoCloseable {
             if (h != null) {
                 h.node.close();
             }
+            if (kdc != null) {
+                kdc.close();
+            }
             throw failure;
         }
-        LocalStack stack = new LocalStack(config, k, h);
+        if (kdc != null && h != null) {
+            kdc.writeHBaseSite(LOOPBACK, h.ports[0]);
+        }
+        LocalStack stack = new LocalStack(config, kdc, k, h);
         stack.writeConnectionFile();
         return stack;
     }
@@ -184,6 +195,24 @@ public final class LocalStack implements AutoCloseable {
         return LOOPBACK + ":" + kafkaSaslSslPort;
     }
 
+    /**
+     * The stack's KDC, its principals and the files a client needs, when the stack was configured with Kerberos
+     * ({@link LocalStackConfig#withKerberos}).
+     */
+    public LocalKdc kerberos() {
+        if (kdc == null) {
+            throw new IllegalStateException("The local stack runs without Kerberos: configure it with Kerberos.");
+        }
+        return kdc;
+    }
+
+    /** The broker's SASL_PLAINTEXT/GSSAPI listener, {@code localhost:PORT}, when the stack runs with Kerberos. */
+    public String kerberosBootstrapServers() {
+        requireService(kafka, KAFKA);
+        kerberos();
+        return LocalKdc.HOST + ":" + kafkaKerberosPort;
+    }
+
     /** The PKCS12 truststore that holds the SASL_SSL listener's self-signed certificate. */
     public Path truststore() {
         return Tls.of(config.dataDir().resolve("kafka")).truststore();
@@ -225,10 +254,24 @@ public final class LocalStack implements AutoCloseable {
                 props.put("sasl.ssl.bootstrap.servers", saslSslBootstrapServers());
                 props.put("ssl.truststore.location", truststore().toString());
             }
+            if (kdc != null) {
+                props.put("kerberos.bootstrap.servers", kerberosBootstrapServers());
+                props.put("kerberos.kafka.client.config", kdc.kafkaClientFile().toString());
+            }
         }
         if (hbase != null) {
             props.put("hbase.zookeeper.quorum", LOOPBACK);
             props.put("hbase.zookeeper.property.clientPort", Integer.toString(zookeeperPort));
+            if (kdc != null) {
+                props.put(
+                        "kerberos.hbase.conf.dir",
+                        kdc.hbaseSiteFile().getParent().toString());
+            }
+        }
+        if (kdc != null) {
+            props.put("java.security.krb5.conf", kdc.krb5Conf().toString());
+            props.put("kerberos.principal", kdc.clientPrincipal());
+            props.put("kerberos.keytab", kdc.clientKeytab().toString());
         }
         return props;
     }
@@ -298,6 +341,9 @@ public final class LocalStack implements AutoCloseable {
             // the hook is running or about to; stopping twice is harmless
         }
         stopChildren();
+        if (kdc != null) {
+            kdc.close();
+        }
     }
 
     private void stopChildren() {
@@ -333,7 +379,10 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    /** A ready child and its ports: client and controller for Kafka, ZooKeeper for HBase. */
+    /**
+     * A ready child and its ports: for Kafka client, controller, SASL, SASL_SSL and GSSAPI (-1: no such listener);
+     * for HBase ZooKeeper's.
+     */
     private record Started(ChildNode node, int... ports) {}
 
     /**
@@ -356,11 +405,15 @@ public final class LocalStack implements AutoCloseable {
         }
         if (service.equals(KAFKA)) {
             int port = Integer.parseInt(bootstrapServers.substring(bootstrapServers.lastIndexOf(':') + 1));
-            kafka = startKafka(config.withPorts(port, kafkaControllerPort, config.zookeeperPort())
-                            .withKafkaSaslPorts(Math.max(0, kafkaSaslPort), Math.max(0, kafkaSaslSslPort)))
+            kafka = startKafka(
+                            config.withPorts(port, kafkaControllerPort, config.zookeeperPort())
+                                    .withKafkaSaslPorts(Math.max(0, kafkaSaslPort), Math.max(0, kafkaSaslSslPort))
+                                    .withKafkaKerberosPort(Math.max(0, kafkaKerberosPort)),
+                            kdc)
                     .node;
         } else {
-            hbase = startHBase(config.withPorts(config.kafkaPort(), config.kafkaControllerPort(), zookeeperPort)).node;
+            hbase = startHBase(config.withPorts(config.kafkaPort(), config.kafkaControllerPort(), zookeeperPort), kdc)
+                    .node;
         }
     }
 
@@ -374,14 +427,15 @@ public final class LocalStack implements AutoCloseable {
         return node;
     }
 
-    private static Started startKafka(LocalStackConfig config) {
+    private static Started startKafka(LocalStackConfig config, LocalKdc kdc) {
         NodeClasspath classpath = NodeClasspath.of("kafka", KAFKA);
         return withPortRetries(
                 KAFKA,
                 config.kafkaPort() == 0
                         && config.kafkaControllerPort() == 0
                         && config.kafkaSaslPort() == 0
-                        && config.kafkaSaslSslPort() == 0,
+                        && config.kafkaSaslSslPort() == 0
+                        && config.kafkaKerberosPort() == 0,
                 () -> {
                     int port = config.kafkaPort() != 0 ? config.kafkaPort() : freePort();
                     int controllerPort =
@@ -416,6 +470,18 @@ public final class LocalStack implements AutoCloseable {
                                 "cardstream.kafka.tlsPasswordFile",
                                 tls.passwordFile().toString());
                     }
+                    int kerberosPort = -1;
+                    if (kdc != null) {
+                        kerberosPort = config.kafkaKerberosPort() != 0
+                                ? config.kafkaKerberosPort()
+                                : freePort(port, controllerPort, saslPort, saslSslPort);
+                        props.put("cardstream.kafka.kerberosPort", Integer.toString(kerberosPort));
+                        props.put(
+                                "cardstream.kafka.kerberosKeytab",
+                                kdc.keytab(LocalKdc.KAFKA_SERVICE).toString());
+                        props.put("cardstream.kafka.kerberosPrincipal", kdc.servicePrincipal(LocalKdc.KAFKA_SERVICE));
+                        props.put("java.security.krb5.conf", kdc.krb5Conf().toString());
+                    }
                     List<String> jvm = List.of(
                             "-Xmx" + config.kafkaHeap(),
                             "-XX:+UseG1GC",
@@ -430,9 +496,7 @@ public final class LocalStack implements AutoCloseable {
                             config.logDir().resolve("kafka.log"),
                             config.dataDir().resolve("kafka/ready.properties"));
                     node.awaitReady(config.startTimeout());
-                    return saslPort < 0
-                            ? new Started(node, port, controllerPort)
-                            : new Started(node, port, controllerPort, saslPort, saslSslPort);
+                    return new Started(node, port, controllerPort, saslPort, saslSslPort, kerberosPort);
                 });
     }
 
@@ -470,7 +534,7 @@ public final class LocalStack implements AutoCloseable {
         }
     }
 
-    private static Started startHBase(LocalStackConfig config) {
+    private static Started startHBase(LocalStackConfig config, LocalKdc kdc) {
         NodeClasspath classpath = NodeClasspath.of("hbase", HBASE);
         return withPortRetries(HBASE, config.zookeeperPort() == 0, () -> {
             int zkPort = config.zookeeperPort() != 0 ? config.zookeeperPort() : freePort();
@@ -483,6 +547,13 @@ public final class LocalStack implements AutoCloseable {
             props.put("cardstream.hbase.zookeeperPort", Integer.toString(zkPort));
             props.put("java.io.tmpdir", tmpDir(config.dataDir().resolve("hbase")));
             config.effectiveHBaseSettings().forEach((k, v) -> props.put("cardstream.hbase.conf." + k, v));
+            if (kdc != null) {
+                props.put(
+                        "cardstream.hbase.kerberosKeytab",
+                        kdc.keytab(LocalKdc.HBASE_SERVICE).toString());
+                props.put("cardstream.hbase.kerberosPrincipal", kdc.servicePrincipal(LocalKdc.HBASE_SERVICE));
+                props.put("java.security.krb5.conf", kdc.krb5Conf().toString());
+            }
             List<String> jvm = new ArrayList<>(List.of(
                     "-Xmx" + config.hbaseHeap(),
                     "-XX:+UseG1GC",

@@ -48,6 +48,13 @@ public final class LocalStackCli extends CliCommand {
                     + " listens with SASL_PLAINTEXT for them. Passwords never go on a command line or into a log.")
     Path scramUsers;
 
+    @Option(
+            names = "--kerberos",
+            description = "Also start a KDC (realm " + LocalKdc.REALM + ") and Kerberize HBase and the broker (a"
+                    + " SASL_PLAINTEXT/GSSAPI listener on localhost); prints the krb5.conf, principal, keytab and"
+                    + " client files a client needs.")
+    boolean kerberos;
+
     public static void main(String[] args) {
         System.exit(commandLine().execute(args));
     }
@@ -70,6 +77,7 @@ public final class LocalStackCli extends CliCommand {
             if (scramUsers != null) {
                 config = config.withKafkaScram(readScramUsers(scramUsers));
             }
+            config = config.withKerberos(kerberos);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -109,6 +117,9 @@ public final class LocalStackCli extends CliCommand {
         for (Map.Entry<String, String> e : stack.connectionProperties().entrySet()) {
             out.printf("  %s=%s%n", e.getKey(), e.getValue());
         }
+        if (kerberos) {
+            printKerberos(out, stack);
+        }
         out.println();
         out.println("Press Ctrl-C to stop.");
         out.flush();
@@ -122,6 +133,25 @@ public final class LocalStackCli extends CliCommand {
             }
         }
         return 0;
+    }
+
+    /** What a client needs to log in, and how the cardstream commands take it. */
+    private static void printKerberos(PrintWriter out, LocalStack stack) {
+        LocalKdc kdc = stack.kerberos();
+        out.println();
+        out.println("Kerberos (realm " + LocalKdc.REALM + ", KDC on " + LocalKdc.HOST + ":" + kdc.port() + "):");
+        out.println("  krb5.conf        " + kdc.krb5Conf());
+        out.println("  client principal " + kdc.clientPrincipal() + ", keytab " + kdc.clientKeytab());
+        out.println("  HBase principal  " + kdc.hbasePrincipalPattern() + " (HBase takes only Kerberos clients)");
+        out.println("  Kafka principal  " + kdc.servicePrincipal(LocalKdc.KAFKA_SERVICE) + ", listener "
+                + stack.kerberosBootstrapServers() + " (SASL_PLAINTEXT, GSSAPI)");
+        out.println("  Kafka client     " + kdc.kafkaClientFile());
+        out.println("  HBase client     " + kdc.hbaseSiteFile());
+        out.println("For the cardstream commands:");
+        out.println("  export KRB5_CONFIG=" + kdc.krb5Conf() + " HBASE_CONF_DIR="
+                + kdc.hbaseSiteFile().getParent());
+        out.println("  bin/cardstream produce --bootstrap-servers " + stack.kerberosBootstrapServers()
+                + " --producer-config " + kdc.kafkaClientFile() + " ...");
     }
 
     private static Map<String, String> readScramUsers(Path file) {

@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  *                          PLAINTEXT one, and a third, SASL_SSL, with a self-signed certificate for 127.0.0.1; none:
  *                          no SASL listener. Never printed: {@link #toString()} names the users only
  * @param kafkaSaslSslPort  the SASL_SSL listener's port on 127.0.0.1, or 0 for a free one; used only with SCRAM users
+ * @param kerberos          whether to start a KDC ({@link LocalKdc}) and Kerberize HBase (every client must log in)
+ *                          and the broker (a fourth listener, SASL_PLAINTEXT with GSSAPI, on {@code localhost})
+ * @param kafkaKerberosPort the broker's GSSAPI listener port, or 0 for a free one; used only with Kerberos
  */
 public record LocalStackConfig(
         Path dataDir,
@@ -46,7 +49,9 @@ public record LocalStackConfig(
         Map<String, String> hbaseSettings,
         int kafkaSaslPort,
         Map<String, String> kafkaScramUsers,
-        int kafkaSaslSslPort) {
+        int kafkaSaslSslPort,
+        boolean kerberos,
+        int kafkaKerberosPort) {
 
     public static final String DEFAULT_KAFKA_HEAP = "1g";
     /** DESIGN.md: the one-qualifier-per-field table wants at least 3 GB on a standalone HBase under load. */
@@ -78,6 +83,7 @@ public record LocalStackConfig(
         kafkaScramUsers = Map.copyOf(Objects.requireNonNull(kafkaScramUsers, "kafkaScramUsers"));
         StackSettings.KAFKA_SASL_PORT.check(kafkaSaslPort);
         StackSettings.KAFKA_SASL_SSL_PORT.check(kafkaSaslSslPort);
+        StackSettings.KAFKA_KERBEROS_PORT.check(kafkaKerberosPort);
         for (Map.Entry<String, String> user : kafkaScramUsers.entrySet()) {
             if (!SCRAM_USER.matcher(user.getKey()).matches()) {
                 throw new IllegalArgumentException("A SCRAM user name must be 1 to 64 letters, digits, '.', '_' or"
@@ -128,6 +134,8 @@ public record LocalStackConfig(
                 Map.of(),
                 0,
                 Map.of(),
+                0,
+                false,
                 0);
     }
 
@@ -189,6 +197,20 @@ public record LocalStackConfig(
         });
     }
 
+    /**
+     * With {@code enabled}, the stack starts a KDC and Kerberizes HBase and the broker ({@link LocalKdc}): HBase then
+     * takes only clients that log in, and the broker gets a SASL_PLAINTEXT listener with GSSAPI on {@code localhost}
+     * (its PLAINTEXT listener stays, for the stack's own checks).
+     */
+    public LocalStackConfig withKerberos(boolean enabled) {
+        return with(b -> b.kerberos = enabled);
+    }
+
+    /** The port of the broker's GSSAPI listener that comes with Kerberos (0: a free port). */
+    public LocalStackConfig withKafkaKerberosPort(int port) {
+        return with(b -> b.kafkaKerberosPort = port);
+    }
+
     /** A copy of this configuration with {@code change} applied to a builder that starts from it. */
     private LocalStackConfig with(Consumer<Builder> change) {
         Builder b = new Builder(this);
@@ -212,6 +234,8 @@ public record LocalStackConfig(
         private int kafkaSaslPort;
         private Map<String, String> kafkaScramUsers;
         private int kafkaSaslSslPort;
+        private boolean kerberos;
+        private int kafkaKerberosPort;
 
         Builder(LocalStackConfig c) {
             dataDir = c.dataDir;
@@ -228,6 +252,8 @@ public record LocalStackConfig(
             kafkaSaslPort = c.kafkaSaslPort;
             kafkaScramUsers = c.kafkaScramUsers;
             kafkaSaslSslPort = c.kafkaSaslSslPort;
+            kerberos = c.kerberos;
+            kafkaKerberosPort = c.kafkaKerberosPort;
         }
 
         LocalStackConfig build() {
@@ -245,7 +271,9 @@ public record LocalStackConfig(
                     hbaseSettings,
                     kafkaSaslPort,
                     kafkaScramUsers,
-                    kafkaSaslSslPort);
+                    kafkaSaslSslPort,
+                    kerberos,
+                    kafkaKerberosPort);
         }
     }
 
@@ -257,7 +285,8 @@ public record LocalStackConfig(
                 + ", kafkaHeap=" + kafkaHeap + ", hbaseHeap=" + hbaseHeap + ", kafkaPartitions=" + kafkaPartitions
                 + ", startTimeout=" + startTimeout + ", hbaseSettings=" + hbaseSettings + ", kafkaSaslPort="
                 + kafkaSaslPort + ", kafkaScramUsers=" + new java.util.TreeSet<>(kafkaScramUsers.keySet())
-                + ", kafkaSaslSslPort=" + kafkaSaslSslPort + "]";
+                + ", kafkaSaslSslPort=" + kafkaSaslSslPort + ", kerberos=" + kerberos + ", kafkaKerberosPort="
+                + kafkaKerberosPort + "]";
     }
 
     public Path logDir() {

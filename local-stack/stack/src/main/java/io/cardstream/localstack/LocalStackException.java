@@ -15,7 +15,7 @@ public class LocalStackException extends RuntimeException {
         this.service = service;
     }
 
-    /** The service that failed: {@code Kafka} or {@code HBase}. */
+    /** The service that failed: {@code Kafka}, {@code HBase} or {@code KDC}. */
     public String service() {
         return service;
     }

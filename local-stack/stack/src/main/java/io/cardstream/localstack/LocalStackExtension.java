@@ -132,12 +132,18 @@ public final class LocalStackExtension implements BeforeAllCallback, AfterAllCal
         return stack().zookeeperPort();
     }
 
-    /** {@code hbase.zookeeper.quorum} and {@code hbase.zookeeper.property.clientPort}, for an HBase client. */
+    /**
+     * {@code hbase.zookeeper.quorum} and {@code hbase.zookeeper.property.clientPort}, for an HBase client; with
+     * Kerberos also the client principal's login from its keytab ({@link LocalKdc#hbaseClientSettings}).
+     */
     public Map<String, String> hbaseSettings() {
-        return Map.of(
-                "hbase.zookeeper.quorum",
-                stack().zookeeperQuorum(),
-                "hbase.zookeeper.property.clientPort",
-                Integer.toString(stack().zookeeperPort()));
+        Map<String, String> settings = new java.util.LinkedHashMap<>();
+        settings.put("hbase.zookeeper.quorum", stack().zookeeperQuorum());
+        settings.put("hbase.zookeeper.property.clientPort", Integer.toString(stack().zookeeperPort()));
+        if (stack().config().kerberos()) {
+            LocalKdc kdc = stack().kerberos();
+            settings.putAll(kdc.hbaseClientSettings(kdc.clientPrincipal(), kdc.clientKeytab()));
+        }
+        return settings;
     }
 }

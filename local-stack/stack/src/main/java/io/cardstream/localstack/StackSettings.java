@@ -42,6 +42,9 @@ public final class StackSettings {
     public static final Setting<Integer> KAFKA_SASL_SSL_PORT = port(
             "kafka-sasl-ssl-port",
             "The SASL_SSL listener's port on 127.0.0.1 (with --scram-users); 0 picks a free one.");
+    public static final Setting<Integer> KAFKA_KERBEROS_PORT = port(
+            "kafka-kerberos-port",
+            "The SASL_PLAINTEXT/GSSAPI listener's port on localhost (with --kerberos); 0 picks a free one.");
     public static final Setting<Integer> KAFKA_PARTITIONS = Setting.integer("kafka-partitions")
             .byDefault(LocalStackConfig.DEFAULT_KAFKA_PARTITIONS)
             .between(1, 1000)
@@ -74,6 +77,7 @@ public final class StackSettings {
                     HBASE_HEAP,
                     KAFKA_SASL_PORT,
                     KAFKA_SASL_SSL_PORT,
+                    KAFKA_KERBEROS_PORT,
                     START_TIMEOUT),
             Set.of());
 
@@ -88,6 +92,7 @@ public final class StackSettings {
                 .withHeaps(values.get(KAFKA_HEAP), values.get(HBASE_HEAP))
                 .withKafkaPartitions(values.get(KAFKA_PARTITIONS))
                 .withKafkaSaslPorts(values.get(KAFKA_SASL_PORT), values.get(KAFKA_SASL_SSL_PORT))
+                .withKafkaKerberosPort(values.get(KAFKA_KERBEROS_PORT))
                 .withStartTimeout(Duration.ofSeconds(values.get(START_TIMEOUT)));
     }
 

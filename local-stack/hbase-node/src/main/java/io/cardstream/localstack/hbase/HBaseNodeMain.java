@@ -17,6 +17,7 @@ import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.master.HMaster;
 import org.apache.hadoop.hbase.regionserver.HRegionServer;
+import org.apache.hadoop.security.UserGroupInformation;
 import org.apache.zookeeper.server.NIOServerCnxnFactory;
 import org.apache.zookeeper.server.ZooKeeperServer;
 import org.slf4j.Logger;
@@ -53,6 +54,10 @@ public final class HBaseNodeMain {
         Files.createDirectories(dataDir);
 
         Configuration conf = configuration(dataDir, zkPort);
+        String keytab = System.getProperty("cardstream.hbase.kerberosKeytab");
+        if (keytab != null) {
+            kerberize(conf, keytab, NodeSupport.required("cardstream.hbase.kerberosPrincipal"));
+        }
         // ZooKeeper keeps its data across restarts on purpose: emptied, its transaction ids would start again
         // below what running clients have seen, and it would refuse their reconnects forever. With a 500 ms tick,
         // sessions last at most 10 s, so the sessions of servers that died expire soon after a restart.
@@ -75,7 +80,13 @@ public final class HBaseNodeMain {
                 readyFile,
                 HConstants.ZOOKEEPER_QUORUM + "=" + LOOPBACK + "\n" + HConstants.ZOOKEEPER_CLIENT_PORT + "=" + zkPort
                         + "\n");
-        LOG.info("The local HBase is ready; ZooKeeper quorum {}:{}.", LOOPBACK, zkPort);
+        LOG.info(
+                "The local HBase is ready; ZooKeeper quorum {}:{}{}.",
+                LOOPBACK,
+                zkPort,
+                keytab == null
+                        ? ""
+                        : "; clients must log in with Kerberos (" + conf.get("hbase.master.kerberos.principal") + ")");
         awaitStopped(cluster);
     }
 
@@ -123,6 +134,28 @@ public final class HBaseNodeMain {
                 .filter(k -> k.startsWith(prefix))
                 .forEach(k -> conf.set(k.substring(prefix.length()), System.getProperty(k)));
         return conf;
+    }
+
+    /**
+     * Kerberizes the master and the region server: they take only clients with a Kerberos ticket, and log in as
+     * {@code principal} (hbase/localhost@REALM) from {@code keytab}. Kerberos wants host names: both advertise
+     * {@code localhost} (still bound to 127.0.0.1), the host their principals are for. ZooKeeper stays open to all.
+     */
+    static void kerberize(Configuration conf, String keytab, String principal) throws IOException {
+        String pattern = principal.replace("/localhost@", "/_HOST@");
+        conf.set("hadoop.security.authentication", "kerberos");
+        conf.set("hbase.security.authentication", "kerberos");
+        conf.set("hbase.master.kerberos.principal", pattern);
+        conf.set("hbase.regionserver.kerberos.principal", pattern);
+        conf.set("hbase.master.keytab.file", keytab);
+        conf.set("hbase.regionserver.keytab.file", keytab);
+        conf.set("hbase.master.hostname", "localhost");
+        conf.set("hbase.regionserver.hostname", "localhost");
+        // HBase hands out delegation tokens (what Spark's HBase token provider asks for on YARN) only with this
+        conf.set("hbase.coprocessor.region.classes", "org.apache.hadoop.hbase.security.token.TokenProvider");
+        UserGroupInformation.setConfiguration(conf);
+        UserGroupInformation.loginUserFromKeytab(principal, keytab);
+        LOG.info("HBase logged in to Kerberos as {}.", principal);
     }
 
     private static void awaitMaster(Configuration serverConf) throws Exception {

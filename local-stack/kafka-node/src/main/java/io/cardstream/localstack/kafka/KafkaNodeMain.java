@@ -73,6 +73,14 @@ public final class KafkaNodeMain {
                 props.setProperty("ssl.key.password", password);
             }
         }
+        Integer kerberosPort = Integer.getInteger("cardstream.kafka.kerberosPort");
+        if (kerberosPort != null) {
+            addKerberosListener(
+                    props,
+                    kerberosPort,
+                    NodeSupport.required("cardstream.kafka.kerberosKeytab"),
+                    NodeSupport.required("cardstream.kafka.kerberosPrincipal"));
+        }
         Path configFile = dataDir.resolve("server.properties");
         Files.createDirectories(dataDir);
         try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
@@ -105,6 +113,12 @@ public final class KafkaNodeMain {
                     new java.util.TreeSet<>(scramUsers.stringPropertyNames()),
                     saslPort,
                     saslSslPort);
+        }
+        if (kerberosPort != null) {
+            LOG.info(
+                    "It also listens with SASL_PLAINTEXT and GSSAPI (Kerberos, as {}) at localhost:{}.",
+                    System.getProperty("cardstream.kafka.kerberosPrincipal"),
+                    kerberosPort);
         }
         server.awaitShutdown();
     }
@@ -153,6 +167,25 @@ public final class KafkaNodeMain {
                     "listener.name." + listener + ".scram-sha-512.sasl.jaas.config",
                     "org.apache.kafka.common.security.scram.ScramLoginModule required;");
         }
+    }
+
+    /**
+     * A client listener named KERBEROS: SASL_PLAINTEXT with GSSAPI, bound to 127.0.0.1 and advertised as
+     * {@code localhost} (a client asks the KDC for a ticket to {@code kafka/<advertised host>}). The broker accepts
+     * with its own principal's keytab; inter-broker and controller traffic stay on PLAINTEXT.
+     */
+    static void addKerberosListener(Properties p, int port, String keytab, String principal) {
+        p.setProperty("listeners", p.getProperty("listeners") + ",KERBEROS://127.0.0.1:" + port);
+        p.setProperty("advertised.listeners", p.getProperty("advertised.listeners") + ",KERBEROS://localhost:" + port);
+        p.setProperty(
+                "listener.security.protocol.map",
+                p.getProperty("listener.security.protocol.map") + ",KERBEROS:SASL_PLAINTEXT");
+        p.setProperty("listener.name.kerberos.sasl.enabled.mechanisms", "GSSAPI");
+        p.setProperty("sasl.kerberos.service.name", "kafka");
+        p.setProperty(
+                "listener.name.kerberos.gssapi.sasl.jaas.config",
+                "com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab=\"" + keytab
+                        + "\" principal=\"" + principal + "\";");
     }
 
     /** The id the log directory was formatted with; a restart on the same directory must reuse it. */
