@@ -11,7 +11,6 @@ import org.apache.hadoop.hbase.ClusterMetrics;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.HConstants;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.ConnectionFactory;
 import picocli.CommandLine.Option;
 
 /**
@@ -76,7 +75,7 @@ public final class HBaseOptions {
 
     /** A connection, checked with a cheap admin call so an unreachable HBase fails here with a clear message. */
     public static Connection connect(Configuration conf) throws IOException {
-        Connection connection = ConnectionFactory.createConnection(conf);
+        Connection connection = HBaseConnections.open(conf);
         try {
             connection.getAdmin().getClusterMetrics(EnumSet.of(ClusterMetrics.Option.MASTER));
             return connection;

@@ -1,5 +1,6 @@
 package io.cardstream.producer;
 
+import io.cardstream.core.Causes;
 import io.cardstream.core.cli.CliCommand;
 import io.cardstream.core.settings.SettingSet;
 import io.cardstream.core.settings.Values;
@@ -19,9 +20,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.security.auth.login.LoginException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthenticationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine;
@@ -320,6 +323,15 @@ public final class ProduceCommand extends CliCommand {
             } catch (TimeoutException e) {
                 return Optional.of("The topic " + topic + " could not be created: " + e.getMessage());
             }
+        } catch (KafkaException e) {
+            Optional<LoginException> login = Causes.find(e, LoginException.class);
+            if (login.isEmpty()) {
+                throw e;
+            }
+            return Optional.of("The producer's login for the Kafka broker at " + bootstrap + " failed before it"
+                    + " reached the broker (" + Causes.oneLine(login.get()) + "); check sasl.jaas.config (with"
+                    + " Kerberos: its principal and keyTab) and the KDC in krb5.conf (KRB5_CONFIG)"
+                    + " (--producer-config, --producer-prop).");
         }
     }
 }

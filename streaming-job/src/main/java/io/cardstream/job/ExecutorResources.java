@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.schema.HBaseConnections;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -9,7 +10,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.util.ShutdownHookManager;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -54,7 +54,7 @@ final class ExecutorResources {
 
     private ExecutorResources(JobConfig config) throws IOException {
         this.config = config;
-        this.hbase = ConnectionFactory.createConnection(hbaseConfiguration(config));
+        this.hbase = HBaseConnections.open(hbaseConfiguration(config));
         this.dimensions = DimensionCache.start(
                 config.cacheSize(), config.cacheTtlSeconds(), DimensionLookup.readers(hbase, config));
         LOG.info(

@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.core.Causes;
 import io.cardstream.core.Topics;
 import io.cardstream.schema.RowLayout;
 import java.io.IOException;
@@ -8,11 +9,13 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.security.auth.login.LoginException;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
 import org.apache.hadoop.hbase.client.TableDescriptor;
@@ -149,6 +152,15 @@ final class Preflight {
 
     /** The start-up error for a Kafka that refused the job: credentials, rights, or no answer. */
     private IllegalStateException kafkaRefused(Throwable cause) {
+        Optional<LoginException> login = Causes.find(cause, LoginException.class);
+        if (login.isPresent()) {
+            return new IllegalStateException(
+                    "Invalid setting kafka-prop sasl.jaas.config: the job's login for Kafka at "
+                            + config.bootstrapServers() + " failed before it reached the broker ("
+                            + Causes.oneLine(login.get()) + "). With Kerberos (GSSAPI), check the principal and"
+                            + " keyTab in the JAAS line and the KDC in krb5.conf (java.security.krb5.conf).",
+                    cause);
+        }
         if (cause instanceof AuthenticationException) {
             return new IllegalStateException(
                     "Invalid setting kafka-prop sasl.jaas.config: Kafka at "

@@ -1,5 +1,6 @@
 package io.cardstream.job;
 
+import io.cardstream.schema.HBaseConnections;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
@@ -152,7 +152,7 @@ public final class StreamingJob implements AutoCloseable {
                             + " read, and aborted ones are stored as if they had been committed.",
                     config.topic());
         }
-        driverHBase = ConnectionFactory.createConnection(ExecutorResources.hbaseConfiguration(config));
+        driverHBase = HBaseConnections.open(ExecutorResources.hbaseConfiguration(config));
         try {
             new Preflight(config, consumerProperties(), driverHBase).check();
         } catch (RuntimeException | IOException e) {
