@@ -14,6 +14,7 @@ import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TopicAdmin;
 import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.DimensionLoader;
+import io.cardstream.schema.HBaseConnections;
 import io.cardstream.schema.NameGenerator;
 import io.cardstream.schema.RowKeys;
 import io.cardstream.schema.Schema;
@@ -41,7 +42,6 @@ import org.apache.hadoop.hbase.HBaseConfiguration;
 import org.apache.hadoop.hbase.TableName;
 import org.apache.hadoop.hbase.client.Admin;
 import org.apache.hadoop.hbase.client.Connection;
-import org.apache.hadoop.hbase.client.ConnectionFactory;
 import org.apache.hadoop.hbase.client.Result;
 import org.apache.hadoop.hbase.client.ResultScanner;
 import org.apache.hadoop.hbase.client.Scan;
@@ -133,7 +133,7 @@ public final class JobFixture {
      * existed are truncated, keeping their regions).
      */
     public void schemaAndDimensions(int persons, int companies) throws IOException {
-        try (Connection c = ConnectionFactory.createConnection(hbase());
+        try (Connection c = HBaseConnections.open(hbase());
                 Admin admin = c.getAdmin()) {
             SchemaManager.CreateReport report = new SchemaManager(admin, Compression.Algorithm.NONE).create();
             for (TableSpec table : Schema.TABLES) {
@@ -297,7 +297,7 @@ public final class JobFixture {
     /** Rows of tx_enriched whose tx_id starts with {@code prefix} (one producer seed's run). */
     public long countRows(String txIdPrefix) throws IOException {
         long rows = 0;
-        try (Connection c = ConnectionFactory.createConnection(hbase());
+        try (Connection c = HBaseConnections.open(hbase());
                 Table table = c.getTable(Schema.TX_ENRICHED.tableName());
                 ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result r : scanner) {
@@ -342,7 +342,7 @@ public final class JobFixture {
             }
         }
         Set<String> seen = new HashSet<>();
-        try (Connection c = ConnectionFactory.createConnection(hbase());
+        try (Connection c = HBaseConnections.open(hbase());
                 Table table = c.getTable(txTable);
                 ResultScanner scanner = table.getScanner(new Scan().setCaching(5_000))) {
             for (Result row : scanner) {

@@ -1,0 +1,259 @@
+package io.cardstream.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cardstream.localstack.LocalKdc;
+import io.cardstream.localstack.LocalStackExtension;
+import io.cardstream.producer.GeneratorConfig;
+import io.cardstream.producer.StormProducer;
+import io.cardstream.producer.TransactionGenerator;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Kerberos end to end, with a real KDC (the local stack's Apache Kerby): HBase takes only Kerberos clients, the
+ * broker has a SASL_PLAINTEXT/GSSAPI listener, and every command logs in with the client principal's keytab through
+ * the standard settings: {@code KRB5_CONFIG} (java.security.krb5.conf), {@code HBASE_CONF_DIR} with the stack's
+ * {@code hbase-site.xml} ({@code hbase.client.keytab.*}), and Kafka's {@code sasl.jaas.config} (Krb5LoginModule).
+ * The schema tool and the loader make the tables, the producer sends the storm, the job stores it, the dashboard
+ * reads it; a job with a principal the KDC does not know, for Kafka and then for HBase, fails at start naming the
+ * setting, storing and committing nothing. Kerberos state is global to a JVM: this class runs in a JVM of its own
+ * (the pom's {@code kerberos} execution), which logs in too, to check HBase's rows.
+ */
+class KerberosIT {
+
+    private static final JobFixture.Names RUN = JobFixture.Names.of("kerberos");
+    private static final String WRONG = "intruder@" + LocalKdc.REALM;
+    private static final long COUNT = 20_000;
+    private static final GeneratorConfig GENERATED = new GeneratorConfig(91, 1_000, 100, 0, 0.01, 0.01);
+    private static Path dir;
+
+    @RegisterExtension
+    static final LocalStackExtension STACK = LocalStackExtension.kafkaAndHBase().configure(c -> c.withKerberos(true));
+
+    private static final JobFixture FIXTURE = new JobFixture(STACK);
+
+    @BeforeAll
+    static void prepare() throws Exception {
+        dir = JobFixture.freshDirectory("kerberos-it");
+        // before this JVM's first Kerberos login (the fixture's HBase reads): krb5.conf exists once the KDC runs
+        System.setProperty(
+                "java.security.krb5.conf", STACK.stack().kerberos().krb5Conf().toString());
+        // the topics through the stack's own PLAINTEXT listener: creating them is not what is tested here
+        FIXTURE.topics(RUN.topic(), 2, RUN.dlq());
+    }
+
+    @Test
+    void everyCommandLogsInWithTheKeytabAndAWrongPrincipalFailsAtStartStoringNothing() throws Exception {
+        LocalKdc kdc = STACK.stack().kerberos();
+
+        assertCommand(List.of("schema", "create"), "schema.log", 0);
+        assertCommand(
+                List.of("load-dimensions", "--persons", "1000", "--companies", "100", "--seed", "1"), "load.log", 0);
+        assertCommand(
+                List.of(
+                        "produce",
+                        "--bootstrap-servers",
+                        STACK.stack().kerberosBootstrapServers(),
+                        "--producer-config",
+                        kdc.kafkaClientFile().toString(),
+                        "--topic",
+                        RUN.topic(),
+                        "--count",
+                        Long.toString(COUNT),
+                        "--rate",
+                        "10000",
+                        "--seed",
+                        "91",
+                        "--persons",
+                        "1000",
+                        "--companies",
+                        "100",
+                        "--bad-ratio",
+                        "0.01",
+                        "--unknown-ratio",
+                        "0.01"),
+                "produce.log",
+                0);
+
+        // the job with a principal the KDC does not know: for Kafka, then for HBase
+        String kafkaRefused = refusedJob("job-kafka-refused", jobConfig(WRONG, kdc.clientPrincipal()));
+        assertThat(kafkaRefused)
+                .contains("Invalid setting kafka-prop sasl.jaas.config")
+                .contains("login for Kafka at " + STACK.stack().kerberosBootstrapServers() + " failed");
+        String hbaseRefused = refusedJob("job-hbase-refused", jobConfig(kdc.clientPrincipal(), WRONG));
+        assertThat(hbaseRefused)
+                .contains("Invalid setting hbase.client.keytab.principal")
+                .contains("Kerberos login of " + WRONG);
+        assertThat(FIXTURE.committed(RUN.group()))
+                .as("offsets committed by the refused jobs")
+                .isEmpty();
+        assertThat(FIXTURE.countRows("")).as("rows stored by the refused jobs").isZero();
+
+        try (JobProcess job = JobProcess.submit(
+                dir.resolve("job.log"),
+                Path.of("."),
+                Map.of("JDK_JAVA_OPTIONS", krb5JavaOptions()),
+                Files.readString(Path.of("target", "spark-classpath.txt")).trim(),
+                List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false"),
+                JobProcess.shadedJar(),
+                List.of(
+                        "--config",
+                        jobConfig(kdc.clientPrincipal(), kdc.clientPrincipal()).toString()))) {
+            FIXTURE.awaitCommittedToLogEnd(RUN.group(), RUN.topic(), 2, Duration.ofSeconds(180), job::isAlive);
+            assertThat(job.terminate(90)).isTrue();
+            assertThat(job.output())
+                    .contains("kafka-prop sasl.jaas.config=********")
+                    .contains("kafka-prop sasl.mechanism=GSSAPI");
+        }
+        FIXTURE.assertEveryRecordAccountedFor(GENERATED, COUNT, summary(), RUN.topic(), RUN.dlq());
+
+        assertDashboardReadsTheRows();
+    }
+
+    /** bin/cardstream dashboard on a free port, logged in by the same hbase-site.xml: its API returns the job's totals. */
+    private static void assertDashboardReadsTheRows() throws Exception {
+        Path log = dir.resolve("dashboard.log");
+        Process dashboard = cardstream(List.of("dashboard", "--port", "0"), log);
+        try {
+            Pattern url = Pattern.compile("Dashboard: (http://127\\.0\\.0\\.1:\\d+)");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            Matcher m = url.matcher("");
+            while (!m.find()) {
+                assertThat(dashboard.isAlive())
+                        .as("the dashboard runs; see %s", log)
+                        .isTrue();
+                assertThat(System.nanoTime())
+                        .as("the dashboard printed its address; see %s", log)
+                        .isLessThan(deadline);
+                TimeUnit.MILLISECONDS.sleep(200);
+                m = url.matcher(Files.readString(log, StandardCharsets.UTF_8));
+            }
+            HttpResponse<String> top = HttpClient.newHttpClient()
+                    .send(
+                            HttpRequest.newBuilder(URI.create(m.group(1) + "/api/top-merchants?seconds=3600&limit=3"))
+                                    .timeout(Duration.ofSeconds(30))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
+            assertThat(top.statusCode())
+                    .as("GET /api/top-merchants: %s", top.body())
+                    .isEqualTo(200);
+            assertThat(top.body())
+                    .as("the merchant totals the dashboard read from the job's batch rows")
+                    .contains("\"companyId\":\"C0000");
+        } finally {
+            dashboard.destroy();
+            dashboard.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The job's --config for the GSSAPI listener, Kafka's login as {@code kafkaPrincipal}, HBase's as another. */
+    private static Path jobConfig(String kafkaPrincipal, String hbasePrincipal) throws IOException {
+        LocalKdc kdc = STACK.stack().kerberos();
+        StringBuilder text = new StringBuilder()
+                .append("bootstrap-servers=")
+                .append(STACK.stack().kerberosBootstrapServers())
+                .append("\ntopic=")
+                .append(RUN.topic())
+                .append("\ndlq-topic=")
+                .append(RUN.dlq())
+                .append("\ngroup-id=")
+                .append(RUN.group())
+                .append("\n");
+        LocalKdc.kafkaClientProperties(kafkaPrincipal, kdc.clientKeytab())
+                .forEach((k, v) -> text.append("kafka-prop.")
+                        .append(k)
+                        .append('=')
+                        .append(v.replace("\\", "\\\\"))
+                        .append('\n'));
+        STACK.hbaseSettings()
+                .forEach((k, v) -> text.append("hbase-conf.")
+                        .append(k)
+                        .append('=')
+                        .append(k.equals("hbase.client.keytab.principal") ? hbasePrincipal : v)
+                        .append('\n'));
+        return Files.writeString(
+                dir.resolve("job-" + kafkaPrincipal.charAt(0) + hbasePrincipal.charAt(0) + ".properties"), text);
+    }
+
+    /** Runs the job with {@code config}, which it must refuse at start (exit 1); returns its output. */
+    private static String refusedJob(String name, Path config) throws Exception {
+        try (JobProcess job = JobProcess.submit(
+                dir.resolve(name + ".log"),
+                Path.of("."),
+                Map.of("JDK_JAVA_OPTIONS", krb5JavaOptions()),
+                Files.readString(Path.of("target", "spark-classpath.txt")).trim(),
+                List.of("--master", "local[2]", "--conf", "spark.ui.enabled=false"),
+                JobProcess.shadedJar(),
+                List.of("--config", config.toString()))) {
+            assertThat(job.waitFor(120))
+                    .as("the refused job exits; see %s", job.log())
+                    .isTrue();
+            assertThat(job.exitValue()).as("see %s", job.log()).isEqualTo(1);
+            return job.output();
+        }
+    }
+
+    /** The job's JVM options (JDK_JAVA_OPTIONS, which the java launcher reads): this JVM's, and the krb5.conf. */
+    private static String krb5JavaOptions() {
+        String inherited = System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
+        return (inherited + " -Djava.security.krb5.conf="
+                        + STACK.stack().kerberos().krb5Conf())
+                .trim();
+    }
+
+    /** bin/cardstream with KRB5_CONFIG and HBASE_CONF_DIR set to the stack's client files; it must exit with {@code rc}. */
+    private static void assertCommand(List<String> args, String logName, int rc) throws Exception {
+        Path log = dir.resolve(logName);
+        Process p = cardstream(args, log);
+        assertThat(p.waitFor(180, TimeUnit.SECONDS))
+                .as("bin/cardstream %s exits; see %s", args.get(0), log)
+                .isTrue();
+        assertThat(p.exitValue())
+                .as("bin/cardstream %s; see %s", args.get(0), log)
+                .isEqualTo(rc);
+    }
+
+    private static Process cardstream(List<String> args, Path log) throws IOException {
+        Path root = JobProcess.repositoryRoot();
+        List<String> command = new ArrayList<>();
+        command.add(root.resolve("bin/cardstream").toString());
+        command.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        LocalKdc kdc = STACK.stack().kerberos();
+        pb.environment().put("CARDSTREAM_SKIP_BUILD", "1");
+        pb.environment().put("KRB5_CONFIG", kdc.krb5Conf().toString());
+        pb.environment().put("HBASE_CONF_DIR", kdc.hbaseSiteFile().getParent().toString());
+        return pb.start();
+    }
+
+    private static StormProducer.Summary summary() {
+        TransactionGenerator generator = new TransactionGenerator(GENERATED);
+        long valid = 0;
+        for (long i = 0; i < COUNT; i++) {
+            if (generator.generate(i).isValid()) {
+                valid++;
+            }
+        }
+        return new StormProducer.Summary(COUNT, valid, COUNT - valid, 0, COUNT, 0, 0, 0, null);
+    }
+}
