@@ -7,6 +7,8 @@ import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
 import io.cardstream.producer.StormProducer;
 import io.cardstream.producer.TransactionGenerator;
+import io.cardstream.schema.HBaseConnections;
+import io.cardstream.schema.Schema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,9 +21,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.apache.hadoop.hbase.client.Admin;
+import org.apache.hadoop.hbase.client.Connection;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,7 +39,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * {@code hbase-site.xml} ({@code hbase.client.keytab.*}), and Kafka's {@code sasl.jaas.config} (Krb5LoginModule).
  * The schema tool and the loader make the tables, the producer sends the storm, the job stores it, the dashboard
  * reads it; a job with a principal the KDC does not know, for Kafka and then for HBase, fails at start naming the
- * setting, storing and committing nothing. Kerberos state is global to a JVM: this class runs in a JVM of its own
+ * setting, storing and committing nothing; a batch that fails (its table disabled) stops the job; and no log of any of
+ * these shows the inline PEM key or the JAAS line every job's configuration holds. Kerberos state is global to a JVM: this class runs in a JVM of its own
  * (the pom's {@code kerberos} execution), which logs in too, to check HBase's rows.
  */
 class KerberosIT {
@@ -42,6 +49,11 @@ class KerberosIT {
     private static final String WRONG = "intruder@" + LocalKdc.REALM;
     private static final long COUNT = 20_000;
     private static final GeneratorConfig GENERATED = new GeneratorConfig(91, 1_000, 100, 0, 0.01, 0.01);
+    /** An inline PEM private key (Kafka's ssl.keystore.key) in every job's configuration: no log may show it. */
+    private static final String PEM_BODY =
+            "MIIEv" + UUID.randomUUID().toString().replace("-", "");
+
+    private static final String JAAS_TEXT = "Krb5LoginModule required";
     private static Path dir;
 
     @RegisterExtension
@@ -125,6 +137,32 @@ class KerberosIT {
         FIXTURE.assertEveryRecordAccountedFor(GENERATED, COUNT, summary(), RUN.topic(), RUN.dlq());
 
         assertDashboardReadsTheRows();
+
+        // a failed batch: the transactions table disabled under the job, 100 records more
+        try (Connection c = HBaseConnections.open(FIXTURE.hbase());
+                Admin admin = c.getAdmin()) {
+            admin.disableTable(Schema.TX_ENRICHED.tableName());
+        }
+        FIXTURE.produce(RUN.topic(), new GeneratorConfig(92, 1_000, 100, 0, 0, 0), 100, 1_000);
+        // HBase's client gives up on the disabled table's regions after 2 tries, not 16 (minutes)
+        String failed = refusedJob(
+                "job-failed-batch",
+                jobConfig(kdc.clientPrincipal(), kdc.clientPrincipal(), "hbase-conf.hbase.client.retries.number=2"));
+        assertThat(failed).contains("The job stops").contains("tx_enriched");
+
+        // no log of a start, a refused start or a failed batch shows the PEM key or the JAAS line
+        List<Path> logs = new ArrayList<>(STACK.stack().logFiles().values());
+        try (Stream<Path> files = Files.list(dir)) {
+            files.filter(p -> p.toString().endsWith(".log")).forEach(logs::add);
+        }
+        assertThat(logs).hasSize(10);
+        for (Path log : logs) {
+            assertThat(Files.readString(log, StandardCharsets.ISO_8859_1))
+                    .as("log %s", log)
+                    .isNotEmpty()
+                    .doesNotContain(PEM_BODY)
+                    .doesNotContain(JAAS_TEXT);
+        }
     }
 
     /** bin/cardstream dashboard on a free port, logged in by the same hbase-site.xml: its API returns the job's totals. */
@@ -163,8 +201,11 @@ class KerberosIT {
         }
     }
 
-    /** The job's --config for the GSSAPI listener, Kafka's login as {@code kafkaPrincipal}, HBase's as another. */
-    private static Path jobConfig(String kafkaPrincipal, String hbasePrincipal) throws IOException {
+    /**
+     * The job's --config for the GSSAPI listener, Kafka's login as {@code kafkaPrincipal}, HBase's as
+     * {@code hbasePrincipal}, with {@code more} lines.
+     */
+    private static Path jobConfig(String kafkaPrincipal, String hbasePrincipal, String... more) throws IOException {
         LocalKdc kdc = STACK.stack().kerberos();
         StringBuilder text = new StringBuilder()
                 .append("bootstrap-servers=")
@@ -182,17 +223,25 @@ class KerberosIT {
                         .append('=')
                         .append(v.replace("\\", "\\\\"))
                         .append('\n'));
+        // escaped line breaks: the properties file gives the job the key's three lines
+        text.append("kafka-prop.ssl.keystore.key=-----BEGIN PRIVATE KEY-----\\n")
+                .append(PEM_BODY)
+                .append("\\n-----END PRIVATE KEY-----\n");
         STACK.hbaseSettings()
                 .forEach((k, v) -> text.append("hbase-conf.")
                         .append(k)
                         .append('=')
                         .append(k.equals("hbase.client.keytab.principal") ? hbasePrincipal : v)
                         .append('\n'));
+        for (String line : more) {
+            text.append(line).append('\n');
+        }
         return Files.writeString(
-                dir.resolve("job-" + kafkaPrincipal.charAt(0) + hbasePrincipal.charAt(0) + ".properties"), text);
+                dir.resolve("job-" + kafkaPrincipal.charAt(0) + hbasePrincipal.charAt(0) + more.length + ".properties"),
+                text);
     }
 
-    /** Runs the job with {@code config}, which it must refuse at start (exit 1); returns its output. */
+    /** Runs the job with {@code config}, which must fail (exit 1) at start or in its first batch; returns its output. */
     private static String refusedJob(String name, Path config) throws Exception {
         try (JobProcess job = JobProcess.submit(
                 dir.resolve(name + ".log"),
