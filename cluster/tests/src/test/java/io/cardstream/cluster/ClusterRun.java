@@ -143,9 +143,15 @@ final class ClusterRun {
      * INFO line. The caller checks where the executors ran.
      */
     Duration run(Map<String, String> env, String classpath, List<String> submitArgs) throws Exception {
+        return run(env, classpath, submitArgs, jobArgs());
+    }
+
+    /** As {@link #run(Map, String, List)}, with the job's options {@code jobArgs}. */
+    Duration run(Map<String, String> env, String classpath, List<String> submitArgs, List<String> jobArgs)
+            throws Exception {
         long submitted = System.nanoTime();
         try (JobProcess job = JobProcess.submit(
-                dir.resolve("spark-submit.log"), dir, env, classpath, submitArgs, jobJar(), jobArgs())) {
+                dir.resolve("spark-submit.log"), dir, env, classpath, submitArgs, jobJar(), jobArgs)) {
             ChildJvm.awaitLine("spark-submit", job.log(), job::isAlive, BATCH_LINE, Duration.ofSeconds(180));
             Duration firstBatch = Duration.ofNanos(System.nanoTime() - submitted);
 

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cardstream.job.JobProcess;
 import io.cardstream.localstack.LocalStackExtension;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,14 +13,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.yarn.api.records.FinalApplicationStatus;
-import org.apache.hadoop.yarn.conf.YarnConfiguration;
-import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.hadoop.yarn.server.resourcemanager.rmapp.RMApp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,51 +35,22 @@ import org.slf4j.LoggerFactory;
 class YarnIT {
 
     private static final Logger LOG = LoggerFactory.getLogger(YarnIT.class);
-    private static final Pattern TASKS = Pattern.compile("Finished task [\\d.]+ in stage");
 
     @RegisterExtension
     static final LocalStackExtension STACK = LocalStackExtension.sharedKafkaAndHBase();
 
-    private static MiniYARNCluster yarn;
+    private static MiniYarn yarn;
 
     @BeforeAll
     static void startYarn() throws Exception {
         ClusterRun.freshDirectory("yarn-it");
-        YarnConfiguration conf = new YarnConfiguration();
-        conf.set("fs.defaultFS", "file:///");
-        conf.set("yarn.resourcemanager.hostname", "127.0.0.1");
-        conf.set("yarn.nodemanager.hostname", "127.0.0.1");
-        conf.set("yarn.nodemanager.disk-health-checker.max-disk-utilization-per-disk-percentage", "100.0");
-        conf.setBoolean("yarn.nodemanager.vmem-check-enabled", false);
-        conf.setBoolean("yarn.nodemanager.pmem-check-enabled", false);
-        conf.setInt("yarn.nodemanager.resource.memory-mb", 4096);
-        conf.setInt("yarn.nodemanager.resource.cpu-vcores", 4);
-        conf.setInt("yarn.scheduler.minimum-allocation-mb", 64);
-        // the shaded minicluster has no capacity-scheduler.xml (as in Spark's own BaseYarnClusterSuite)
-        conf.set("yarn.scheduler.capacity.root.queues", "default");
-        conf.setInt("yarn.scheduler.capacity.root.default.capacity", 100);
-        conf.setFloat("yarn.scheduler.capacity.root.default.user-limit-factor", 1);
-        conf.setInt("yarn.scheduler.capacity.root.default.maximum-capacity", 100);
-        conf.set("yarn.scheduler.capacity.root.default.state", "RUNNING");
-        conf.set("yarn.scheduler.capacity.root.default.acl_submit_applications", "*");
-        conf.set("yarn.scheduler.capacity.root.default.acl_administer_queue", "*");
-        conf.setInt("yarn.scheduler.capacity.node-locality-delay", -1);
-        yarn = new MiniYARNCluster("cardstream-yarn-it", 1, 1, 1);
-        yarn.init(conf);
-        yarn.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (yarn.getConfig().get(YarnConfiguration.RM_ADDRESS).endsWith(":0")) {
-            assertThat(System.nanoTime())
-                    .as("the ResourceManager got its address")
-                    .isLessThan(deadline);
-            TimeUnit.MILLISECONDS.sleep(100);
-        }
+        yarn = MiniYarn.start("cardstream-yarn-it", MiniYarn.configuration("127.0.0.1"));
     }
 
     @AfterAll
     static void stopYarn() {
         if (yarn != null) {
-            yarn.stop();
+            yarn.close();
         }
     }
 
@@ -102,12 +67,12 @@ class YarnIT {
         LOG.info("Submit to first batch on YARN: {} ms.", firstBatch.toMillis());
 
         String app = appId(run).orElseThrow();
-        Map<String, Integer> tasks = executorTasks(app);
+        Map<String, Integer> tasks = yarn.executorTasks(app);
         assertThat(tasks)
                 .as("executor containers and the tasks each finished")
                 .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy((container, finished) -> assertThat(finished).isPositive());
-        for (Path log : containerLogs(app)) {
+        for (Path log : yarn.containerLogs(app)) {
             String text = Files.readString(log, StandardCharsets.ISO_8859_1);
             if (text.contains("Starting executor ID")) {
                 assertThat(text).as("executor log %s", log).contains("authentication enabled");
@@ -128,14 +93,14 @@ class YarnIT {
         run.runInClusterMode(env(run), ClusterRun.sparkClasspath(run.confDir()), submitArgs(run, "cluster"), () -> {
             // the driver's log: the ApplicationMaster's container, the application's first
             Optional<String> app = appId(run);
-            return app.isPresent() ? containerLog(app.get(), "_000001") : Optional.empty();
+            return app.isPresent() ? yarn.containerLog(app.get(), "_000001") : Optional.empty();
         });
 
         RMApp app = app(run).orElseThrow();
         assertThat(app.getFinalApplicationStatus())
                 .as("the application's final status; diagnostics: %s", app.getDiagnostics())
                 .isEqualTo(FinalApplicationStatus.SUCCEEDED);
-        assertThat(executorTasks(app.getApplicationId().toString()))
+        assertThat(yarn.executorTasks(app.getApplicationId().toString()))
                 .as("executor containers and the tasks each finished")
                 .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy((container, finished) -> assertThat(finished).isPositive());
@@ -176,7 +141,7 @@ class YarnIT {
     }
 
     /** The environment of spark-submit: the assembled SPARK_HOME and the cluster's configuration directory. */
-    private static Map<String, String> env(ClusterRun run) {
+    static Map<String, String> env(ClusterRun run) {
         return Map.of(
                 "SPARK_HOME", ClusterRun.sparkHome().toString(),
                 "HADOOP_CONF_DIR", run.confDir().toString(),
@@ -184,7 +149,7 @@ class YarnIT {
     }
 
     /** The README's YARN options (two executors, their size, hbase-site.xml) in {@code deployMode}. */
-    private static List<String> submitArgs(ClusterRun run, String deployMode) {
+    static List<String> submitArgs(ClusterRun run, String deployMode) {
         return Stream.concat(
                         Stream.of(
                                 "--master",
@@ -223,66 +188,16 @@ class YarnIT {
 
     /** The application {@code run} submitted (it is named after the run), once the ResourceManager has it. */
     private static Optional<RMApp> app(ClusterRun run) {
-        return yarn.getResourceManager().getRMContext().getRMApps().values().stream()
-                .filter(app -> app.getName().equals(run.name()))
-                .findFirst();
+        return yarn.app(run.name());
     }
 
     private static Optional<String> appId(ClusterRun run) {
         return app(run).map(app -> app.getApplicationId().toString());
     }
 
-    /** The stderr of the application's container whose id ends with {@code suffix}, once the NodeManager made it. */
-    private static Optional<Path> containerLog(String appId, String suffix) throws IOException {
-        for (Path stderr : containerLogs(appId)) {
-            if (stderr.getParent().getFileName().toString().endsWith(suffix)) {
-                return Optional.of(stderr);
-            }
-        }
-        return Optional.empty();
-    }
-
-    /** The stderr files of the application's containers on the NodeManager. */
-    private static List<Path> containerLogs(String appId) throws IOException {
-        List<Path> logs = new ArrayList<>();
-        for (String logDir : yarn.getNodeManager(0).getConfig().getTrimmedStrings(YarnConfiguration.NM_LOG_DIRS)) {
-            Path appDir = Path.of(logDir.replaceFirst("^file:", "")).resolve(appId);
-            if (Files.isDirectory(appDir)) {
-                try (Stream<Path> files = Files.walk(appDir)) {
-                    files.filter(p -> p.getFileName().toString().equals("stderr"))
-                            .forEach(logs::add);
-                }
-            }
-        }
-        return logs;
-    }
-
     private static void writeHadoopConf(Path confDir) throws IOException {
         Configuration core = new Configuration(false);
         core.set("fs.defaultFS", "file:///");
-        try (OutputStream out = Files.newOutputStream(confDir.resolve("core-site.xml"))) {
-            core.writeXml(out);
-        }
-        try (OutputStream out = Files.newOutputStream(confDir.resolve("yarn-site.xml"))) {
-            yarn.getConfig().writeXml(out);
-        }
-    }
-
-    /** Container id -> tasks finished, for every container of the application whose log shows an executor. */
-    private static Map<String, Integer> executorTasks(String appId) throws IOException {
-        Map<String, Integer> tasks = new java.util.TreeMap<>();
-        for (Path stderr : containerLogs(appId)) {
-            String log = Files.readString(stderr, StandardCharsets.ISO_8859_1);
-            if (log.contains("Starting executor ID")) {
-                Matcher m = TASKS.matcher(log);
-                int n = 0;
-                while (m.find()) {
-                    n++;
-                }
-                tasks.put(stderr.getParent().getFileName().toString(), n);
-            }
-        }
-        LOG.info("Executor containers of {} and their finished tasks: {}.", appId, tasks);
-        return tasks;
+        yarn.writeHadoopConf(confDir, core);
     }
 }
