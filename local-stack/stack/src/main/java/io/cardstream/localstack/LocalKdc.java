@@ -128,6 +128,24 @@ public final class LocalKdc implements AutoCloseable {
         return dir.resolve(service + ".keytab");
     }
 
+    /**
+     * Makes one more principal (e.g. {@code yarn/localhost} for a test's YARN) with a random key, exported to an
+     * owner-only keytab in the stack's Kerberos directory; returns the keytab.
+     */
+    public Path createPrincipal(String name) {
+        Path keytab = dir.resolve(name.replace('/', '_') + ".keytab");
+        try {
+            Files.deleteIfExists(keytab);
+            kdc.createAndExportPrincipals(keytab.toFile(), name);
+            Files.setPosixFilePermissions(keytab, PosixFilePermissions.fromString("rw-------"));
+            return keytab;
+        } catch (KrbException e) {
+            throw new LocalStackException("KDC", "The principal " + name + " could not be made: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("The keytab " + keytab + " could not be written.", e);
+        }
+    }
+
     /** The Kafka client file that logs the client principal in with its keytab over SASL_PLAINTEXT/GSSAPI. */
     public Path kafkaClientFile() {
         return dir.resolve("kafka-client.properties");
