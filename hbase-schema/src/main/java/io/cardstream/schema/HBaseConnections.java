@@ -45,8 +45,9 @@ public final class HBaseConnections {
         return ConnectionFactory.createConnection(conf);
     }
 
-    /** Tells Hadoop's login layer that security is on, and checks the keytab settings before HBase uses them. */
+    /** Checks the keytab settings, then tells Hadoop's login layer that security is on, and logs in. */
     private static void login(Configuration conf) throws IOException {
+        checkKeytabSettings(conf);
         if (!"kerberos".equalsIgnoreCase(conf.get(HADOOP_AUTHENTICATION))) {
             // HBase's Kerberos needs Hadoop's: the client would otherwise offer no credentials at all
             conf.set(HADOOP_AUTHENTICATION, "kerberos");
@@ -62,6 +63,31 @@ public final class HBaseConnections {
                             + " bin/cardstream) at the realm's krb5.conf, or install /etc/krb5.conf.",
                     e);
         }
+        String principal = conf.get(AuthUtil.HBASE_CLIENT_KERBEROS_PRINCIPAL);
+        if (principal == null) {
+            return;
+        }
+        try {
+            AuthUtil.loginClient(conf);
+        } catch (IOException e) {
+            throw new IOException(
+                    "Invalid setting " + AuthUtil.HBASE_CLIENT_KERBEROS_PRINCIPAL + ": the Kerberos login of "
+                            + principal + " with the keytab " + conf.get(AuthUtil.HBASE_CLIENT_KEYTAB_FILE)
+                            + " was refused ("
+                            + Causes.oneLine(Causes.find(e, LoginException.class)
+                                    .<Throwable>map(l -> l)
+                                    .orElse(e))
+                            + "). Check the principal's name and realm, the keytab, and the KDC in krb5.conf"
+                            + " (java.security.krb5.conf).",
+                    e);
+        }
+    }
+
+    /**
+     * A keytab login needs both {@code hbase.client.keytab.file} and {@code hbase.client.keytab.principal}, and a
+     * keytab this process can read; neither (a ticket cache, or delegation tokens on YARN) is fine too.
+     */
+    static void checkKeytabSettings(Configuration conf) throws IOException {
         String keytab = conf.get(AuthUtil.HBASE_CLIENT_KEYTAB_FILE);
         String principal = conf.get(AuthUtil.HBASE_CLIENT_KERBEROS_PRINCIPAL);
         if (keytab == null && principal == null) {
@@ -76,19 +102,6 @@ public final class HBaseConnections {
         if (!Files.isReadable(Path.of(keytab))) {
             throw new IOException("Invalid setting " + AuthUtil.HBASE_CLIENT_KEYTAB_FILE + ": the keytab " + keytab
                     + " does not exist or cannot be read.");
-        }
-        try {
-            AuthUtil.loginClient(conf);
-        } catch (IOException e) {
-            throw new IOException(
-                    "Invalid setting " + AuthUtil.HBASE_CLIENT_KERBEROS_PRINCIPAL + ": the Kerberos login of "
-                            + principal + " with the keytab " + keytab + " was refused ("
-                            + Causes.oneLine(Causes.find(e, LoginException.class)
-                                    .<Throwable>map(l -> l)
-                                    .orElse(e))
-                            + "). Check the principal's name and realm, the keytab, and the KDC in krb5.conf"
-                            + " (java.security.krb5.conf).",
-                    e);
         }
     }
 }

@@ -38,7 +38,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * the standard settings: {@code KRB5_CONFIG} (java.security.krb5.conf), {@code HBASE_CONF_DIR} with the stack's
  * {@code hbase-site.xml} ({@code hbase.client.keytab.*}), and Kafka's {@code sasl.jaas.config} (Krb5LoginModule).
  * The schema tool and the loader make the tables, the producer sends the storm, the job stores it, the dashboard
- * reads it; a job with a principal the KDC does not know, for Kafka and then for HBase, fails at start naming the
+ * reads it; the producer with a principal the KDC does not know exits 1 naming its setting, and so does the job, for
+ * Kafka and then for HBase, at start, naming the
  * setting, storing and committing nothing; a batch that fails (its table disabled) stops the job; and no log of any of
  * these shows the inline PEM key or the JAAS line every job's configuration holds. Kerberos state is global to a JVM: this class runs in a JVM of its own
  * (the pom's {@code kerberos} execution), which logs in too, to check HBase's rows.
@@ -104,6 +105,33 @@ class KerberosIT {
                 "produce.log",
                 0);
 
+        // the producer with a principal the KDC does not know
+        StringBuilder wrongClient = new StringBuilder();
+        LocalKdc.kafkaClientProperties(WRONG, kdc.clientKeytab())
+                .forEach((k, v) -> wrongClient
+                        .append(k)
+                        .append('=')
+                        .append(v.replace("\\", "\\\\"))
+                        .append('\n'));
+        assertCommand(
+                List.of(
+                        "produce",
+                        "--bootstrap-servers",
+                        STACK.stack().kerberosBootstrapServers(),
+                        "--producer-config",
+                        Files.writeString(dir.resolve("wrong-client.properties"), wrongClient)
+                                .toString(),
+                        "--topic",
+                        RUN.topic(),
+                        "--count",
+                        "10"),
+                "produce-refused.log",
+                1);
+        assertThat(Files.readString(dir.resolve("produce-refused.log")))
+                .contains("The producer's login for the Kafka broker at "
+                        + STACK.stack().kerberosBootstrapServers())
+                .contains("check sasl.jaas.config");
+
         // the job with a principal the KDC does not know: for Kafka, then for HBase
         String kafkaRefused = refusedJob("job-kafka-refused", jobConfig(WRONG, kdc.clientPrincipal()));
         assertThat(kafkaRefused)
@@ -155,7 +183,7 @@ class KerberosIT {
         try (Stream<Path> files = Files.list(dir)) {
             files.filter(p -> p.toString().endsWith(".log")).forEach(logs::add);
         }
-        assertThat(logs).hasSize(10);
+        assertThat(logs).hasSize(11);
         for (Path log : logs) {
             assertThat(Files.readString(log, StandardCharsets.ISO_8859_1))
                     .as("log %s", log)
