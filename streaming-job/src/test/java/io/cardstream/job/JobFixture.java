@@ -224,6 +224,21 @@ public final class JobFixture {
         return summary;
     }
 
+    /**
+     * What a producer run of {@code count} records of {@code config} in another process (bin/cardstream produce)
+     * sent, every record acknowledged: the counts {@link #assertEveryRecordAccountedFor} needs.
+     */
+    public static StormProducer.Summary sentByAnotherProcess(GeneratorConfig config, long count) {
+        TransactionGenerator generator = new TransactionGenerator(config);
+        long valid = 0;
+        for (long i = 0; i < count; i++) {
+            if (generator.generate(i).isValid()) {
+                valid++;
+            }
+        }
+        return new StormProducer.Summary(count, valid, count - valid, 0, count, 0, 0, 0, null);
+    }
+
     public StormProducer.Summary produce(String topic, GeneratorConfig config, long count, double rate) {
         try (var producer =
                 new KafkaProducer<byte[], byte[]>(StormProducer.kafkaProperties(stack.bootstrapServers(), Map.of()))) {

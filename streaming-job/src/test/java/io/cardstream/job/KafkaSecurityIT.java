@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cardstream.localstack.LocalStack;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.StormProducer;
-import io.cardstream.producer.TransactionGenerator;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -101,7 +99,8 @@ class KafkaSecurityIT {
                     .contains("security.protocol=SASL_SSL");
         }
         GeneratorConfig config = new GeneratorConfig(77, 1_000, 100, 0, 0.01, 0.01);
-        FIXTURE.assertEveryRecordAccountedFor(config, COUNT, summaryOf(config), RUN.topic(), RUN.dlq());
+        FIXTURE.assertEveryRecordAccountedFor(
+                config, COUNT, JobFixture.sentByAnotherProcess(config, COUNT), RUN.topic(), RUN.dlq());
 
         List<Path> logs = new ArrayList<>(STACK.stack().logFiles().values());
         try (Stream<Path> files = Files.list(dir)) {
@@ -194,16 +193,5 @@ class KafkaSecurityIT {
                 .redirectOutput(log.toFile());
         pb.environment().put("CARDSTREAM_SKIP_BUILD", "1");
         return pb.start();
-    }
-
-    private static StormProducer.Summary summaryOf(GeneratorConfig config) {
-        TransactionGenerator generator = new TransactionGenerator(config);
-        long valid = 0;
-        for (long i = 0; i < COUNT; i++) {
-            if (generator.generate(i).isValid()) {
-                valid++;
-            }
-        }
-        return new StormProducer.Summary(COUNT, valid, COUNT - valid, 0, COUNT, 0, 0, 0, null);
     }
 }

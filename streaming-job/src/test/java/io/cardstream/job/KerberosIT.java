@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.cardstream.localstack.LocalKdc;
 import io.cardstream.localstack.LocalStackExtension;
 import io.cardstream.producer.GeneratorConfig;
-import io.cardstream.producer.StormProducer;
-import io.cardstream.producer.TransactionGenerator;
 import io.cardstream.schema.HBaseConnections;
 import io.cardstream.schema.Schema;
 import java.io.IOException;
@@ -79,31 +77,20 @@ class KerberosIT {
         assertCommand(List.of("schema", "create"), "schema.log", 0);
         assertCommand(
                 List.of("load-dimensions", "--persons", "1000", "--companies", "100", "--seed", "1"), "load.log", 0);
-        assertCommand(
-                List.of(
-                        "produce",
-                        "--bootstrap-servers",
-                        STACK.stack().kerberosBootstrapServers(),
-                        "--producer-config",
-                        kdc.kafkaClientFile().toString(),
-                        "--topic",
-                        RUN.topic(),
-                        "--count",
-                        Long.toString(COUNT),
-                        "--rate",
-                        "10000",
-                        "--seed",
-                        "91",
-                        "--persons",
-                        "1000",
-                        "--companies",
-                        "100",
-                        "--bad-ratio",
-                        "0.01",
-                        "--unknown-ratio",
-                        "0.01"),
-                "produce.log",
-                0);
+        List<String> storm = List.of(
+                "--rate",
+                "10000",
+                "--seed",
+                "91",
+                "--persons",
+                "1000",
+                "--companies",
+                "100",
+                "--bad-ratio",
+                "0.01",
+                "--unknown-ratio",
+                "0.01");
+        assertCommand(produce(kdc.kafkaClientFile(), COUNT, storm), "produce.log", 0);
 
         // the producer with a principal the KDC does not know
         StringBuilder wrongClient = new StringBuilder();
@@ -114,17 +101,7 @@ class KerberosIT {
                         .append(v.replace("\\", "\\\\"))
                         .append('\n'));
         assertCommand(
-                List.of(
-                        "produce",
-                        "--bootstrap-servers",
-                        STACK.stack().kerberosBootstrapServers(),
-                        "--producer-config",
-                        Files.writeString(dir.resolve("wrong-client.properties"), wrongClient)
-                                .toString(),
-                        "--topic",
-                        RUN.topic(),
-                        "--count",
-                        "10"),
+                produce(Files.writeString(dir.resolve("wrong-client.properties"), wrongClient), 10, List.of()),
                 "produce-refused.log",
                 1);
         assertThat(Files.readString(dir.resolve("produce-refused.log")))
@@ -162,7 +139,8 @@ class KerberosIT {
                     .contains("kafka-prop sasl.jaas.config=********")
                     .contains("kafka-prop sasl.mechanism=GSSAPI");
         }
-        FIXTURE.assertEveryRecordAccountedFor(GENERATED, COUNT, summary(), RUN.topic(), RUN.dlq());
+        FIXTURE.assertEveryRecordAccountedFor(
+                GENERATED, COUNT, JobFixture.sentByAnotherProcess(GENERATED, COUNT), RUN.topic(), RUN.dlq());
 
         assertDashboardReadsTheRows();
 
@@ -287,6 +265,22 @@ class KerberosIT {
         }
     }
 
+    /** bin/cardstream produce's arguments: {@code count} records to the GSSAPI listener, logged in by {@code client}. */
+    private static List<String> produce(Path client, long count, List<String> more) {
+        List<String> args = new ArrayList<>(List.of(
+                "produce",
+                "--bootstrap-servers",
+                STACK.stack().kerberosBootstrapServers(),
+                "--producer-config",
+                client.toString(),
+                "--topic",
+                RUN.topic(),
+                "--count",
+                Long.toString(count)));
+        args.addAll(more);
+        return args;
+    }
+
     /** The job's JVM options (JDK_JAVA_OPTIONS, which the java launcher reads): this JVM's, and the krb5.conf. */
     private static String krb5JavaOptions() {
         String inherited = System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "");
@@ -321,16 +315,5 @@ class KerberosIT {
         pb.environment().put("KRB5_CONFIG", kdc.krb5Conf().toString());
         pb.environment().put("HBASE_CONF_DIR", kdc.hbaseSiteFile().getParent().toString());
         return pb.start();
-    }
-
-    private static StormProducer.Summary summary() {
-        TransactionGenerator generator = new TransactionGenerator(GENERATED);
-        long valid = 0;
-        for (long i = 0; i < COUNT; i++) {
-            if (generator.generate(i).isValid()) {
-                valid++;
-            }
-        }
-        return new StormProducer.Summary(COUNT, valid, COUNT - valid, 0, COUNT, 0, 0, 0, null);
     }
 }
