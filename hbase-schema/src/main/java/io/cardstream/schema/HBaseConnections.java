@@ -70,13 +70,12 @@ public final class HBaseConnections {
         try {
             AuthUtil.loginClient(conf);
         } catch (IOException e) {
+            String reason =
+                    Causes.find(e, LoginException.class).map(Causes::oneLine).orElseGet(() -> Causes.oneLine(e));
             throw new IOException(
                     "Invalid setting " + AuthUtil.HBASE_CLIENT_KERBEROS_PRINCIPAL + ": the Kerberos login of "
                             + principal + " with the keytab " + conf.get(AuthUtil.HBASE_CLIENT_KEYTAB_FILE)
-                            + " was refused ("
-                            + Causes.oneLine(Causes.find(e, LoginException.class)
-                                    .<Throwable>map(l -> l)
-                                    .orElse(e))
+                            + " was refused (" + reason
                             + "). Check the principal's name and realm, the keytab, and the KDC in krb5.conf"
                             + " (java.security.krb5.conf).",
                     e);
