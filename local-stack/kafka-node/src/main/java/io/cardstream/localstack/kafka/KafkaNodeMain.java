@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -74,15 +76,16 @@ public final class KafkaNodeMain {
             }
         }
         Integer kerberosPort = Integer.getInteger("cardstream.kafka.kerberosPort");
+        Files.createDirectories(dataDir);
         if (kerberosPort != null) {
             addKerberosListener(
                     props,
                     kerberosPort,
                     NodeSupport.required("cardstream.kafka.kerberosKeytab"),
                     NodeSupport.required("cardstream.kafka.kerberosPrincipal"));
+            props.setProperty("delegation.token.secret.key", delegationTokenSecret(dataDir));
         }
         Path configFile = dataDir.resolve("server.properties");
-        Files.createDirectories(dataDir);
         try (var out = Files.newBufferedWriter(configFile, StandardCharsets.UTF_8)) {
             props.store(out, "Written by the cardstream local stack at every start");
         }
@@ -116,7 +119,8 @@ public final class KafkaNodeMain {
         }
         if (kerberosPort != null) {
             LOG.info(
-                    "It also listens with SASL_PLAINTEXT and GSSAPI (Kerberos, as {}) at localhost:{}.",
+                    "It also listens with SASL_PLAINTEXT and GSSAPI (Kerberos, as {}) at localhost:{}, where it issues"
+                            + " delegation tokens and accepts them (SCRAM-SHA-512).",
                     System.getProperty("cardstream.kafka.kerberosPrincipal"),
                     kerberosPort);
         }
@@ -180,12 +184,31 @@ public final class KafkaNodeMain {
         p.setProperty(
                 "listener.security.protocol.map",
                 p.getProperty("listener.security.protocol.map") + ",KERBEROS:SASL_PLAINTEXT");
-        p.setProperty("listener.name.kerberos.sasl.enabled.mechanisms", "GSSAPI");
+        // SCRAM beside GSSAPI: a Kafka delegation token (Spark's, for executors without the keytab) logs in with it
+        p.setProperty("listener.name.kerberos.sasl.enabled.mechanisms", "GSSAPI,SCRAM-SHA-512");
         p.setProperty("sasl.kerberos.service.name", "kafka");
         p.setProperty(
                 "listener.name.kerberos.gssapi.sasl.jaas.config",
                 "com.sun.security.auth.module.Krb5LoginModule required useKeyTab=true storeKey=true keyTab=\"" + keytab
                         + "\" principal=\"" + principal + "\";");
+        p.setProperty(
+                "listener.name.kerberos.scram-sha-512.sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+    }
+
+    /**
+     * The key the broker signs delegation tokens with (setting it enables them): random, made with the data
+     * directory and kept in it for the owner only, so that tokens outlive a restart on the same directory.
+     */
+    private static String delegationTokenSecret(Path dataDir) throws IOException {
+        Path file = dataDir.resolve("delegation-token.key");
+        if (!Files.exists(file)) {
+            byte[] key = new byte[32];
+            new SecureRandom().nextBytes(key);
+            Files.writeString(file, HexFormat.of().formatHex(key), StandardCharsets.UTF_8);
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        }
+        return Files.readString(file, StandardCharsets.UTF_8).trim();
     }
 
     /** The id the log directory was formatted with; a restart on the same directory must reuse it. */
