@@ -212,7 +212,9 @@ final class ExecutorResources {
     /** An idle consumer for reading a range of {@code source}, or a new one; give it back with {@link #giveBack}. */
     Consumer<byte[], byte[]> takeReader(TopicPartition source) {
         Consumer<byte[], byte[]> reader = idleReaders.remove(source);
-        return reader != null ? reader : new KafkaConsumer<>(readerProperties(config));
+        return reader != null
+                ? reader
+                : new KafkaConsumer<>(KafkaDelegationTokens.apply(readerProperties(config), config.bootstrapServers()));
     }
 
     /**
@@ -247,7 +249,8 @@ final class ExecutorResources {
         if (idle != null) {
             return idle;
         }
-        Producer<byte[], byte[]> producer = new KafkaProducer<>(deadLetterProducerProperties(config, source));
+        Producer<byte[], byte[]> producer = new KafkaProducer<>(
+                KafkaDelegationTokens.apply(deadLetterProducerProperties(config, source), config.bootstrapServers()));
         try {
             producer.initTransactions();
         } catch (RuntimeException e) {

@@ -125,6 +125,12 @@ public final class StreamingJob implements AutoCloseable {
                     + " default); with batches running at once, a later batch could commit its offsets while an"
                     + " earlier one fails, and that one's records would never be stored; got '" + concurrent + "'.");
         }
+        for (Tuple2<String, String> setting : conf.getAllWithPrefix("spark.kafka.clusters.")) {
+            if (setting._1().endsWith(".sasl.token.mechanism")) {
+                KafkaDelegationTokens.checkMechanism(
+                        setting._1().replaceFirst("\\.sasl\\.token\\.mechanism$", ""), setting._2());
+            }
+        }
     }
 
     Map<String, Object> consumerProperties() {
