@@ -23,10 +23,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The job on a Kerberized YARN against a Kerberized HBase and broker, with one real KDC (the local stack's): the
  * ResourceManager and the NodeManager log in as {@code yarn/localhost}, spark-submit as the client principal with
- * {@code --principal}/{@code --keytab}, and the executors reach HBase only with the delegation token Spark's HBase
- * token provider obtained for them (their hbase-site.xml names no keytab); Kafka's consumer and dead-letter producer
- * log in from the JAAS line. 100,000 transactions, every one stored or dead-lettered once. Kerberos state is global
- * to a JVM: this class runs in a JVM of its own (the pom's {@code kerberos} execution).
+ * {@code --principal}/{@code --keytab}, and the executors hold no keytab: they reach HBase only with the delegation
+ * token Spark's HBase token provider obtained for them (their hbase-site.xml names no keytab), and Kafka only with the
+ * token Spark's Kafka token provider obtained ({@code spark.kafka.clusters.c1.*}; the JAAS line's keytab is a path
+ * relative to the driver's working directory, absent from theirs). 100,000 transactions, every one stored or
+ * dead-lettered once. Kerberos state is global to a JVM: this class runs in a JVM of its own (the pom's
+ * {@code kerberos} execution).
  */
 class KerberosYarnIT {
 
@@ -50,7 +52,7 @@ class KerberosYarnIT {
     }
 
     @Test
-    void theJobRunsOnKerberizedYarnAndItsExecutorsUseHBaseDelegationTokens() throws Exception {
+    void theJobRunsOnKerberizedYarnAndItsExecutorsUseHBaseAndKafkaDelegationTokens() throws Exception {
         LocalKdc kdc = STACK.stack().kerberos();
         ClusterRun run = new ClusterRun(STACK, "kerberos-yarn-it");
         // the schema and dimensions first: this JVM's HBase client logs in as the client principal, and Hadoop's
@@ -73,10 +75,21 @@ class KerberosYarnIT {
                 "--conf",
                 "spark.yarn.am.extraJavaOptions=" + krb5,
                 "--conf",
-                "spark.executor.extraJavaOptions=" + krb5));
+                "spark.executor.extraJavaOptions=" + krb5,
+                // Spark's Kafka token provider: a token for the Kerberos listener, obtained with the keytab above
+                "--conf",
+                "spark.kafka.clusters.c1.auth.bootstrap.servers="
+                        + STACK.stack().kerberosBootstrapServers(),
+                "--conf",
+                "spark.kafka.clusters.c1.security.protocol=SASL_PLAINTEXT",
+                "--conf",
+                "spark.kafka.clusters.c1.sasl.kerberos.service.name=" + LocalKdc.KAFKA_SERVICE));
         List<String> job = new ArrayList<>(run.jobArgs());
         job.set(job.indexOf(STACK.bootstrapServers()), STACK.stack().kerberosBootstrapServers());
-        LocalKdc.kafkaClientProperties(kdc.clientPrincipal(), kdc.clientKeytab())
+        // the driver's Kafka clients log in from this keytab, found in its working directory (the run's); an
+        // executor's working directory is its container's, without it: only the token can log an executor in
+        Files.copy(kdc.clientKeytab(), run.dir().resolve("driver-only.keytab"));
+        LocalKdc.kafkaClientProperties(kdc.clientPrincipal(), Path.of("driver-only.keytab"))
                 .forEach((k, v) -> job.addAll(List.of("--kafka-prop", k + "=" + v)));
         Map<String, String> env = new HashMap<>(YarnIT.env(run));
         env.put("JDK_JAVA_OPTIONS", (System.getenv().getOrDefault("JDK_JAVA_OPTIONS", "") + " " + krb5).trim());
@@ -86,12 +99,21 @@ class KerberosYarnIT {
         String driver = Files.readString(run.dir().resolve("spark-submit.log"), StandardCharsets.ISO_8859_1);
         assertThat(driver)
                 .as("spark-submit logged in from the keytab and obtained an HBase token")
-                .contains("Get token from HBase");
+                .contains("Get token from HBase")
+                .doesNotContain("Failed to get token from service");
         String app = yarn.app(run.name()).orElseThrow().getApplicationId().toString();
         assertThat(yarn.executorTasks(app))
                 .as("executor containers and the tasks each finished")
                 .hasSizeGreaterThanOrEqualTo(2)
                 .allSatisfy((container, finished) -> assertThat(finished).isPositive());
+        for (Path log : yarn.containerLogs(app)) {
+            String executor = Files.readString(log, StandardCharsets.ISO_8859_1);
+            if (executor.contains("Starting executor ID")) {
+                assertThat(executor)
+                        .as("%s: the executor's Kafka clients logged in with Spark's token", log)
+                        .contains("with Spark's delegation token of Kafka cluster c1");
+            }
+        }
     }
 
     /** A Kerberized YARN: one principal for both servers, since they serve as this JVM's one login user. */
