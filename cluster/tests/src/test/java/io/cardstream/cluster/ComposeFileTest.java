@@ -7,7 +7,6 @@ import io.cardstream.core.Topics;
 import io.cardstream.localstack.LocalStackConfig;
 import io.cardstream.schema.Schema;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,10 +45,11 @@ class ComposeFileTest {
     @BeforeAll
     @SuppressWarnings("unchecked")
     static void load() throws IOException {
-        try (Reader in = Files.newBufferedReader(ROOT.resolve("docker-compose.yml"))) {
-            Map<String, Object> compose = new Yaml().load(in);
-            services = (Map<String, Map<String, Object>>) compose.get("services");
-        }
+        // as docker-compose reads it with none of the file's variables set: ${NAME:-default} is the default
+        String file =
+                Files.readString(ROOT.resolve("docker-compose.yml")).replaceAll("\\$\\{[A-Z0-9_]+:-([^}]*)}", "$1");
+        Map<String, Object> compose = new Yaml().load(file);
+        services = (Map<String, Map<String, Object>>) compose.get("services");
         assertThat(services).as("services of docker-compose.yml").isNotEmpty();
     }
 
@@ -107,25 +107,66 @@ class ComposeFileTest {
                 assertPinnedBaseImages(file);
             }
         }
+        // the images built here carry the jars of the project's own versions (docker/pom.xml stages them)
         String version = System.getProperty("cardstream.version");
-        assertThat(images.get("kafka")).isEqualTo("apache/kafka:" + System.getProperty("kafka.version"));
+        assertThat(images.get("kafka")).isEqualTo("cardstream/kafka:" + System.getProperty("kafka.version"));
         assertThat(images.get("spark-master"))
                 .isEqualTo(images.get("spark-worker"))
-                .startsWith("apache/spark:" + System.getProperty("spark.version") + "-scala"
-                        + System.getProperty("scala.binary.version") + "-java17");
+                .isEqualTo("cardstream/spark:" + System.getProperty("spark.version"));
         assertThat(images.get("hiveserver2"))
                 .isEqualTo(images.get("hive-metastore"))
                 .isEqualTo("apache/hive:" + System.getProperty("hive.version"));
         String hbase = System.getProperty("hbase.version").replace("-hadoop3", "");
         assertThat(images.get("hbase")).isEqualTo("cardstream/hbase:" + hbase);
-        assertThat(Files.readString(ROOT.resolve("docker/hbase/Dockerfile"))).contains("HBASE_VERSION=" + hbase);
         assertThat(images.get("job")).isEqualTo("cardstream/job:" + version);
         for (String tool : List.of("setup", "producer", "dashboard")) {
             assertThat(images.get(tool)).as("image of %s", tool).isEqualTo("cardstream/tools:" + version);
         }
-        assertThat(Files.readString(ROOT.resolve("docker/cardstream/Dockerfile")))
-                .as("the job image is the Spark image of the cluster plus the job's jar")
-                .contains("FROM " + images.get("spark-master") + " AS job");
+        // the job's image is the cluster's Spark image plus the job's jar: one Dockerfile, two targets
+        assertThat(services.get("job").get("build"))
+                .isEqualTo(Map.of("context", "./docker/images/spark", "target", "job"));
+        assertThat(services.get("spark-master").get("build"))
+                .isEqualTo(Map.of("context", "./docker/images/spark", "target", "spark"));
+        assertThat(Files.readString(ROOT.resolve("docker/images/spark/Dockerfile")))
+                .contains("FROM spark AS job");
+    }
+
+    /**
+     * The stack comes up on its own and heals: every long-running service built here has a healthcheck and a restart
+     * policy, and every dependency waits for health (or, on the one-shot setup, for its success).
+     */
+    @Test
+    void waitsForHealthAndRestarts() {
+        List<String> oneShots = List.of("setup", "hive-ddl");
+        for (String name : List.of("kafka", "hbase", "spark-master", "spark-worker", "job", "dashboard")) {
+            assertThat(services.get(name)).as("service %s", name).containsKey("healthcheck");
+        }
+        services.forEach((name, service) -> {
+            if (!oneShots.contains(name) && !name.equals("hue")) {
+                assertThat(service.get("restart"))
+                        .as("restart policy of %s", name)
+                        .isIn("unless-stopped", "on-failure");
+            }
+            if (service.get("depends_on") instanceof Map<?, ?> dependsOn) {
+                dependsOn.forEach((dependency, how) -> {
+                    Object condition = ((Map<?, ?>) how).get("condition");
+                    if (oneShots.contains(dependency)) {
+                        assertThat(condition)
+                                .as("%s waits for %s", name, dependency)
+                                .isEqualTo("service_completed_successfully");
+                    } else if (services.get(dependency).containsKey("healthcheck")) {
+                        assertThat(condition)
+                                .as("%s waits for %s", name, dependency)
+                                .isEqualTo("service_healthy");
+                    }
+                });
+            } else if (!name.equals("hue")) {
+                assertThat(service.get("depends_on"))
+                        .as("%s's depends_on, with conditions", name)
+                        .isNull();
+            }
+        });
+        assertThat(services.get("hive-ddl").get("depends_on").toString()).contains("setup");
     }
 
     @Test
@@ -173,6 +214,8 @@ class ComposeFileTest {
         assertThat(client.get("hbase.zookeeper.property.clientPort"))
                 .isEqualTo(server.get("hbase.zookeeper.property.clientPort"));
         assertThat(ports("hbase")).containsKey(server.get("hbase.zookeeper.property.clientPort"));
+        // standalone HBase binds its ZooKeeper to loopback unless told otherwise
+        assertThat(server.get("hbase.zookeeper.property.clientPortAddress")).isEqualTo("0.0.0.0");
 
         // Spark: the worker and the job reach the master where it listens
         List<String> master = args("spark-master");

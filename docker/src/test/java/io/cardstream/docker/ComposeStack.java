@@ -1,0 +1,259 @@
+package io.cardstream.docker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * docker-compose.yml run by Debian's docker-compose against a real engine: podman, through its Docker-compatible API
+ * on a socket of this run's own, with runc and no forced ulimit ({@code docker/engine/containers.conf}), the base image
+ * made from Debian's packages when no registry answers ({@code docker/engine/base-image.sh}), and the containers'
+ * healthchecks run every two seconds (podman runs them from systemd timers, and these machines have no systemd).
+ * Every command and its output goes to {@code target/compose-it/}. {@link #close} takes the project down with its
+ * volumes and stops the engine's API service.
+ */
+final class ComposeStack implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ComposeStack.class);
+    static final Path ROOT = Path.of(System.getProperty("cardstream.root", ".."))
+            .toAbsolutePath()
+            .normalize();
+
+    private final String project;
+    private final Path dir;
+    private final Map<String, String> env = new HashMap<>();
+    private final Path socketDir;
+    private final Process service;
+    private final Thread healthChecks;
+    private volatile boolean closed;
+
+    private ComposeStack(String project, Path dir, Map<String, String> settings) throws Exception {
+        this.project = project;
+        this.dir = dir;
+        // a socket's path has at most 107 bytes: not under a checkout's directory, which may be deep
+        this.socketDir = Files.createTempDirectory("cardstream-podman");
+        Path socket = socketDir.resolve("podman.sock");
+        env.put("CONTAINERS_CONF", ROOT.resolve("docker/engine/containers.conf").toString());
+        env.put("DOCKER_HOST", "unix://" + socket);
+        env.putAll(settings);
+        run(
+                Duration.ofMinutes(10),
+                true,
+                List.of("bash", ROOT.resolve("docker/engine/base-image.sh").toString()));
+        ProcessBuilder api = new ProcessBuilder("podman", "system", "service", "--time=0", "unix://" + socket)
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("podman-service.log").toFile());
+        api.environment().putAll(env);
+        service = api.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!Files.exists(socket)) {
+            if (!service.isAlive() || System.nanoTime() > deadline) {
+                fail("podman's API service did not open %s; see %s", socket, dir.resolve("podman-service.log"));
+            }
+            Thread.sleep(50);
+        }
+        healthChecks = new Thread(this::runHealthChecks, "compose-healthchecks");
+        healthChecks.setDaemon(true);
+        healthChecks.start();
+    }
+
+    /**
+     * A stack for {@code project}, its logs in {@code target/NAME}; skipped when no engine is installed, unless
+     * {@code CARDSTREAM_REQUIRE_CONTAINERS} is set (CI), where that fails.
+     */
+    static ComposeStack start(String project, Map<String, String> settings) throws Exception {
+        boolean present = onPath("podman") && onPath("docker-compose");
+        if (System.getenv("CARDSTREAM_REQUIRE_CONTAINERS") != null) {
+            assertThat(present)
+                    .as("podman and docker-compose are installed (.ci/run installs them)")
+                    .isTrue();
+        }
+        Assumptions.assumeTrue(present, "podman and docker-compose are not installed");
+        Path dir = Path.of("target", project).toAbsolutePath();
+        Files.createDirectories(dir);
+        return new ComposeStack(project, dir, settings);
+    }
+
+    private static boolean onPath(String tool) {
+        for (String d : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (Files.isExecutable(Path.of(d, tool))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A free TCP port of this machine, for a published port of the file. */
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    /** {@code docker-compose -p PROJECT -f docker-compose.yml ARGS}; fails naming the log when it exits non-zero. */
+    String compose(Duration timeout, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                "docker-compose",
+                "-p",
+                project,
+                "-f",
+                ROOT.resolve("docker-compose.yml").toString()));
+        command.addAll(List.of(args));
+        return run(timeout, true, command);
+    }
+
+    /** {@code podman ARGS}, with this stack's settings; not recorded in commands.log (polls would flood it). */
+    String podman(Duration timeout, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("podman"));
+        command.addAll(List.of(args));
+        return run(timeout, false, command);
+    }
+
+    /** The container of {@code service} (the first, as compose names it). */
+    String container(String service) {
+        return project + "_" + service + "_1";
+    }
+
+    /** The engine's own state of a container: {@code .State.Health.Status}, or {@code .State.Status}. */
+    String state(String service, String field) throws Exception {
+        return podman(Duration.ofSeconds(30), "inspect", "--format", "{{" + field + "}}", container(service))
+                .trim();
+    }
+
+    /** Polls the engine until each of {@code services} reports {@code healthy}; fails naming those that do not. */
+    void awaitHealthy(Duration timeout, List<String> services) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Map<String, String> health = new HashMap<>();
+        while (true) {
+            for (String s : services) {
+                health.put(s, state(s, ".State.Health.Status"));
+            }
+            if (health.values().stream().allMatch("healthy"::equals)) {
+                LOG.info("Every service with a healthcheck is healthy: {}.", services);
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                fail("not healthy within %s: %s; see %s", timeout, health, dir);
+            }
+            Thread.sleep(1_000);
+        }
+    }
+
+    /** Polls until the one-shot {@code service} has exited; returns its exit code. */
+    int awaitExit(String service, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!state(service, ".State.Status").equals("exited")) {
+            if (System.nanoTime() > deadline) {
+                fail("%s did not finish within %s; see %s", service, timeout, dir);
+            }
+            Thread.sleep(1_000);
+        }
+        return Integer.parseInt(state(service, ".State.ExitCode"));
+    }
+
+    private void runHealthChecks() {
+        while (!closed) {
+            try {
+                String names = podman(
+                        Duration.ofSeconds(30),
+                        "ps",
+                        "--filter",
+                        "label=com.docker.compose.project=" + project,
+                        "--format",
+                        "{{.Names}}");
+                for (String name : names.strip().split("\\s+")) {
+                    if (!name.isEmpty() && !closed) {
+                        // exit 1 for unhealthy, 125 for a container without a check: its state is what counts
+                        quietly(List.of("podman", "healthcheck", "run", name));
+                    }
+                }
+                Thread.sleep(2_000);
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                LOG.debug("A round of healthchecks failed.", e);
+            }
+        }
+    }
+
+    private void quietly(List<String> command) throws IOException, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        Process p = builder.start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+        }
+    }
+
+    private String run(Duration timeout, boolean record, List<String> command) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile(dir, "cmd-", ".log");
+        builder.redirectOutput(out.toFile());
+        Process p = builder.start();
+        boolean done = p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        String output = Files.readString(out, StandardCharsets.UTF_8);
+        Files.delete(out);
+        if (record) {
+            Files.writeString(
+                    dir.resolve("commands.log"),
+                    "$ " + String.join(" ", command) + "\n" + output + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+        }
+        if (!done) {
+            p.destroyForcibly();
+            fail("%s did not finish within %s; see %s", command, timeout, dir.resolve("commands.log"));
+        }
+        if (p.exitValue() != 0) {
+            fail("%s exited %d: %s", command, p.exitValue(), output.strip());
+        }
+        return output;
+    }
+
+    /** Every service's output, for a failed run's reader. */
+    void saveLogs() {
+        try {
+            Files.writeString(
+                    dir.resolve("services.log"),
+                    compose(Duration.ofMinutes(2), "logs", "--no-color", "--timestamps"),
+                    StandardCharsets.UTF_8);
+        } catch (Exception e) {
+            LOG.warn("The services' logs could not be saved.", e);
+        }
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            saveLogs();
+            compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans", "--timeout", "30");
+        } finally {
+            closed = true;
+            healthChecks.interrupt();
+            service.destroy();
+            if (!service.waitFor(30, TimeUnit.SECONDS)) {
+                service.destroyForcibly();
+            }
+            Files.deleteIfExists(socketDir.resolve("podman.sock"));
+            Files.deleteIfExists(socketDir);
+        }
+    }
+}
