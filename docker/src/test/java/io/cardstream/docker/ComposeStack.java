@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * docker-compose.yml run by Debian's docker-compose against a real engine: podman, through its Docker-compatible API
- * on a socket of this run's own, with runc and no forced ulimit ({@code docker/engine/containers.conf}), the base image
+ * on the socket DOCKER_HOST names (else one of its own), with runc and no forced ulimit ({@code docker/engine/containers.conf}), the base image
  * made from Debian's packages when no registry answers ({@code docker/engine/base-image.sh}), and the containers'
  * healthchecks run every two seconds (podman runs them from systemd timers, and these machines have no systemd).
  * Every command and its output goes to {@code target/compose-it/}. {@link #close} takes the project down with its
@@ -37,7 +37,7 @@ final class ComposeStack implements AutoCloseable {
     private final String project;
     private final Path dir;
     private final Map<String, String> env = new HashMap<>();
-    private final Path socketDir;
+    private final Path socket;
     private final Process service;
     private final Thread healthChecks;
     private volatile boolean closed;
@@ -45,9 +45,14 @@ final class ComposeStack implements AutoCloseable {
     private ComposeStack(String project, Path dir, Map<String, String> settings) throws Exception {
         this.project = project;
         this.dir = dir;
+        // the socket this JVM's DOCKER_HOST names (the pom sets one, for Testcontainers too), else one of its own;
         // a socket's path has at most 107 bytes: not under a checkout's directory, which may be deep
-        this.socketDir = Files.createTempDirectory("cardstream-podman");
-        Path socket = socketDir.resolve("podman.sock");
+        String dockerHost = System.getenv().getOrDefault("DOCKER_HOST", "");
+        this.socket = dockerHost.startsWith("unix://")
+                ? Path.of(dockerHost.substring("unix://".length()))
+                : Files.createTempDirectory("cardstream-podman").resolve("podman.sock");
+        Files.createDirectories(socket.getParent());
+        Files.deleteIfExists(socket); // a killed run's
         env.put("CONTAINERS_CONF", ROOT.resolve("docker/engine/containers.conf").toString());
         env.put("DOCKER_HOST", "unix://" + socket);
         env.putAll(settings);
@@ -252,8 +257,7 @@ final class ComposeStack implements AutoCloseable {
             if (!service.waitFor(30, TimeUnit.SECONDS)) {
                 service.destroyForcibly();
             }
-            Files.deleteIfExists(socketDir.resolve("podman.sock"));
-            Files.deleteIfExists(socketDir);
+            Files.deleteIfExists(socket);
         }
     }
 }
