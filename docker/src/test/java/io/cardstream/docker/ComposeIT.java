@@ -1,8 +1,9 @@
 package io.cardstream.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -108,27 +110,21 @@ class ComposeIT {
     }
 
     /** Polls /api/metrics until its batches add up to {@code expected} records: {records, enriched, deadLettered}. */
-    private long[] awaitTotals(int port, String token, long expected, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        long[] totals = new long[3];
-        while (true) {
-            HttpResponse<String> response = get(port, "/api/metrics?last=1000", token);
-            if (response.statusCode() == 200) {
-                totals = new long[] {
-                    sum(response.body(), "records"),
-                    sum(response.body(), "enriched"),
-                    sum(response.body(), "deadLettered")
-                };
-                if (totals[0] >= expected) {
-                    assertThat(totals[0]).as("records the job counted").isEqualTo(expected);
-                    return totals;
-                }
-            }
-            if (System.nanoTime() > deadline) {
-                fail("the job counted %d of %d records within %s", totals[0], expected, timeout);
-            }
-            Thread.sleep(1_000);
-        }
+    private long[] awaitTotals(int port, String token, long expected, Duration timeout) {
+        AtomicReference<long[]> totals = new AtomicReference<>(new long[3]);
+        await("the job counts " + expected + " records")
+                .atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1))
+                .ignoreExceptionsInstanceOf(IOException.class)
+                .untilAsserted(() -> {
+                    HttpResponse<String> response = get(port, "/api/metrics?last=1000", token);
+                    assertThat(response.statusCode()).isEqualTo(200);
+                    String body = response.body();
+                    totals.set(new long[] {sum(body, "records"), sum(body, "enriched"), sum(body, "deadLettered")});
+                    assertThat(totals.get()[0]).as("records the job counted").isGreaterThanOrEqualTo(expected);
+                });
+        assertThat(totals.get()[0]).as("records the job counted").isEqualTo(expected);
+        return totals.get();
     }
 
     private static long sum(String json, String field) {

@@ -2,6 +2,7 @@ package io.cardstream.docker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,6 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Assumptions;
 import org.slf4j.Logger;
@@ -39,8 +43,11 @@ final class ComposeStack implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private final Path socket;
     private final Process service;
-    private final Thread healthChecks;
-    private volatile boolean closed;
+    private final ScheduledExecutorService healthChecks = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "compose-healthchecks");
+        t.setDaemon(true);
+        return t;
+    });
 
     private ComposeStack(String project, Path dir, Map<String, String> settings) throws Exception {
         this.project = project;
@@ -65,16 +72,16 @@ final class ComposeStack implements AutoCloseable {
                 .redirectOutput(dir.resolve("podman-service.log").toFile());
         api.environment().putAll(env);
         service = api.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!Files.exists(socket)) {
-            if (!service.isAlive() || System.nanoTime() > deadline) {
-                fail("podman's API service did not open %s; see %s", socket, dir.resolve("podman-service.log"));
-            }
-            Thread.sleep(50);
-        }
-        healthChecks = new Thread(this::runHealthChecks, "compose-healthchecks");
-        healthChecks.setDaemon(true);
-        healthChecks.start();
+        await("podman's API service opens " + socket + "; see " + dir.resolve("podman-service.log"))
+                .atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    assertThat(service.isAlive())
+                            .as("podman's API service runs")
+                            .isTrue();
+                    return Files.exists(socket);
+                });
+        healthChecks.scheduleWithFixedDelay(this::runHealthChecks, 0, 2, TimeUnit.SECONDS);
     }
 
     /**
@@ -141,58 +148,48 @@ final class ComposeStack implements AutoCloseable {
     }
 
     /** Polls the engine until each of {@code services} reports {@code healthy}; fails naming those that do not. */
-    void awaitHealthy(Duration timeout, List<String> services) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Map<String, String> health = new HashMap<>();
-        while (true) {
+    void awaitHealthy(Duration timeout, List<String> services) {
+        await().atMost(timeout).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            Map<String, String> health = new TreeMap<>();
             for (String s : services) {
                 health.put(s, state(s, ".State.Health.Status"));
             }
-            if (health.values().stream().allMatch("healthy"::equals)) {
-                LOG.info("Every service with a healthcheck is healthy: {}.", services);
-                return;
-            }
-            if (System.nanoTime() > deadline) {
-                fail("not healthy within %s: %s; see %s", timeout, health, dir);
-            }
-            Thread.sleep(1_000);
-        }
+            assertThat(health)
+                    .as("the engine's health of each service; see %s", dir)
+                    .allSatisfy((s, h) -> assertThat(h).isEqualTo("healthy"));
+        });
+        LOG.info("Every service with a healthcheck is healthy: {}.", services);
     }
 
     /** Polls until the one-shot {@code service} has exited; returns its exit code. */
     int awaitExit(String service, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!state(service, ".State.Status").equals("exited")) {
-            if (System.nanoTime() > deadline) {
-                fail("%s did not finish within %s; see %s", service, timeout, dir);
-            }
-            Thread.sleep(1_000);
-        }
+        await(service + " exits; see " + dir)
+                .atMost(timeout)
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> state(service, ".State.Status").equals("exited"));
         return Integer.parseInt(state(service, ".State.ExitCode"));
     }
 
+    /** One round: every running container of the project has its healthcheck run once. */
     private void runHealthChecks() {
-        while (!closed) {
-            try {
-                String names = podman(
-                        Duration.ofSeconds(30),
-                        "ps",
-                        "--filter",
-                        "label=com.docker.compose.project=" + project,
-                        "--format",
-                        "{{.Names}}");
-                for (String name : names.strip().split("\\s+")) {
-                    if (!name.isEmpty() && !closed) {
-                        // exit 1 for unhealthy, 125 for a container without a check: its state is what counts
-                        quietly(List.of("podman", "healthcheck", "run", name));
-                    }
+        try {
+            String names = podman(
+                    Duration.ofSeconds(30),
+                    "ps",
+                    "--filter",
+                    "label=com.docker.compose.project=" + project,
+                    "--format",
+                    "{{.Names}}");
+            for (String name : names.strip().split("\\s+")) {
+                if (!name.isEmpty() && !healthChecks.isShutdown()) {
+                    // exit 1 for unhealthy, 125 for a container without a check: its state is what counts
+                    quietly(List.of("podman", "healthcheck", "run", name));
                 }
-                Thread.sleep(2_000);
-            } catch (InterruptedException e) {
-                return;
-            } catch (Exception e) {
-                LOG.debug("A round of healthchecks failed.", e);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Exception | AssertionError e) {
+            LOG.debug("A round of healthchecks failed.", e);
         }
     }
 
@@ -251,8 +248,7 @@ final class ComposeStack implements AutoCloseable {
             saveLogs();
             compose(Duration.ofMinutes(5), "down", "-v", "--remove-orphans", "--timeout", "30");
         } finally {
-            closed = true;
-            healthChecks.interrupt();
+            healthChecks.shutdownNow();
             service.destroy();
             if (!service.waitFor(30, TimeUnit.SECONDS)) {
                 service.destroyForcibly();
