@@ -15,6 +15,7 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,13 +65,9 @@ class ComposeIT {
                     "The images were built in {} s.",
                     Duration.ofNanos(System.nanoTime() - started).toSeconds());
             started = System.nanoTime();
-            String[] up = new String[PIPELINE.size() + 2];
-            up[0] = "up";
-            up[1] = "-d";
-            for (int i = 0; i < PIPELINE.size(); i++) {
-                up[i + 2] = PIPELINE.get(i);
-            }
-            stack.compose(Duration.ofMinutes(10), up);
+            stack.compose(
+                    Duration.ofMinutes(10),
+                    Stream.concat(Stream.of("up", "-d"), PIPELINE.stream()).toArray(String[]::new));
             stack.awaitHealthy(Duration.ofMinutes(6), HEALTHCHECKED);
             LOG.info(
                     "The pipeline was up and healthy {} s after `up`.",

@@ -25,11 +25,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * docker-compose.yml run by Debian's docker-compose against a real engine: podman, through its Docker-compatible API
- * on the socket DOCKER_HOST names (else one of its own), with runc and no forced ulimit ({@code docker/engine/containers.conf}), the base image
- * made from Debian's packages when no registry answers ({@code docker/engine/base-image.sh}), and the containers'
- * healthchecks run every two seconds (podman runs them from systemd timers, and these machines have no systemd).
- * Every command and its output goes to {@code target/compose-it/}. {@link #close} takes the project down with its
- * volumes and stops the engine's API service.
+ * on the socket DOCKER_HOST names (else one of its own), with runc and no forced ulimit
+ * ({@code docker/engine/containers.conf}), the base image made from Debian's packages when no registry answers
+ * ({@code docker/engine/base-image.sh}), and the containers' healthchecks run every two seconds (podman runs them from
+ * systemd timers, and these machines have no systemd). Every compose command and its output goes to
+ * {@code target/PROJECT/commands.log}, the services' logs to {@code services.log} there. {@link #close} takes the
+ * project down with its volumes and stops the engine's API service.
  */
 final class ComposeStack implements AutoCloseable {
 
