@@ -47,7 +47,6 @@ final class ClusterRun {
         this.dir = Path.of("target", name).toAbsolutePath();
     }
 
-    /** Empties target/{@code name}, the directory of one IT's logs and work directories (see JobFixture). */
     /**
      * The submit options both cluster managers take alike, as the README gives them: two executors of one core and
      * 512 MB, a graceful stop on SIGTERM, and hbase-site.xml shipped with --files onto the executors' classpath.
@@ -66,6 +65,7 @@ final class ClusterRun {
                 "spark.executor.extraClassPath=.");
     }
 
+    /** Empties target/{@code name}, the directory of one IT's logs and work directories (see JobFixture). */
     static Path freshDirectory(String name) throws IOException {
         return JobFixture.freshDirectory(name);
     }

@@ -58,7 +58,7 @@ class StandaloneIT {
                 "SPARK_LOCAL_IP",
                 "127.0.0.1",
                 "SPARK_LOCAL_DIRS",
-                dir.resolve("local").toString());
+                localDir("master").toString());
         String classpath = ClusterRun.sparkClasspath();
         ChildJvm master = ChildJvm.start(
                 "the Spark master",
@@ -75,9 +75,10 @@ class StandaloneIT {
             String host = "127.0.0." + (w + 1);
             Map<String, String> workerEnv = new java.util.HashMap<>(env);
             workerEnv.put("SPARK_LOCAL_IP", host);
+            workerEnv.put("SPARK_LOCAL_DIRS", localDir("worker" + w).toString());
             ChildJvm worker = ChildJvm.start(
                     "worker " + w,
-                    dir.resolve("worker" + w + ".log"),
+                    workerLog(w),
                     workerEnv,
                     classpath,
                     "org.apache.spark.deploy.worker.Worker",
@@ -100,6 +101,19 @@ class StandaloneIT {
         for (ChildJvm worker : DAEMONS.subList(1, DAEMONS.size())) {
             worker.awaitLine(REGISTERED, Duration.ofSeconds(60));
         }
+    }
+
+    /**
+     * A daemon's own SPARK_LOCAL_DIRS, made before it starts. A Worker makes its local root directory when it first
+     * launches an executor, and a root that a concurrent {@code mkdirs} made first counts as failed and is ignored for
+     * the Worker's life ("Failed to create dir in ... Ignoring this directory."): both Workers launching the first
+     * application's executors at once on one shared, not yet existing directory can leave one of them failing every
+     * launch. That is what a CI run showed (no executor ever on 127.0.0.3; the kill scenario's driver gone, which is the
+     * master removing an application after ten failed launches); a Worker given an unusable local directory fails
+     * this IT's three tests with the same three messages.
+     */
+    private static Path localDir(String daemon) throws IOException {
+        return Files.createDirectories(dir.resolve("local").resolve(daemon));
     }
 
     @AfterAll
@@ -127,7 +141,7 @@ class StandaloneIT {
             Map<String, Integer> tasks = executorTasks(dir.resolve("work" + w));
             tasks.keySet().removeAll(before.get(w - 1).keySet());
             assertThat(tasks)
-                    .as("executors launched by worker %d and the tasks each finished", w)
+                    .as("executors launched by worker %d and the tasks each finished; see %s", w, workerLog(w))
                     .hasSize(1)
                     .allSatisfy((executor, finished) -> assertThat(finished).isPositive());
         }
@@ -219,6 +233,10 @@ class StandaloneIT {
         args.addAll(run.executorArgs());
         args.addAll(extra);
         return args;
+    }
+
+    private static Path workerLog(int w) {
+        return dir.resolve("worker" + w + ".log");
     }
 
     /** app/executor -> tasks finished, from the executors' stderr in a Worker's work directory. */
