@@ -15,7 +15,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * docker-compose.yml run by Debian's docker-compose against a real engine: podman, through its Docker-compatible API
  * on the socket DOCKER_HOST names (else one of its own), with runc and no forced ulimit
  * ({@code docker/engine/containers.conf}), the base image made from Debian's packages when no registry answers
- * ({@code docker/engine/base-image.sh}), and the containers' healthchecks run every two seconds (podman runs them from
- * systemd timers, and these machines have no systemd). Every compose command and its output goes to
+ * ({@code docker/engine/base-image.sh}), and the containers' healthchecks run every two seconds until each has
+ * passed once (podman runs them from systemd timers, and these machines have no systemd; Docker would go on checking
+ * every interval, but the tests ask only that each service became healthy, and HiveServer2's check is a JVM). Every compose command and its output goes to
  * {@code target/PROJECT/commands.log}, the services' logs to {@code services.log} there. {@link #close} takes the
  * project down with its volumes and stops the engine's API service.
  */
@@ -44,6 +47,7 @@ final class ComposeStack implements AutoCloseable {
     private final Map<String, String> env = new HashMap<>();
     private final Path socket;
     private final Process service;
+    private final Set<String> passed = ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService healthChecks = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "compose-healthchecks");
         t.setDaemon(true);
@@ -171,7 +175,7 @@ final class ComposeStack implements AutoCloseable {
         return Integer.parseInt(state(service, ".State.ExitCode"));
     }
 
-    /** One round: every running container of the project has its healthcheck run once. */
+    /** One round: every running container of the project whose check has not passed yet has it run once. */
     private void runHealthChecks() {
         try {
             String names = podman(
@@ -182,9 +186,11 @@ final class ComposeStack implements AutoCloseable {
                     "--format",
                     "{{.Names}}");
             for (String name : names.strip().split("\\s+")) {
-                if (!name.isEmpty() && !healthChecks.isShutdown()) {
-                    // exit 1 for unhealthy, 125 for a container without a check: its state is what counts
-                    quietly(List.of("podman", "healthcheck", "run", name));
+                // exit 0 for healthy, 1 for unhealthy, 125 for a container without a check
+                if (!name.isEmpty() && !passed.contains(name) && !healthChecks.isShutdown()) {
+                    if (quietly(List.of("podman", "healthcheck", "run", name)) == 0) {
+                        passed.add(name);
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -194,14 +200,17 @@ final class ComposeStack implements AutoCloseable {
         }
     }
 
-    private void quietly(List<String> command) throws IOException, InterruptedException {
+    /** Runs {@code command} with its output discarded; its exit code, or -1 if it ran past a minute. */
+    private int quietly(List<String> command) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         builder.environment().putAll(env);
         builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         Process p = builder.start();
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
+            return -1;
         }
+        return p.exitValue();
     }
 
     private String run(Duration timeout, boolean record, List<String> command) throws Exception {

@@ -63,8 +63,8 @@ class ComposeFileTest {
                         "spark-worker",
                         "job",
                         "producer",
-                        "hive-metastore",
                         "hiveserver2",
+                        "hive-ddl",
                         "hue",
                         "dashboard");
     }
@@ -114,8 +114,8 @@ class ComposeFileTest {
                 .isEqualTo(images.get("spark-worker"))
                 .isEqualTo("cardstream/spark:" + System.getProperty("spark.version"));
         assertThat(images.get("hiveserver2"))
-                .isEqualTo(images.get("hive-metastore"))
-                .isEqualTo("apache/hive:" + System.getProperty("hive.version"));
+                .isEqualTo(images.get("hive-ddl"))
+                .isEqualTo("cardstream/hive:" + System.getProperty("hive.version"));
         String hbase = System.getProperty("hbase.version").replace("-hadoop3", "");
         assertThat(images.get("hbase")).isEqualTo("cardstream/hbase:" + hbase);
         assertThat(images.get("job")).isEqualTo("cardstream/job:" + version);
@@ -138,9 +138,19 @@ class ComposeFileTest {
     @Test
     void waitsForHealthAndRestarts() {
         List<String> oneShots = List.of("setup", "hive-ddl");
-        for (String name : List.of("kafka", "hbase", "spark-master", "spark-worker", "job", "dashboard")) {
+        for (String name :
+                List.of("kafka", "hbase", "spark-master", "spark-worker", "job", "dashboard", "hiveserver2")) {
             assertThat(services.get(name)).as("service %s", name).containsKey("healthcheck");
         }
+        services.forEach((name, service) -> {
+            if (service.get("healthcheck") instanceof Map<?, ?> check
+                    && list(check.get("test")).get(0).equals("CMD")) {
+                // podman runs a CMD check's arguments joined and split again on spaces
+                assertThat(list(check.get("test")))
+                        .as("%s's healthcheck arguments", name)
+                        .allSatisfy(arg -> assertThat(arg.toString()).doesNotContain(" "));
+            }
+        });
         services.forEach((name, service) -> {
             if (!oneShots.contains(name) && !name.equals("hue")) {
                 assertThat(service.get("restart"))
@@ -166,7 +176,8 @@ class ComposeFileTest {
                         .isNull();
             }
         });
-        assertThat(services.get("hive-ddl").get("depends_on").toString()).contains("setup");
+        assertThat(services.get("hive-ddl").get("depends_on").toString()).contains("setup", "hiveserver2");
+        assertThat(services.get("hue").get("depends_on").toString()).contains("hiveserver2", "service_healthy");
     }
 
     @Test

@@ -8,10 +8,10 @@ import org.apache.hive.com.esotericsoftware.kryo.io.Input;
 import org.apache.hive.com.esotericsoftware.kryo.io.Output;
 
 /**
- * Test-only replacement for Hive 3.1.3's serializer of {@code ArrayList.subList} views, which reflects on the
- * JDK 8 field {@code ArrayList$SubList.parentOffset} and so fails on JDK 17 for every predicate push-down and
- * MapReduce task. Same binary name, earlier on the test classpath; writes a sub-list as size + elements and
- * reads it back as an ArrayList. Never shipped: Hive is test-scoped here.
+ * Replaces Hive 3.1.3's serializer of {@code ArrayList.subList} views, which reflects on the JDK 8 field
+ * {@code ArrayList$SubList.parentOffset} and so fails on JDK 17 for every predicate push-down and MapReduce task.
+ * Same binary name; {@link io.cardstream.hive.server.HiveLauncher} puts this jar before hive-exec's. Writes a sub-list
+ * as size + elements and reads it back as an ArrayList. hive-ddl's tests put this jar ahead of hive-exec too.
  */
 public class SerializationUtilities$ArrayListSubListSerializer extends Serializer<List<?>> {
 
