@@ -31,9 +31,10 @@ import org.slf4j.LoggerFactory;
  * ({@code docker/engine/containers.conf}), the base image made from Debian's packages when no registry answers
  * ({@code docker/engine/base-image.sh}), and the containers' healthchecks run every two seconds until each has
  * passed once (podman runs them from systemd timers, and these machines have no systemd; Docker would go on checking
- * every interval, but the tests ask only that each service became healthy, and HiveServer2's check is a JVM). Every compose command and its output goes to
- * {@code target/PROJECT/commands.log}, the services' logs to {@code services.log} there. {@link #close} takes the
- * project down with its volumes and stops the engine's API service.
+ * every interval, but the tests ask only that each service became healthy, and HiveServer2's check is a JVM). Every
+ * compose command and its output goes to {@code target/PROJECT/commands.log}, the services' logs to
+ * {@code services.log} there. {@link #close} takes the project down with its volumes and stops the engine's API
+ * service.
  */
 final class ComposeStack implements AutoCloseable {
 

@@ -108,8 +108,8 @@ class StandaloneIT {
      * launches an executor, and a root that a concurrent {@code mkdirs} made first counts as failed and is ignored for
      * the Worker's life ("Failed to create dir in ... Ignoring this directory."): both Workers launching the first
      * application's executors at once on one shared, not yet existing directory can leave one of them failing every
-     * launch. That is what a CI run showed (no executor ever on 127.0.0.3; the kill scenario's driver gone, which is the
-     * master removing an application after ten failed launches); a Worker given an unusable local directory fails
+     * launch. That is what a CI run showed (no executor ever on 127.0.0.3; the kill scenario's driver gone, which is
+     * the master removing an application after ten failed launches); a Worker given an unusable local directory fails
      * this IT's three tests with the same three messages.
      */
     private static Path localDir(String daemon) throws IOException {

@@ -21,8 +21,8 @@ import java.util.StringJoiner;
  * Runs HiveQL through JDBC, as Beeline and Hue do: {@code sql --url jdbc:hive2://HOST:10000 (-e STATEMENT | FILE...)}.
  * Files are read as Beeline reads them (comment lines dropped, statements split on a ';' ending a line) and run in
  * order. Each statement's answer goes to standard output between {@code -- statement N: ...} and
- * {@code -- N rows} lines, a row per line, values separated by tabs, in UTF-8. The first statement Hive refuses ends the run
- * with exit code 1 and Hive's message on standard error.
+ * {@code -- N rows} lines, a row per line, values separated by tabs, in UTF-8. The first statement Hive refuses ends
+ * the run with exit code 1 and Hive's message on standard error.
  */
 public final class HqlRunner {
 
